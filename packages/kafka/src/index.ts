@@ -1,1 +1,12 @@
-export {};
+export type {
+  Admin,
+  ClusterMetadata,
+  Consumer,
+  Message,
+  MessagesStream,
+  Producer,
+} from '@platformatic/kafka';
+export { ConfigResourceTypes, ConfigSources, MessagesStreamModes } from '@platformatic/kafka';
+export * from './bootstrap.js';
+export * from './clients.js';
+export * from './kafka-errors.js';

@@ -1,0 +1,84 @@
+#!/usr/bin/env node
+import { CommandError, UsageError } from './cli-errors.js';
+import { consumeCommand, consumeUsage } from './commands/consume.js';
+import { produceCommand, produceUsage } from './commands/produce.js';
+import { topicsCommand, topicsUsage } from './commands/topics.js';
+import { downCommand, downUsage, upCommand, upUsage } from './commands/up.js';
+
+const usage = `Usage: msa-sync <command> [options]
+
+Commands:
+  up         start the local stack (Kafka broker...) or reuse what runs
+  down       stop what \`up\` started
+  topics     create, list, describe, alter, delete topics (kafka-topics.sh flags)
+  produce    write stdin lines to a topic (kafka-console-producer.sh flags)
+  consume    print a topic's records (kafka-console-consumer.sh flags)
+
+Run \`msa-sync <command> --help\` for a command's options.`;
+
+const out = (line: string) => {
+  process.stdout.write(`${line}\n`);
+};
+const err = (line: string) => {
+  process.stderr.write(`${line}\n`);
+};
+
+const usages: Record<string, string> = {
+  up: upUsage,
+  down: downUsage,
+  topics: topicsUsage,
+  produce: produceUsage,
+  consume: consumeUsage,
+};
+
+async function run(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'up':
+        await upCommand(rest, out);
+        return 0;
+      case 'down':
+        await downCommand(rest, out);
+        return 0;
+      case 'topics':
+        await topicsCommand(rest, out);
+        return 0;
+      case 'produce':
+        await produceCommand(rest, process.stdin, out, err);
+        return 0;
+      case 'consume': {
+        const abort = new AbortController();
+        process.once('SIGINT', () => abort.abort());
+        process.once('SIGTERM', () => abort.abort());
+        await consumeCommand(rest, out, err, abort.signal);
+        return 0;
+      }
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        out(usage);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`Unknown command '${command}'`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      err(`msa-sync: ${error.message}\n`);
+      err((command && usages[command]) || usage);
+      return 2;
+    }
+    err(error instanceof CommandError ? error.message : `msa-sync: ${(error as Error).stack ?? error}`);
+    return 1;
+  }
+}
+
+// Piping into `head` closes stdout early; that is not an error worth a stack trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+});
+
+process.exitCode = await run(process.argv.slice(2));
+// Client sockets may linger for a moment after close; the command's work is done.
+setTimeout(() => process.exit(), 50).unref();

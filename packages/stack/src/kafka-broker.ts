@@ -1,0 +1,192 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createAdmin } from '@msa-sync/kafka';
+import { ensureKafkaJars, kafkaJavaArgs } from './kafka-dist.js';
+import type { StackPaths } from './paths.js';
+import { isAlive, readPid, removePid, stopProcess, writePid } from './pid-file.js';
+import { isPortOpen, waitFor } from './tcp-probe.js';
+
+/** A single-node KRaft broker (broker and controller in one JVM) with its state under .data/kafka. */
+export interface BrokerSettings {
+  host: string;
+  port: number;
+  controllerPort: number;
+  heap: string;
+}
+
+export const defaultBrokerSettings: BrokerSettings = {
+  host: '127.0.0.1',
+  port: Number(process.env.MSA_KAFKA_PORT ?? 9092),
+  controllerPort: Number(process.env.MSA_KAFKA_CONTROLLER_PORT ?? 9093),
+  heap: process.env.MSA_KAFKA_HEAP ?? '512m',
+};
+
+export function brokerFiles(paths: StackPaths) {
+  const dir = join(paths.data, 'kafka');
+  return {
+    dir,
+    logDir: join(dir, 'kraft-logs'),
+    properties: join(dir, 'server.properties'),
+    pid: join(dir, 'broker.pid'),
+    log: join(dir, 'server.log'),
+  };
+}
+
+export function renderServerProperties(settings: BrokerSettings, logDir: string): string {
+  const { host, port, controllerPort } = settings;
+  return [
+    '# Written by msa-sync (packages/stack); edit settings through MSA_KAFKA_* variables instead.',
+    'process.roles=broker,controller',
+    'node.id=1',
+    `listeners=PLAINTEXT://${host}:${port},CONTROLLER://${host}:${controllerPort}`,
+    `advertised.listeners=PLAINTEXT://${host}:${port}`,
+    'controller.listener.names=CONTROLLER',
+    'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+    `controller.quorum.bootstrap.servers=${host}:${controllerPort}`,
+    `log.dirs=${logDir}`,
+    'num.partitions=1',
+    // One node: internal topics cannot have more replicas than brokers.
+    'offsets.topic.replication.factor=1',
+    'transaction.state.log.replication.factor=1',
+    'transaction.state.log.min.isr=1',
+    'share.coordinator.state.topic.replication.factor=1',
+    'share.coordinator.state.topic.min.isr=1',
+    // Groups form at once instead of waiting 3 s for more members: quicker tests and start-up.
+    'group.initial.rebalance.delay.ms=0',
+    // The seed's console producer writes to topics nobody created first.
+    'auto.create.topics.enable=true',
+    '',
+  ].join('\n');
+}
+
+/** True when a Kafka broker (not just any listener) answers a metadata request. */
+export async function isKafkaAnswering(bootstrap: string, timeoutMs = 2000): Promise<boolean> {
+  const [host, port] = splitHostPort(bootstrap);
+  if (!(await isPortOpen(host, port, timeoutMs))) return false;
+  const admin = createAdmin({
+    bootstrapServers: [bootstrap],
+    clientId: 'msa-sync-probe',
+    connectTimeoutMs: timeoutMs,
+    requestTimeoutMs: timeoutMs,
+    retries: 0,
+  });
+  try {
+    const metadata = await admin.metadata({ topics: [] });
+    return metadata.brokers.size > 0;
+  } catch {
+    return false;
+  } finally {
+    await admin.close().catch(() => {});
+  }
+}
+
+function splitHostPort(value: string): [string, number] {
+  const i = value.lastIndexOf(':');
+  return [value.slice(0, i).replace(/^\[|\]$/g, ''), Number(value.slice(i + 1))];
+}
+
+export type BrokerStart = { state: 'started' | 'reused'; bootstrap: string; pid?: number; log: string };
+
+/**
+ * Starts the local broker unless one already answers on its port. Formats KRaft storage the
+ * first time only, so topics and offsets survive restarts.
+ */
+export async function startBroker(
+  paths: StackPaths,
+  settings: BrokerSettings = defaultBrokerSettings,
+  log: (line: string) => void = () => {},
+): Promise<BrokerStart> {
+  const files = brokerFiles(paths);
+  const bootstrap = `${settings.host}:${settings.port}`;
+  const existing = readPid(files.pid);
+  if (await isKafkaAnswering(bootstrap)) {
+    return { state: 'reused', bootstrap, ...(existing ? { pid: existing } : {}), log: files.log };
+  }
+  if (existing && isAlive(existing)) {
+    // Our broker is still starting (or stuck): wait for it rather than start a second one.
+    log(`Kafka broker (pid ${existing}) is starting; waiting for ${bootstrap}...`);
+    await waitFor(`Kafka at ${bootstrap}`, () => isKafkaAnswering(bootstrap), {
+      timeoutMs: 90_000,
+      intervalMs: 500,
+    });
+    return { state: 'reused', bootstrap, pid: existing, log: files.log };
+  }
+  if (await isPortOpen(settings.host, settings.port)) {
+    throw new Error(
+      `Port ${settings.port} is taken by something that is not a Kafka broker; free it or set MSA_KAFKA_PORT.`,
+    );
+  }
+  await ensureKafkaJars(paths, log);
+  mkdirSync(files.dir, { recursive: true });
+  writeFileSync(files.properties, renderServerProperties(settings, files.logDir));
+  formatStorageOnce(paths, files);
+
+  log(`Starting Apache Kafka broker on ${bootstrap}...`);
+  const out = openSync(files.log, 'a');
+  const child = spawn(
+    'java',
+    kafkaJavaArgs(paths, 'kafka.Kafka', [files.properties], [`-Xms${settings.heap}`, `-Xmx${settings.heap}`]),
+    { detached: true, stdio: ['ignore', out, out] },
+  );
+  closeSync(out);
+  if (child.pid === undefined) throw new Error('Could not spawn java for the Kafka broker');
+  const pid = child.pid;
+  writePid(files.pid, pid);
+  let exitCode: number | null = null;
+  child.on('exit', (code) => {
+    exitCode = code ?? -1;
+  });
+  child.unref();
+  try {
+    await waitFor(`Kafka at ${bootstrap}`, () => isKafkaAnswering(bootstrap), {
+      timeoutMs: 90_000,
+      intervalMs: 300,
+      failFast: () =>
+        exitCode === null
+          ? undefined
+          : `Kafka exited with code ${exitCode} while starting:\n${tail(files.log, 25)}`,
+    });
+  } catch (error) {
+    removePid(files.pid);
+    throw error;
+  }
+  return { state: 'started', bootstrap, pid, log: files.log };
+}
+
+function formatStorageOnce(paths: StackPaths, files: ReturnType<typeof brokerFiles>): void {
+  if (existsSync(join(files.logDir, 'meta.properties'))) return;
+  // A KRaft cluster id is 16 random bytes in URL-safe base64 without padding.
+  const clusterId = randomBytes(16).toString('base64url');
+  const run = spawnSync(
+    'java',
+    kafkaJavaArgs(paths, 'kafka.tools.StorageTool', [
+      'format',
+      '--standalone',
+      '--ignore-formatted',
+      '-t',
+      clusterId,
+      '-c',
+      files.properties,
+    ]),
+    { encoding: 'utf8' },
+  );
+  if (run.status !== 0) {
+    throw new Error(`Formatting KRaft storage failed:\n${run.stdout}${run.stderr}`);
+  }
+}
+
+export async function stopBroker(paths: StackPaths): Promise<'stopped' | 'killed' | 'not-running'> {
+  const files = brokerFiles(paths);
+  const pid = readPid(files.pid);
+  if (pid === undefined) return 'not-running';
+  const result = await stopProcess(pid, 60_000);
+  removePid(files.pid);
+  return result;
+}
+
+function tail(file: string, lines: number): string {
+  if (!existsSync(file)) return '(no log)';
+  return readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
+}

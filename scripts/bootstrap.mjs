@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+// First step of `npm start` and `npm test` on any checkout, fresh or not: install the npm
+// packages when the lockfile changed since the last install, then compile the TypeScript
+// workspaces (incremental, so a second run costs a second). Plain Node, no dependencies: it runs
+// before anything is installed.
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const lock = join(root, 'package-lock.json');
+const installed = join(root, 'node_modules', '.package-lock.json');
+
+function run(cmd, args) {
+  const result = spawnSync(cmd, args, { cwd: root, stdio: 'inherit' });
+  if (result.error) throw result.error;
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 20 || (major === 20 && minor < 19)) {
+  console.error(`msa-sync needs Node.js 20.19 or newer; this is ${process.version}.`);
+  process.exit(1);
+}
+
+if (!existsSync(installed) || statSync(installed).mtimeMs < statSync(lock).mtimeMs) {
+  console.error('Installing npm packages (npm ci)...');
+  run('npm', ['ci', '--no-audit', '--no-fund']);
+}
+run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-b']);
+// npm links bins at install time, before dist/ exists, so it cannot mark them executable.
+const cli = join(root, 'packages', 'cli', 'dist', 'main.js');
+if (existsSync(cli)) chmodSync(cli, 0o755);

@@ -1,0 +1,169 @@
+import { join } from 'node:path';
+import { describe, expect, inject, it } from 'vitest';
+import { kafkaBin, runCli, runProcess, uniqueName } from '../support/run-process.js';
+
+const COUNT = 10_000;
+
+/** Lines `key<TAB>value` where each key's values are numbered in the order they were sent. */
+function keyedRecords(count: number): string[] {
+  return Array.from({ length: count }, (_, i) => `key-${i % 13}\t${i % 13}:${Math.floor(i / 13)}`);
+}
+
+/** Every record present once, and within each partition in the order it was produced. */
+function expectCompleteAndOrdered(lines: string[], sent: string[]) {
+  expect(lines).toHaveLength(sent.length);
+  expect(new Set(lines.map((l) => l.split('\t').slice(-2).join('\t')))).toEqual(new Set(sent));
+  const lastOffset = new Map<string, number>();
+  const lastSeqByKey = new Map<string, number>();
+  for (const line of lines) {
+    const [partition, offset, key, value] = line.split('\t') as [string, string, string, string];
+    const o = Number(offset.replace('Offset:', ''));
+    expect(o).toBeGreaterThan(lastOffset.get(partition) ?? -1);
+    lastOffset.set(partition, o);
+    const seq = Number(value.split(':')[1]);
+    expect(seq).toBe((lastSeqByKey.get(key) ?? -1) + 1);
+    lastSeqByKey.set(key, seq);
+  }
+}
+
+async function createTopic(topic: string, bootstrap: string) {
+  const run = await runCli([
+    'topics',
+    '--create',
+    '--topic',
+    topic,
+    '--partitions',
+    '3',
+    '--bootstrap-server',
+    bootstrap,
+  ]);
+  expect(run.code).toBe(0);
+}
+
+const printAll = [
+  '--property',
+  'print.partition=true',
+  '--property',
+  'print.offset=true',
+  '--property',
+  'print.key=true',
+];
+
+describe('console produce and consume against the real broker', () => {
+  it('reads back 10,000 records complete and in order per partition with msa-sync', async () => {
+    const bootstrap = inject('kafkaBootstrap');
+    const topic = uniqueName('cli-records');
+    await createTopic(topic, bootstrap);
+    const sent = keyedRecords(COUNT);
+    const produce = await runCli(
+      ['produce', '--topic', topic, '--bootstrap-server', bootstrap, '--property', 'parse.key=true'],
+      { input: `${sent.join('\n')}\n` },
+    );
+    expect(produce.code).toBe(0);
+    expect(produce.stderr).toContain(`Produced ${COUNT} records`);
+
+    const consume = await runCli([
+      'consume',
+      '--topic',
+      topic,
+      '--from-beginning',
+      '--max-messages',
+      String(COUNT),
+      '--group',
+      uniqueName('g'),
+      '--bootstrap-server',
+      bootstrap,
+      ...printAll,
+    ]);
+    expect(consume.code).toBe(0);
+    expect(consume.stderr).toContain(`Processed a total of ${COUNT} messages`);
+    const lines = consume.stdout.trimEnd().split('\n');
+    expectCompleteAndOrdered(lines, sent);
+    // Several partitions were really used.
+    expect(new Set(lines.map((l) => l.split('\t')[0])).size).toBe(3);
+  });
+
+  it('runs the seed lines through the Kafka shims: --broker-list producer, --from-beginning consumer', async () => {
+    const bootstrap = inject('kafkaBootstrap');
+    const topic = uniqueName('shim-records');
+    const topics = await runProcess(join(kafkaBin, 'kafka-topics.sh'), [
+      '--create',
+      '--topic',
+      topic,
+      '--bootstrap-server',
+      bootstrap,
+      '--partitions',
+      '3',
+    ]);
+    expect(topics.stdout).toContain(`Created topic ${topic}.`);
+    const sent = keyedRecords(COUNT);
+    const produce = await runProcess(
+      join(kafkaBin, 'kafka-console-producer.sh'),
+      ['--broker-list', bootstrap, '--topic', topic, '--property', 'parse.key=true'],
+      { input: `${sent.join('\n')}\n`, timeoutMs: 120_000 },
+    );
+    expect(produce.code).toBe(0);
+
+    // Apache's consumer reads what Apache's producer wrote...
+    const apache = await runProcess(
+      join(kafkaBin, 'kafka-console-consumer.sh'),
+      [
+        '--bootstrap-server',
+        bootstrap,
+        '--topic',
+        topic,
+        '--from-beginning',
+        '--max-messages',
+        String(COUNT),
+        ...printAll,
+      ],
+      { timeoutMs: 120_000 },
+    );
+    expect(apache.code).toBe(0);
+    expectCompleteAndOrdered(apache.stdout.trimEnd().split('\n'), sent);
+
+    // ...and so does ours, line for line in the same format.
+    const ours = await runCli([
+      'consume',
+      '--topic',
+      topic,
+      '--from-beginning',
+      '--max-messages',
+      String(COUNT),
+      '--bootstrap-server',
+      bootstrap,
+      ...printAll,
+    ]);
+    expect(ours.code).toBe(0);
+    const sortLines = (s: string) => s.trimEnd().split('\n').sort();
+    expect(sortLines(ours.stdout)).toEqual(sortLines(apache.stdout));
+
+    const list = await runProcess(join(kafkaBin, 'kafka-topics.sh'), [
+      '--bootstrap-server',
+      bootstrap,
+      '--list',
+    ]);
+    expect(list.stdout.split('\n')).toContain(topic);
+  });
+
+  it('refuses to consume a topic that does not exist', async () => {
+    const topic = uniqueName('missing');
+    const run = await runCli(['consume', '--topic', topic, '--bootstrap-server', inject('kafkaBootstrap')]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`Topic '${topic}' does not exist`);
+  });
+
+  it('rejects a keyed line without separator and names the line', async () => {
+    const bootstrap = inject('kafkaBootstrap');
+    const topic = uniqueName('cli-sep');
+    await createTopic(topic, bootstrap);
+    const run = await runCli(
+      ['produce', '--topic', topic, '--bootstrap-server', bootstrap, '--property', 'parse.key=true'],
+      {
+        input: 'a\tb\nno-separator-here\n',
+      },
+    );
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('No key separator found on line 2');
+  });
+});

@@ -1,0 +1,69 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isPortOpen } from '@msa-sync/stack';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runProcess } from '../support/run-process.js';
+
+/** A second, private broker on other ports and data dir, so this test owns what it starts and stops. */
+const dataDir = mkdtempSync(join(tmpdir(), 'msa-sync-start-'));
+const env: NodeJS.ProcessEnv = {
+  ...process.env,
+  MSA_SYNC_DATA_DIR: dataDir,
+  MSA_KAFKA_PORT: '19092',
+  MSA_KAFKA_CONTROLLER_PORT: '19093',
+  KAFKA_BOOTSTRAP_SERVERS: undefined,
+};
+
+function brokerProcesses(): number {
+  try {
+    return execFileSync('pgrep', ['-f', `kafka.Kafka ${dataDir}`], { encoding: 'utf8' })
+      .trim()
+      .split('\n').length;
+  } catch {
+    return 0;
+  }
+}
+
+const npm = (script: string) => runProcess('npm', [script, '--silent'], { env, timeoutMs: 180_000 });
+
+describe('npm start / npm stop', () => {
+  afterAll(async () => {
+    await npm('stop');
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('starts one broker, reuses it on a second start, and stops it', async () => {
+    const first = await npm('start');
+    expect(first.stderr).not.toMatch(/error/i);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/Kafka broker\s+127\.0\.0\.1:19092\s+started \(pid \d+\)/);
+    expect(await isPortOpen('127.0.0.1', 19092)).toBe(true);
+    expect(brokerProcesses()).toBe(1);
+
+    const second = await npm('start');
+    expect(second.code).toBe(0);
+    expect(second.stdout).toMatch(/Kafka broker\s+127\.0\.0\.1:19092\s+reused/);
+    expect(brokerProcesses()).toBe(1);
+
+    const stop = await npm('stop');
+    expect(stop.code).toBe(0);
+    expect(stop.stdout).toContain('Kafka broker: stopped');
+    expect(await isPortOpen('127.0.0.1', 19092)).toBe(false);
+    expect(brokerProcesses()).toBe(0);
+
+    const stopAgain = await npm('stop');
+    expect(stopAgain.stdout).toContain('not running');
+  });
+
+  it('uses an existing cluster named by KAFKA_BOOTSTRAP_SERVERS without provisioning', async () => {
+    const run = await runProcess('npm', ['start', '--silent'], {
+      env: { ...env, KAFKA_BOOTSTRAP_SERVERS: '127.0.0.1:1' },
+      timeoutMs: 120_000,
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('Cannot reach Kafka at 127.0.0.1:1');
+    expect(brokerProcesses()).toBe(0);
+  });
+});
