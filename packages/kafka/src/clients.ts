@@ -1,8 +1,9 @@
 import {
   Admin,
+  type ConsumeBaseOptions,
   Consumer,
-  type ConsumerOptions,
   type Deserializers,
+  type GroupOptions,
   Producer,
   type ProducerOptions,
   type Serializers,
@@ -83,10 +84,7 @@ export function createProducer(settings: ProducerSettings): RawProducer {
 }
 
 export type ConsumerSettings = ClientSettings & { groupId: string } & Partial<
-    Omit<
-      ConsumerOptions<Buffer | undefined, Buffer | undefined, string, Buffer>,
-      'clientId' | 'bootstrapBrokers' | 'groupId'
-    >
+    ConsumeBaseOptions<Buffer | undefined, Buffer | undefined, string, Buffer> & GroupOptions
   >;
 
 /** A bytes-out consumer in a group; commit policy is the caller's. */

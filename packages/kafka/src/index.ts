@@ -9,4 +9,5 @@ export type {
 export { ConfigResourceTypes, ConfigSources, MessagesStreamModes } from '@platformatic/kafka';
 export * from './bootstrap.js';
 export * from './clients.js';
+export * from './group-protocol.js';
 export * from './kafka-errors.js';
