@@ -1,0 +1,468 @@
+import type { ConfigInfos } from '../herder/types.js';
+import { isSecretKey } from '../logging/redaction.js';
+import {
+  type ConfigCheckOptions,
+  ConfigDef,
+  type RawConfig,
+  toConfigInfos,
+  type ValidatedValue,
+} from './config-def.js';
+import { Password } from './config-types.js';
+import { parseType } from './parse-type.js';
+import {
+  atLeast,
+  composite,
+  lambda,
+  nonEmptyStringWithoutControlChars,
+  nonNull,
+  regex,
+  validString,
+} from './validators.js';
+
+/** Keys Connect reads from every connector config, whatever the connector. */
+export const NAME_CONFIG = 'name';
+export const CONNECTOR_CLASS_CONFIG = 'connector.class';
+export const TASKS_MAX_CONFIG = 'tasks.max';
+export const KEY_CONVERTER_CLASS_CONFIG = 'key.converter';
+export const VALUE_CONVERTER_CLASS_CONFIG = 'value.converter';
+export const HEADER_CONVERTER_CLASS_CONFIG = 'header.converter';
+export const TRANSFORMS_CONFIG = 'transforms';
+export const PREDICATES_CONFIG = 'predicates';
+export const CONFIG_RELOAD_ACTION_CONFIG = 'config.action.reload';
+export const ERRORS_RETRY_TIMEOUT_CONFIG = 'errors.retry.timeout';
+export const ERRORS_RETRY_MAX_DELAY_CONFIG = 'errors.retry.delay.max.ms';
+export const ERRORS_TOLERANCE_CONFIG = 'errors.tolerance';
+export const ERRORS_LOG_ENABLE_CONFIG = 'errors.log.enable';
+export const ERRORS_LOG_INCLUDE_MESSAGES_CONFIG = 'errors.log.include.messages';
+/** Sink connectors only. */
+export const TOPICS_CONFIG = 'topics';
+export const TOPICS_REGEX_CONFIG = 'topics.regex';
+export const DLQ_TOPIC_NAME_CONFIG = 'errors.deadletterqueue.topic.name';
+export const DLQ_TOPIC_REPLICATION_FACTOR_CONFIG = 'errors.deadletterqueue.topic.replication.factor';
+export const DLQ_CONTEXT_HEADERS_ENABLE_CONFIG = 'errors.deadletterqueue.context.headers.enable';
+
+export const COMMON_GROUP = 'Common';
+export const TRANSFORMS_GROUP = 'Transforms';
+export const PREDICATES_GROUP = 'Predicates';
+export const ERROR_GROUP = 'Error Handling';
+
+function uniqueAliases(kind: string) {
+  return composite(
+    nonNull(),
+    lambda(`unique ${kind} aliases`, (value) =>
+      Array.isArray(value) && new Set(value).size < value.length ? 'Duplicate alias provided.' : undefined,
+    ),
+  );
+}
+
+/** The keys every connector has, with Connect's types, defaults, groups and order. */
+export function connectorConfigDef(): ConfigDef {
+  let order = 0;
+  let errorOrder = 0;
+  return new ConfigDef()
+    .define({
+      name: NAME_CONFIG,
+      type: 'STRING',
+      validator: nonEmptyStringWithoutControlChars(),
+      importance: 'HIGH',
+      documentation: 'Name of this connector; no two connectors of a cluster may share it.',
+      group: COMMON_GROUP,
+      orderInGroup: ++order,
+      width: 'MEDIUM',
+      displayName: 'Connector name',
+    })
+    .define({
+      name: CONNECTOR_CLASS_CONFIG,
+      type: 'STRING',
+      importance: 'HIGH',
+      documentation:
+        'Which connector to run: its full class name (io.confluent.connect.jdbc.JdbcSinkConnector) or a short ' +
+        'alias (JdbcSinkConnector, JdbcSink).',
+      group: COMMON_GROUP,
+      orderInGroup: ++order,
+      width: 'LONG',
+      displayName: 'Connector class',
+    })
+    .define({
+      name: TASKS_MAX_CONFIG,
+      type: 'INT',
+      default: 1,
+      validator: atLeast(1),
+      importance: 'HIGH',
+      documentation: 'Upper bound on the number of tasks the connector may split its work into.',
+      group: COMMON_GROUP,
+      orderInGroup: ++order,
+      width: 'SHORT',
+      displayName: 'Tasks max',
+    })
+    .define({
+      name: KEY_CONVERTER_CLASS_CONFIG,
+      type: 'CLASS',
+      default: null,
+      importance: 'LOW',
+      documentation:
+        'Converter between record keys in Connect form and their bytes in Kafka. Unset: the worker setting applies.',
+      group: COMMON_GROUP,
+      orderInGroup: ++order,
+      width: 'SHORT',
+      displayName: 'Key converter class',
+    })
+    .define({
+      name: VALUE_CONVERTER_CLASS_CONFIG,
+      type: 'CLASS',
+      default: null,
+      importance: 'LOW',
+      documentation:
+        'Converter between record values in Connect form and their bytes in Kafka. Unset: the worker setting applies.',
+      group: COMMON_GROUP,
+      orderInGroup: ++order,
+      width: 'SHORT',
+      displayName: 'Value converter class',
+    })
+    .define({
+      name: HEADER_CONVERTER_CLASS_CONFIG,
+      type: 'CLASS',
+      default: null,
+      importance: 'LOW',
+      documentation:
+        'Converter between record header values and their bytes in Kafka. Unset: the worker setting applies.',
+      group: COMMON_GROUP,
+      orderInGroup: ++order,
+      width: 'SHORT',
+      displayName: 'Header converter class',
+    })
+    .define({
+      name: TRANSFORMS_CONFIG,
+      type: 'LIST',
+      default: [],
+      validator: uniqueAliases('transformation'),
+      importance: 'LOW',
+      documentation:
+        'Comma-separated aliases of the single message transforms applied to each record, in order.',
+      group: TRANSFORMS_GROUP,
+      orderInGroup: ++order,
+      width: 'LONG',
+      displayName: 'Transforms',
+    })
+    .define({
+      name: PREDICATES_CONFIG,
+      type: 'LIST',
+      default: [],
+      validator: uniqueAliases('predicate'),
+      importance: 'LOW',
+      documentation: 'Comma-separated aliases of the predicates that transforms can be made conditional on.',
+      group: PREDICATES_GROUP,
+      orderInGroup: ++order,
+      width: 'LONG',
+      displayName: 'Predicates',
+    })
+    .define({
+      name: CONFIG_RELOAD_ACTION_CONFIG,
+      type: 'STRING',
+      default: 'restart',
+      validator: validString('none', 'restart'),
+      importance: 'LOW',
+      documentation:
+        'What to do when a value resolved from an external config provider changes: restart the connector ' +
+        "with the new values ('restart'), or nothing ('none').",
+      group: COMMON_GROUP,
+      orderInGroup: ++order,
+      width: 'MEDIUM',
+      displayName: 'Reload Action',
+    })
+    .define({
+      name: ERRORS_RETRY_TIMEOUT_CONFIG,
+      type: 'LONG',
+      default: 0,
+      importance: 'MEDIUM',
+      documentation:
+        'How long, in milliseconds, a failing operation keeps being retried. 0 means no retry, -1 retries forever.',
+      group: ERROR_GROUP,
+      orderInGroup: ++errorOrder,
+      width: 'MEDIUM',
+      displayName: 'Retry Timeout for Errors',
+    })
+    .define({
+      name: ERRORS_RETRY_MAX_DELAY_CONFIG,
+      type: 'LONG',
+      default: 60000,
+      importance: 'MEDIUM',
+      documentation:
+        'Longest pause, in milliseconds, between two retries; past it, random jitter spreads retries apart.',
+      group: ERROR_GROUP,
+      orderInGroup: ++errorOrder,
+      width: 'MEDIUM',
+      displayName: 'Maximum Delay Between Retries for Errors',
+    })
+    .define({
+      name: ERRORS_TOLERANCE_CONFIG,
+      type: 'STRING',
+      default: 'none',
+      validator: validString('none', 'all'),
+      importance: 'MEDIUM',
+      documentation: "'none' fails the task on the first bad record; 'all' skips bad records and carries on.",
+      group: ERROR_GROUP,
+      orderInGroup: ++errorOrder,
+      width: 'SHORT',
+      displayName: 'Error Tolerance',
+    })
+    .define({
+      name: ERRORS_LOG_ENABLE_CONFIG,
+      type: 'BOOLEAN',
+      default: false,
+      importance: 'MEDIUM',
+      documentation: 'Log every error with the operation that failed, tolerated ones included.',
+      group: ERROR_GROUP,
+      orderInGroup: ++errorOrder,
+      width: 'SHORT',
+      displayName: 'Log Errors',
+    })
+    .define({
+      name: ERRORS_LOG_INCLUDE_MESSAGES_CONFIG,
+      type: 'BOOLEAN',
+      default: false,
+      importance: 'MEDIUM',
+      documentation:
+        'Include the failed record (key, value, headers) in those log lines; off keeps record contents out of ' +
+        'the logs, topic and partition are still logged.',
+      group: ERROR_GROUP,
+      orderInGroup: ++errorOrder,
+      width: 'SHORT',
+      displayName: 'Log Error Details',
+    });
+}
+
+/** The common keys plus what every sink adds: topics, topics.regex and the dead letter queue. */
+export function sinkConnectorConfigDef(): ConfigDef {
+  return connectorConfigDef()
+    .define({
+      name: TOPICS_CONFIG,
+      type: 'LIST',
+      default: '',
+      importance: 'HIGH',
+      documentation: 'Comma-separated topics to consume. Set this or topics.regex, not both.',
+      group: COMMON_GROUP,
+      orderInGroup: 4,
+      width: 'LONG',
+      displayName: 'Topics',
+    })
+    .define({
+      name: TOPICS_REGEX_CONFIG,
+      type: 'STRING',
+      default: '',
+      validator: regex(),
+      importance: 'HIGH',
+      documentation:
+        'Regular expression; every topic whose whole name matches is consumed. Set this or topics.',
+      group: COMMON_GROUP,
+      orderInGroup: 4,
+      width: 'LONG',
+      displayName: 'Topics regex',
+    })
+    .define({
+      name: DLQ_TOPIC_NAME_CONFIG,
+      type: 'STRING',
+      default: '',
+      importance: 'MEDIUM',
+      documentation:
+        'Topic that receives the records that failed in the connector, a transform or a converter. Empty: no ' +
+        'dead letter queue.',
+      group: ERROR_GROUP,
+      orderInGroup: 6,
+      width: 'MEDIUM',
+      displayName: 'Dead Letter Queue Topic Name',
+    })
+    .define({
+      name: DLQ_TOPIC_REPLICATION_FACTOR_CONFIG,
+      type: 'SHORT',
+      default: 3,
+      importance: 'MEDIUM',
+      documentation: 'Replication factor the dead letter queue topic is created with when it does not exist.',
+      group: ERROR_GROUP,
+      orderInGroup: 7,
+      width: 'MEDIUM',
+      displayName: 'Dead Letter Queue Topic Replication Factor',
+    })
+    .define({
+      name: DLQ_CONTEXT_HEADERS_ENABLE_CONFIG,
+      type: 'BOOLEAN',
+      default: false,
+      importance: 'MEDIUM',
+      documentation:
+        'Add headers describing the failure (all named __connect.errors.*) to records sent to the dead letter queue.',
+      group: ERROR_GROUP,
+      orderInGroup: 8,
+      width: 'MEDIUM',
+      displayName: 'Enable Error Context Headers',
+    });
+}
+
+function aliasesOf(props: RawConfig, key: string): string[] {
+  try {
+    const list = parseType(key, props[key], 'LIST');
+    return Array.isArray(list) ? [...new Set(list.filter((alias) => alias !== ''))] : [];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Adds the per-alias keys Connect derives from `transforms` and `predicates`: each alias needs a
+ * `.type`; a transform can name a `.predicate` and `.negate` it. Groups read `Transforms: <alias>`.
+ */
+export function enrichConnectorConfigDef(base: ConfigDef, props: RawConfig): ConfigDef {
+  const enriched = base.merge();
+  for (const alias of aliasesOf(props, TRANSFORMS_CONFIG)) {
+    const prefix = `${TRANSFORMS_CONFIG}.${alias}.`;
+    const group = `${TRANSFORMS_GROUP}: ${alias}`;
+    enriched
+      .override({
+        name: `${prefix}type`,
+        type: 'CLASS',
+        importance: 'HIGH',
+        documentation: `Class of the '${alias}' transformation.`,
+        group,
+        orderInGroup: 0,
+        width: 'LONG',
+        displayName: `Transformation type for ${alias}`,
+      })
+      .override({
+        name: `${prefix}predicate`,
+        type: 'STRING',
+        default: null,
+        importance: 'MEDIUM',
+        documentation: `Alias of the predicate that decides whether '${alias}' applies to a record.`,
+        group,
+        orderInGroup: 1,
+        width: 'LONG',
+        displayName: `Predicate for ${alias}`,
+      })
+      .override({
+        name: `${prefix}negate`,
+        type: 'BOOLEAN',
+        default: false,
+        importance: 'MEDIUM',
+        documentation: `Apply '${alias}' when its predicate does not match instead.`,
+        group,
+        orderInGroup: 2,
+        width: 'SHORT',
+        displayName: `Negate predicate for ${alias}`,
+      });
+  }
+  for (const alias of aliasesOf(props, PREDICATES_CONFIG)) {
+    enriched.override({
+      name: `${PREDICATES_CONFIG}.${alias}.type`,
+      type: 'CLASS',
+      importance: 'HIGH',
+      documentation: `Class of the '${alias}' predicate.`,
+      group: `${PREDICATES_GROUP}: ${alias}`,
+      orderInGroup: 0,
+      width: 'LONG',
+      displayName: `Predicate type for ${alias}`,
+    });
+  }
+  return enriched;
+}
+
+function addError(results: Map<string, ValidatedValue>, name: string, message: string): void {
+  results.get(name)?.errors.push(message);
+}
+
+/** Connect's sink checks across keys: exactly one of topics / topics.regex, and the DLQ outside both. */
+export function validateSinkTopics(props: RawConfig, results: Map<string, ValidatedValue>): void {
+  const topics = props[TOPICS_CONFIG]?.trim() ?? '';
+  const topicsRegex = props[TOPICS_REGEX_CONFIG]?.trim() ?? '';
+  const dlqTopic = props[DLQ_TOPIC_NAME_CONFIG]?.trim() ?? '';
+  if (topics !== '' && topicsRegex !== '') {
+    const message = `${TOPICS_CONFIG} and ${TOPICS_REGEX_CONFIG} are mutually exclusive options, but both are set.`;
+    addError(results, TOPICS_CONFIG, message);
+    addError(results, TOPICS_REGEX_CONFIG, message);
+  }
+  if (topics === '' && topicsRegex === '') {
+    const message = `Must configure one of ${TOPICS_CONFIG} or ${TOPICS_REGEX_CONFIG}`;
+    addError(results, TOPICS_CONFIG, message);
+    addError(results, TOPICS_REGEX_CONFIG, message);
+  }
+  if (dlqTopic === '') return;
+  if (topics !== '') {
+    const list = [...new Set(topics.split(/\s*,\s*/).filter((t) => t !== ''))];
+    if (list.includes(dlqTopic)) {
+      addError(
+        results,
+        TOPICS_CONFIG,
+        `The DLQ topic '${dlqTopic}' may not be included in the list of topics ('${TOPICS_CONFIG}=[${list.join(', ')}]') consumed by the connector`,
+      );
+    }
+  }
+  if (topicsRegex !== '') {
+    let matches = false;
+    try {
+      matches = new RegExp(`^(?:${topicsRegex})$`).test(dlqTopic);
+    } catch {
+      // an invalid regex is already reported by the key's own validator
+    }
+    if (matches) {
+      addError(
+        results,
+        TOPICS_REGEX_CONFIG,
+        `The DLQ topic '${dlqTopic}' may not be matched by the regex for the topics ('${TOPICS_REGEX_CONFIG}=${topicsRegex}') consumed by the connector`,
+      );
+    }
+  }
+}
+
+export interface ConnectorValidationRequest extends ConfigCheckOptions {
+  props: RawConfig;
+  type: 'source' | 'sink';
+  /** The connector's own keys; a key it redefines replaces the common one. */
+  connectorDef?: ConfigDef;
+  /** Multi-key checks of the connector (Connect's `Connector.validate`): add errors to `results`. */
+  validate?: (props: RawConfig, results: Map<string, ValidatedValue>) => void;
+  /** Problems found elsewhere (a connector plugin's `validate`), by key; keys need not be defined. */
+  extraErrors?: ReadonlyMap<string, readonly string[]>;
+}
+
+/**
+ * Validates a connector config as Connect's herder does: the common (and sink) keys, the per-alias
+ * transform and predicate keys, the sink topic rules, then the connector's own keys and checks.
+ * `name` of the answer is the `connector.class` given.
+ */
+export function validateConnectorConfig(request: ConnectorValidationRequest): ConfigInfos {
+  const base = request.type === 'sink' ? sinkConnectorConfigDef() : connectorConfigDef();
+  const def = enrichConnectorConfigDef(base, request.props).merge(
+    ...(request.connectorDef ? [request.connectorDef] : []),
+  );
+  const results = def.validateAll(request.props, request);
+  if (request.type === 'sink') validateSinkTopics(request.props, results);
+  request.validate?.(request.props, results);
+  for (const [name, errors] of request.extraErrors ?? []) {
+    const raw = request.props[name] ?? null;
+    const result = results.get(name) ?? {
+      name,
+      value: raw !== null && isSecretKey(name) ? new Password(raw) : raw,
+      errors: [],
+      recommendedValues: [],
+      visible: true,
+    };
+    result.errors.push(...errors);
+    results.set(name, result);
+  }
+  return toConfigInfos(request.props[CONNECTOR_CLASS_CONFIG] ?? '', def, results);
+}
+
+/**
+ * The message Connect's 400 carries when a config is refused: the count, then each problem on its
+ * own line, then where to see them per key.
+ */
+export function invalidConfigMessage(errors: readonly string[]): string {
+  return [
+    `Connector configuration is invalid and contains the following ${errors.length} error(s):`,
+    ...errors,
+    'You can also find the above list of errors at the endpoint `/connector-plugins/{connectorType}/config/validate`',
+  ].join('\n');
+}
+
+/** {@link invalidConfigMessage} for a validation answer: every error of every key, in key order. */
+export function configErrorsMessage(infos: ConfigInfos): string {
+  return invalidConfigMessage(infos.configs.flatMap((config) => config.value.errors));
+}
