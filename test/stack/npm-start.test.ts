@@ -13,18 +13,19 @@ const env: NodeJS.ProcessEnv = {
   MSA_SYNC_DATA_DIR: dataDir,
   MSA_KAFKA_PORT: '19092',
   MSA_KAFKA_CONTROLLER_PORT: '19093',
+  MSA_CONNECT_PORT: '18083',
   KAFKA_BOOTSTRAP_SERVERS: undefined,
 };
 
-function brokerProcesses(): number {
+function processes(pattern: string): number {
   try {
-    return execFileSync('pgrep', ['-f', `kafka.Kafka ${dataDir}`], { encoding: 'utf8' })
-      .trim()
-      .split('\n').length;
+    return execFileSync('pgrep', ['-f', pattern], { encoding: 'utf8' }).trim().split('\n').length;
   } catch {
     return 0;
   }
 }
+const brokerProcesses = () => processes(`kafka.Kafka ${dataDir}`);
+const workerProcesses = () => processes(`connect-main.js ${dataDir}`);
 
 const npm = (script: string) => runProcess('npm', [script, '--silent'], { env, timeoutMs: 180_000 });
 
@@ -34,22 +35,30 @@ describe('npm start / npm stop', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('starts one broker, reuses it on a second start, and stops it', async () => {
+  it('starts one broker and one Connect worker, reuses them on a second start, and stops them', async () => {
     const first = await npm('start');
     expect(first.stderr).not.toMatch(/error/i);
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/Kafka broker\s+127\.0\.0\.1:19092\s+started \(pid \d+\)/);
     expect(await isPortOpen('127.0.0.1', 19092)).toBe(true);
     expect(brokerProcesses()).toBe(1);
+    expect(first.stdout).toMatch(/Connect worker\s+http:\/\/127\.0\.0\.1:18083\s+started/);
+    expect(workerProcesses()).toBe(1);
+    const connectors = await fetch('http://127.0.0.1:18083/connectors');
+    expect(await connectors.json()).toEqual([]);
 
     const second = await npm('start');
     expect(second.code).toBe(0);
     expect(second.stdout).toMatch(/Kafka broker\s+127\.0\.0\.1:19092\s+reused/);
+    expect(second.stdout).toMatch(/Connect worker\s+http:\/\/127\.0\.0\.1:18083\s+reused/);
     expect(brokerProcesses()).toBe(1);
+    expect(workerProcesses()).toBe(1);
 
     const stop = await npm('stop');
     expect(stop.code).toBe(0);
+    expect(stop.stdout).toContain('Connect worker: stopped');
     expect(stop.stdout).toContain('Kafka broker: stopped');
+    expect(workerProcesses()).toBe(0);
     expect(await isPortOpen('127.0.0.1', 19092)).toBe(false);
     expect(brokerProcesses()).toBe(0);
 

@@ -1,4 +1,6 @@
+export * from './connect-worker-process.js';
 export * from './databases.js';
+export * from './detached-process.js';
 export * from './java-runtime.js';
 export * from './kafka-broker.js';
 export * from './kafka-dist.js';

@@ -1,12 +1,13 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createAdmin } from '@msa-sync/kafka';
+import { startDetached, stopDetached } from './detached-process.js';
 import { ensureKafkaJars, kafkaJavaArgs } from './kafka-dist.js';
 import type { StackPaths } from './paths.js';
-import { isAlive, readPid, removePid, stopProcess, writePid } from './pid-file.js';
-import { isPortOpen, waitFor } from './tcp-probe.js';
+import { isAlive, readPid } from './pid-file.js';
+import { isPortOpen } from './tcp-probe.js';
 
 /** A single-node KRaft broker (broker and controller in one JVM) with its state under .data/kafka. */
 export interface BrokerSettings {
@@ -101,58 +102,34 @@ export async function startBroker(
   const files = brokerFiles(paths);
   const bootstrap = `${settings.host}:${settings.port}`;
   const existing = readPid(files.pid);
-  if (await isKafkaAnswering(bootstrap)) {
-    return { state: 'reused', bootstrap, ...(existing ? { pid: existing } : {}), log: files.log };
+  const starting = existing !== undefined && isAlive(existing);
+  if (!starting && !(await isKafkaAnswering(bootstrap))) {
+    if (await isPortOpen(settings.host, settings.port)) {
+      throw new Error(
+        `Port ${settings.port} is taken by something that is not a Kafka broker; free it or set MSA_KAFKA_PORT.`,
+      );
+    }
+    await ensureKafkaJars(paths, log);
+    mkdirSync(files.dir, { recursive: true });
+    writeFileSync(files.properties, renderServerProperties(settings, files.logDir));
+    formatStorageOnce(paths, files);
+    log(`Starting Apache Kafka broker on ${bootstrap}...`);
   }
-  if (existing && isAlive(existing)) {
-    // Our broker is still starting (or stuck): wait for it rather than start a second one.
-    log(`Kafka broker (pid ${existing}) is starting; waiting for ${bootstrap}...`);
-    await waitFor(`Kafka at ${bootstrap}`, () => isKafkaAnswering(bootstrap), {
-      timeoutMs: 90_000,
-      intervalMs: 500,
-    });
-    return { state: 'reused', bootstrap, pid: existing, log: files.log };
-  }
-  if (await isPortOpen(settings.host, settings.port)) {
-    throw new Error(
-      `Port ${settings.port} is taken by something that is not a Kafka broker; free it or set MSA_KAFKA_PORT.`,
-    );
-  }
-  await ensureKafkaJars(paths, log);
-  mkdirSync(files.dir, { recursive: true });
-  writeFileSync(files.properties, renderServerProperties(settings, files.logDir));
-  formatStorageOnce(paths, files);
-
-  log(`Starting Apache Kafka broker on ${bootstrap}...`);
-  const out = openSync(files.log, 'a');
-  const child = spawn(
-    'java',
-    kafkaJavaArgs(paths, 'kafka.Kafka', [files.properties], [`-Xms${settings.heap}`, `-Xmx${settings.heap}`]),
-    { detached: true, stdio: ['ignore', out, out] },
-  );
-  closeSync(out);
-  if (child.pid === undefined) throw new Error('Could not spawn java for the Kafka broker');
-  const pid = child.pid;
-  writePid(files.pid, pid);
-  let exitCode: number | null = null;
-  child.on('exit', (code) => {
-    exitCode = code ?? -1;
+  // Reuses a broker that answers, or waits for ours if it is still starting.
+  const started = await startDetached({
+    name: `Kafka at ${bootstrap}`,
+    command: 'java',
+    args: kafkaJavaArgs(
+      paths,
+      'kafka.Kafka',
+      [files.properties],
+      [`-Xms${settings.heap}`, `-Xmx${settings.heap}`],
+    ),
+    pidFile: files.pid,
+    logFile: files.log,
+    ready: () => isKafkaAnswering(bootstrap),
   });
-  child.unref();
-  try {
-    await waitFor(`Kafka at ${bootstrap}`, () => isKafkaAnswering(bootstrap), {
-      timeoutMs: 90_000,
-      intervalMs: 300,
-      failFast: () =>
-        exitCode === null
-          ? undefined
-          : `Kafka exited with code ${exitCode} while starting:\n${tail(files.log, 25)}`,
-    });
-  } catch (error) {
-    removePid(files.pid);
-    throw error;
-  }
-  return { state: 'started', bootstrap, pid, log: files.log };
+  return { ...started, bootstrap };
 }
 
 function formatStorageOnce(paths: StackPaths, files: ReturnType<typeof brokerFiles>): void {
@@ -177,16 +154,6 @@ function formatStorageOnce(paths: StackPaths, files: ReturnType<typeof brokerFil
   }
 }
 
-export async function stopBroker(paths: StackPaths): Promise<'stopped' | 'killed' | 'not-running'> {
-  const files = brokerFiles(paths);
-  const pid = readPid(files.pid);
-  if (pid === undefined) return 'not-running';
-  const result = await stopProcess(pid, 60_000);
-  removePid(files.pid);
-  return result;
-}
-
-function tail(file: string, lines: number): string {
-  if (!existsSync(file)) return '(no log)';
-  return readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
+export function stopBroker(paths: StackPaths): Promise<'stopped' | 'killed' | 'not-running'> {
+  return stopDetached(brokerFiles(paths).pid);
 }

@@ -1,0 +1,626 @@
+import { type ClientSettings, createAdmin } from '@msa-sync/kafka';
+import type { Logger } from 'pino';
+import type { ConnectorPlugin } from '../api/connector.js';
+import { configErrorsMessage, validateConnectorConfig } from '../config/connector-config.js';
+import {
+  alreadyExists,
+  badRequest,
+  ConnectError,
+  connectorNotFound,
+  NotLeaderError,
+  notFound,
+} from '../errors/connect-error.js';
+import { KafkaConfigBackingStore } from '../storage/config-store.js';
+import { ensureInternalTopics } from '../storage/internal-topics.js';
+import { KafkaOffsetBackingStore } from '../storage/offset-store.js';
+import { KafkaStatusBackingStore, type Status } from '../storage/status-store.js';
+import type { PluginRegistry } from '../worker/plugins.js';
+import { Worker } from '../worker/worker.js';
+import type { WorkerConfig } from '../worker/worker-config.js';
+import { WorkerMetrics } from '../worker/worker-metrics.js';
+import { assignWork, type MemberInfo, type WorkerAssignment } from './assignor.js';
+import type { Herder } from './herder.js';
+import { RequestQueue } from './request-queue.js';
+import type {
+  ConfigInfos,
+  ConnectorConfig,
+  ConnectorInfo,
+  ConnectorOffsets,
+  ConnectorStateInfo,
+  PluginInfo,
+  RestartRequest,
+  TargetState,
+  TaskInfo,
+  TaskStateInfo,
+} from './types.js';
+import { WorkerGroupMember } from './worker-group-member.js';
+
+export interface DistributedHerderOptions {
+  config: WorkerConfig;
+  plugins: PluginRegistry;
+  logger: Logger;
+}
+
+/**
+ * A Connect worker in distributed mode: configs, offsets and statuses live in Kafka topics;
+ * the workers sharing a group.id elect a leader through Kafka's group coordinator, and the leader
+ * spreads connectors and tasks over them. Operator writes go through the leader, as in Connect.
+ */
+export class DistributedHerder implements Herder {
+  readonly workerId: string;
+  readonly url: string;
+  readonly metrics = new WorkerMetrics();
+  readonly #config: WorkerConfig;
+  readonly #plugins: PluginRegistry;
+  readonly #log: Logger;
+  readonly #client: ClientSettings;
+  readonly #configs: KafkaConfigBackingStore;
+  readonly #offsets: KafkaOffsetBackingStore;
+  readonly #statuses: KafkaStatusBackingStore;
+  readonly #worker: Worker;
+  readonly #member: WorkerGroupMember;
+  readonly #queue: RequestQueue;
+  #clusterId = '';
+  #assignment: WorkerAssignment | undefined;
+  #generation = -1;
+  /** What the leader based its last assignment on: a change means a new rebalance. */
+  #assignedShape = '';
+  #firstAssignment: { promise: Promise<void>; resolve: () => void };
+
+  constructor(options: DistributedHerderOptions) {
+    const { config } = options;
+    this.#config = config;
+    this.#plugins = options.plugins;
+    this.#log = options.logger.child({ component: 'herder' });
+    this.workerId = `${config.advertisedHost}:${config.advertisedPort}`;
+    this.url = `http://${this.workerId}`;
+    this.#client = { bootstrapServers: config.bootstrapServers, clientId: `connect-${this.workerId}` };
+    this.#configs = new KafkaConfigBackingStore({
+      topic: config.configTopic,
+      client: this.#client,
+      logger: this.#log,
+    });
+    this.#offsets = new KafkaOffsetBackingStore({
+      topic: config.offsetTopic,
+      client: this.#client,
+      logger: this.#log,
+    });
+    this.#statuses = new KafkaStatusBackingStore({
+      topic: config.statusTopic,
+      client: this.#client,
+      logger: this.#log,
+    });
+    this.#queue = new RequestQueue((error) => this.#log.error({ err: error }, 'herder request failed'));
+    this.#worker = new Worker({
+      workerId: this.workerId,
+      config,
+      client: this.#client,
+      plugins: this.#plugins,
+      configs: this.#configs,
+      offsets: this.#offsets,
+      statuses: this.#statuses,
+      metrics: this.metrics,
+      logger: options.logger,
+      generation: () => this.#generation,
+    });
+    this.#member = new WorkerGroupMember({
+      groupId: config.groupId,
+      bootstrapServers: config.bootstrapServers,
+      clientId: `connect-${this.workerId}-group`,
+      workerId: this.workerId,
+      url: this.url,
+      sessionTimeoutMs: config.sessionTimeoutMs,
+      rebalanceTimeoutMs: config.rebalanceTimeoutMs,
+      heartbeatIntervalMs: config.heartbeatIntervalMs,
+      logger: options.logger,
+      assign: (members, generation, leader) => this.#assign(members, generation, leader),
+      onRevoke: () => this.#queue.run(() => this.#revokeAll()),
+      onAssignment: (assignment) => this.#queue.run(() => this.#applyAssignment(assignment)),
+    });
+    let resolve = () => {};
+    const promise = new Promise<void>((r) => {
+      resolve = r;
+    });
+    this.#firstAssignment = { promise, resolve };
+  }
+
+  async start(): Promise<void> {
+    const c = this.#config;
+    await ensureInternalTopics(
+      this.#client,
+      [
+        { name: c.configTopic, partitions: 1, replicationFactor: c.configReplicationFactor },
+        { name: c.offsetTopic, partitions: c.offsetPartitions, replicationFactor: c.offsetReplicationFactor },
+        { name: c.statusTopic, partitions: c.statusPartitions, replicationFactor: c.statusReplicationFactor },
+      ],
+      this.#log,
+    );
+    const admin = createAdmin({ ...this.#client, clientId: `${this.#client.clientId}-admin` });
+    try {
+      this.#clusterId = (await admin.metadata({ topics: [] })).id;
+    } finally {
+      await admin.close().catch(() => {});
+    }
+    await Promise.all([this.#configs.start(), this.#offsets.start(), this.#statuses.start()]);
+    this.#configs.setListener({
+      onConnectorChange: (name) => void this.#queue.run(() => this.#onConnectorChange(name)),
+      onRestartRequest: (request) => void this.#queue.run(() => this.#onRestart(request)),
+    });
+    this.#member.start();
+    await Promise.race([
+      this.#firstAssignment.promise,
+      new Promise((_, reject) =>
+        setTimeout(
+          () => reject(new Error('Timed out joining the worker group')),
+          c.rebalanceTimeoutMs + 30_000,
+        ).unref(),
+      ),
+    ]);
+    this.#log.info({ workerId: this.workerId, group: c.groupId }, 'worker joined the cluster');
+  }
+
+  async stop(): Promise<void> {
+    await this.#member.stop();
+    await this.#queue.run(() => this.#worker.stopAll());
+    await Promise.all([this.#configs.stop(), this.#offsets.stop(), this.#statuses.stop()]);
+  }
+
+  kafkaClusterId(): string {
+    return this.#clusterId;
+  }
+
+  // ---- group membership --------------------------------------------------------------------
+
+  async #assign(
+    members: MemberInfo[],
+    generation: number,
+    leader: MemberInfo,
+  ): Promise<Map<string, WorkerAssignment>> {
+    await this.#configs.refresh();
+    const state = this.#configs.state;
+    const connectors = state.connectors();
+    const counts = new Map(connectors.map((name) => [name, state.taskCount(name)]));
+    this.#assignedShape = shapeOf(connectors, counts);
+    const work = assignWork(members, connectors, counts);
+    return new Map(
+      [...work].map(([memberId, w]) => [
+        memberId,
+        {
+          generation,
+          leader: leader.memberId,
+          leaderUrl: leader.url,
+          configOffset: String(state.offset),
+          connectors: w.connectors,
+          tasks: w.tasks,
+        },
+      ]),
+    );
+  }
+
+  async #revokeAll(): Promise<void> {
+    // Eager rebalancing: nothing keeps running while ownership may move to another worker.
+    await this.#worker.stopAll();
+  }
+
+  async #applyAssignment(assignment: WorkerAssignment): Promise<void> {
+    this.#assignment = assignment;
+    this.#generation = assignment.generation;
+    await this.#configs.refresh();
+    const state = this.#configs.state;
+    await this.#worker.stopAll();
+    for (const name of assignment.connectors ?? []) {
+      const config = state.connectorConfigs.get(name);
+      if (config) await this.#worker.startConnector(name, config, state.targetStates.get(name) ?? 'STARTED');
+    }
+    for (const { connector, task } of assignment.tasks ?? []) {
+      const taskConfig = state.taskConfigs.get(connector)?.[task];
+      const connectorConfig = state.connectorConfigs.get(connector);
+      if (taskConfig && connectorConfig) {
+        await this.#worker.startTask(
+          connector,
+          task,
+          taskConfig,
+          connectorConfig,
+          state.targetStates.get(connector) ?? 'STARTED',
+        );
+      }
+    }
+    this.#firstAssignment.resolve();
+    // Configs may have changed while the rebalance ran.
+    if (this.#member.isLeader) this.#rebalanceIfShapeChanged();
+  }
+
+  #rebalanceIfShapeChanged(): void {
+    const state = this.#configs.state;
+    const connectors = state.connectors();
+    const shape = shapeOf(connectors, new Map(connectors.map((n) => [n, state.taskCount(n)])));
+    if (shape !== this.#assignedShape) {
+      this.#log.info('connectors or task sets changed: rebalancing');
+      this.#member.requestRejoin();
+    }
+  }
+
+  async #onConnectorChange(name: string): Promise<void> {
+    if (this.#member.isLeader) this.#rebalanceIfShapeChanged();
+    const state = this.#configs.state;
+    const config = state.connectorConfigs.get(name);
+    const target = state.targetStates.get(name) ?? 'STARTED';
+    if (!config) {
+      await this.#worker.stopConnector(name);
+      return;
+    }
+    const running = this.#worker.connectorConfig(name);
+    if (running && JSON.stringify(running) !== JSON.stringify(config)) {
+      // A new config: restart the connector, which republishes task configs if they changed.
+      await this.#worker.stopConnector(name);
+      await this.#worker.startConnector(name, config, target);
+    }
+    await this.#worker.setTargetState(name, target);
+  }
+
+  async #onRestart(request: RestartRequest): Promise<void> {
+    const state = this.#configs.state;
+    const config = state.connectorConfigs.get(request.connector);
+    if (!config) return;
+    const target = state.targetStates.get(request.connector) ?? 'STARTED';
+    const failed = (s: string | undefined) => s === 'FAILED';
+    if (this.#worker.ownsConnector(request.connector)) {
+      if (!request.onlyFailed || failed(this.#worker.connectorState(request.connector))) {
+        this.#log.info({ connector: request.connector }, 'restarting connector');
+        await this.#worker.stopConnector(request.connector);
+        await this.#worker.startConnector(request.connector, config, target);
+      }
+    }
+    if (!request.includeTasks) return;
+    for (const { connector, task } of this.#worker.taskIds()) {
+      if (connector !== request.connector) continue;
+      if (request.onlyFailed && !failed(this.#worker.taskState(connector, task))) continue;
+      const taskConfig = state.taskConfigs.get(connector)?.[task];
+      await this.#worker.stopTask(connector, task);
+      if (taskConfig) await this.#worker.startTask(connector, task, taskConfig, config, target);
+    }
+  }
+
+  // ---- operator requests --------------------------------------------------------------------
+
+  #requireLeader(what: string): void {
+    if (!this.#member.isLeader) {
+      throw new NotLeaderError(`Cannot ${what}: this worker is not the leader`, this.#assignment?.leaderUrl);
+    }
+  }
+
+  /** Operator calls wait until this worker has joined its cluster (bounded by the REST timeout). */
+  async #ready(): Promise<void> {
+    await this.#firstAssignment.promise;
+  }
+
+  async #requireConnector(name: string): Promise<Record<string, string>> {
+    await this.#ready();
+    await this.#configs.refresh();
+    const config = this.#configs.state.connectorConfigs.get(name);
+    if (!config) throw connectorNotFound(name);
+    return config;
+  }
+
+  #pluginOf(config: Record<string, string>): ConnectorPlugin | undefined {
+    return this.#plugins.find(config['connector.class']);
+  }
+
+  async connectors(): Promise<string[]> {
+    await this.#ready();
+    await this.#configs.refresh();
+    return this.#configs.state.connectors();
+  }
+
+  async connectorInfo(name: string): Promise<ConnectorInfo> {
+    const config = await this.#requireConnector(name);
+    const tasks = this.#configs.state.taskConfigs.get(name) ?? [];
+    return {
+      name,
+      config,
+      tasks: tasks.map((_, task) => ({ connector: name, task })),
+      type: this.#pluginOf(config)?.type ?? 'unknown',
+    };
+  }
+
+  async connectorConfig(name: string): Promise<ConnectorConfig> {
+    return this.#requireConnector(name);
+  }
+
+  async putConnectorConfig(
+    name: string,
+    config: ConnectorConfig,
+    allowReplace: boolean,
+    initialState?: 'RUNNING' | 'PAUSED' | 'STOPPED',
+  ): Promise<{ created: boolean; info: ConnectorInfo }> {
+    await this.#ready();
+    await this.#configs.refresh();
+    const exists = this.#configs.state.connectorConfigs.has(name);
+    if (exists && !allowReplace) throw alreadyExists(`Connector ${name} already exists`);
+    const full: ConnectorConfig = { ...config, name };
+    const infos = await this.validateConnectorConfig(full['connector.class'], full);
+    if (infos.error_count > 0) throw badRequest(configErrorsMessage(infos));
+    this.#requireLeader('write connector configs');
+    const initial: TargetState | undefined = exists
+      ? undefined
+      : initialState === 'PAUSED'
+        ? 'PAUSED'
+        : initialState === 'STOPPED'
+          ? 'STOPPED'
+          : 'STARTED';
+    await this.#configs.putConnectorConfig(name, full, initial);
+    await this.#configs.refresh();
+    return { created: !exists, info: await this.connectorInfo(name) };
+  }
+
+  async patchConnectorConfig(name: string, patch: Record<string, string | null>): Promise<ConnectorInfo> {
+    const current = await this.#requireConnector(name);
+    const next: Record<string, string> = { ...current };
+    for (const [k, v] of Object.entries(patch)) {
+      if (v === null) delete next[k];
+      else next[k] = v;
+    }
+    return (await this.putConnectorConfig(name, next, true)).info;
+  }
+
+  async deleteConnector(name: string): Promise<void> {
+    await this.#requireConnector(name);
+    this.#requireLeader('delete connectors');
+    const taskCount = this.#configs.state.taskCount(name);
+    await this.#configs.removeConnectorConfig(name);
+    await this.#configs.refresh();
+    await this.#statuses.remove(name, taskCount);
+  }
+
+  #stateOf(status: Status | undefined): { state: Status['state']; worker_id: string; trace?: string } {
+    if (!status) return { state: 'UNASSIGNED', worker_id: this.workerId };
+    return {
+      state: status.state,
+      worker_id: status.worker_id,
+      ...(status.trace ? { trace: status.trace } : {}),
+    };
+  }
+
+  async connectorStatus(name: string): Promise<ConnectorStateInfo> {
+    const config = await this.#requireConnector(name);
+    await this.#statuses.refresh();
+    const taskStatuses = this.#statuses.tasks(name);
+    const count = this.#configs.state.taskCount(name);
+    return {
+      name,
+      connector: this.#stateOf(this.#statuses.connector(name)),
+      tasks: Array.from({ length: count }, (_, id) => ({ id, ...this.#stateOf(taskStatuses.get(id)) })),
+      type: this.#pluginOf(config)?.type ?? 'unknown',
+    };
+  }
+
+  async taskStatus(name: string, task: number): Promise<TaskStateInfo> {
+    const status = await this.connectorStatus(name);
+    const found = status.tasks.find((t) => t.id === task);
+    if (!found) throw notFound(`Task ${name}-${task} not found`);
+    return found;
+  }
+
+  async taskConfigs(name: string): Promise<TaskInfo[]> {
+    await this.#requireConnector(name);
+    return (this.#configs.state.taskConfigs.get(name) ?? []).map((config, task) => ({
+      id: { connector: name, task },
+      config,
+    }));
+  }
+
+  async restartConnector(request: RestartRequest): Promise<ConnectorStateInfo | undefined> {
+    await this.#requireConnector(request.connector);
+    this.#requireLeader('restart connectors');
+    const before = await this.connectorStatus(request.connector);
+    await this.#configs.putRestartRequest(request);
+    if (!request.includeTasks && !request.onlyFailed) return undefined;
+    const restarting = (s: { state: string }) => !request.onlyFailed || s.state === 'FAILED';
+    return {
+      ...before,
+      connector: restarting(before.connector)
+        ? { ...before.connector, state: 'RESTARTING' }
+        : before.connector,
+      tasks: before.tasks.map((t) =>
+        request.includeTasks && restarting(t) ? { ...t, state: 'RESTARTING' } : t,
+      ),
+    };
+  }
+
+  async restartTask(name: string, task: number): Promise<void> {
+    const config = await this.#requireConnector(name);
+    const taskConfig = this.#configs.state.taskConfigs.get(name)?.[task];
+    if (!taskConfig) throw notFound(`Task ${name}-${task} not found`);
+    if (this.#assignment?.tasks.some((t) => t.connector === name && t.task === task)) {
+      await this.#queue.run(async () => {
+        await this.#worker.stopTask(name, task);
+        await this.#worker.startTask(
+          name,
+          task,
+          taskConfig,
+          config,
+          this.#configs.state.targetStates.get(name) ?? 'STARTED',
+        );
+      });
+      return;
+    }
+    // Another worker runs it: the REST layer forwards the request there.
+    await this.#statuses.refresh();
+    const owner = this.#statuses.tasks(name).get(task)?.worker_id;
+    throw new NotLeaderError(
+      `Task ${name}-${task} runs on ${owner ?? 'no worker'}`,
+      owner ? `http://${owner}` : undefined,
+    );
+  }
+
+  async pauseConnector(name: string): Promise<void> {
+    await this.#requireConnector(name);
+    await this.#configs.putTargetState(name, 'PAUSED');
+  }
+
+  async resumeConnector(name: string): Promise<void> {
+    await this.#requireConnector(name);
+    await this.#configs.putTargetState(name, 'STARTED');
+  }
+
+  async stopConnector(name: string): Promise<void> {
+    await this.#requireConnector(name);
+    this.#requireLeader('stop connectors');
+    await this.#configs.putTargetState(name, 'STOPPED');
+  }
+
+  async connectorActiveTopics(name: string): Promise<string[]> {
+    await this.#requireConnector(name);
+    await this.#statuses.refresh();
+    return this.#statuses.activeTopics(name);
+  }
+
+  async resetConnectorActiveTopics(name: string): Promise<void> {
+    await this.#requireConnector(name);
+    await this.#statuses.resetTopics(name);
+  }
+
+  async connectorOffsets(name: string): Promise<ConnectorOffsets> {
+    const config = await this.#requireConnector(name);
+    if (this.#pluginOf(config)?.type === 'sink') return { offsets: await this.#sinkOffsets(name) };
+    await this.#offsets.refresh();
+    return { offsets: this.#offsets.list(name) };
+  }
+
+  async #sinkOffsets(name: string): Promise<ConnectorOffsets['offsets']> {
+    const admin = createAdmin({ ...this.#client, clientId: `${this.#client.clientId}-admin` });
+    try {
+      const groups = await admin.listConsumerGroupOffsets({ groups: [`connect-${name}`] });
+      return (groups[0]?.topics ?? []).flatMap((topic) =>
+        topic.partitions
+          .filter((p) => p.committedOffset >= 0n)
+          .map((p) => ({
+            partition: { kafka_topic: topic.name, kafka_partition: p.partitionIndex },
+            offset: { kafka_offset: Number(p.committedOffset) },
+          })),
+      );
+    } finally {
+      await admin.close().catch(() => {});
+    }
+  }
+
+  async #requireStopped(name: string): Promise<Record<string, string>> {
+    const config = await this.#requireConnector(name);
+    if (this.#configs.state.targetStates.get(name) !== 'STOPPED') {
+      throw badRequest(
+        `Connectors must be in the STOPPED state before their offsets can be modified. This can be done for the specified connector by issuing a 'PUT' request to the '/connectors/${name}/stop' endpoint`,
+      );
+    }
+    return config;
+  }
+
+  async alterConnectorOffsets(name: string, offsets: ConnectorOffsets): Promise<string> {
+    const config = await this.#requireStopped(name);
+    if (this.#pluginOf(config)?.type === 'sink') {
+      const admin = createAdmin({ ...this.#client, clientId: `${this.#client.clientId}-admin` });
+      try {
+        const byTopic = new Map<string, { partitionIndex: number; committedOffset: bigint }[]>();
+        for (const { partition, offset } of offsets.offsets) {
+          const topic = partition.kafka_topic;
+          const p = partition.kafka_partition;
+          const o = offset?.kafka_offset;
+          if (
+            typeof topic !== 'string' ||
+            typeof p !== 'number' ||
+            (typeof o !== 'number' && o !== undefined)
+          ) {
+            throw badRequest(
+              'Sink connector offsets need partition {kafka_topic, kafka_partition} and offset {kafka_offset}',
+            );
+          }
+          if (o === undefined) continue;
+          byTopic.set(topic, [
+            ...(byTopic.get(topic) ?? []),
+            { partitionIndex: p, committedOffset: BigInt(o) },
+          ]);
+        }
+        await admin.alterConsumerGroupOffsets({
+          groupId: `connect-${name}`,
+          topics: [...byTopic].map(([topicName, partitions]) => ({
+            name: topicName,
+            partitionIndexes: partitions.map((p) => p.partitionIndex),
+            partitions: partitions.map((p) => ({ ...p, committedLeaderEpoch: -1, committedMetadata: null })),
+          })) as never,
+        });
+      } finally {
+        await admin.close().catch(() => {});
+      }
+    } else {
+      await this.#offsets.set(
+        name,
+        offsets.offsets.map(({ partition, offset }) => ({ partition, offset })),
+      );
+    }
+    return 'The offsets for this connector have been altered successfully';
+  }
+
+  async resetConnectorOffsets(name: string): Promise<string> {
+    const config = await this.#requireStopped(name);
+    if (this.#pluginOf(config)?.type === 'sink') {
+      const admin = createAdmin({ ...this.#client, clientId: `${this.#client.clientId}-admin` });
+      try {
+        await admin.deleteGroups({ groups: [`connect-${name}`] }).catch((error: unknown) => {
+          // A group that never committed does not exist: nothing to reset.
+          if (!/GROUP_ID_NOT_FOUND|does not exist|not found/i.test(String((error as Error).message)))
+            throw error;
+        });
+      } finally {
+        await admin.close().catch(() => {});
+      }
+    } else {
+      await this.#offsets.refresh();
+      await this.#offsets.set(
+        name,
+        this.#offsets.list(name).map(({ partition }) => ({ partition, offset: null })),
+      );
+    }
+    return 'The offsets for this connector have been reset successfully';
+  }
+
+  plugins(connectorsOnly: boolean): PluginInfo[] {
+    const connectors = this.#plugins.connectorPlugins();
+    if (connectorsOnly) return connectors;
+    return [
+      ...connectors,
+      {
+        class: 'org.apache.kafka.connect.converters.ByteArrayConverter',
+        type: 'converter',
+        version: '4.1.1',
+      },
+      { class: 'org.apache.kafka.connect.json.JsonConverter', type: 'converter', version: '4.1.1' },
+      { class: 'org.apache.kafka.connect.storage.StringConverter', type: 'converter', version: '4.1.1' },
+    ];
+  }
+
+  async validateConnectorConfig(
+    pluginClass: string | undefined,
+    config: ConnectorConfig,
+  ): Promise<ConfigInfos> {
+    const className = pluginClass ?? config['connector.class'];
+    if (!className) throw badRequest('Connector config contains no connector type');
+    const plugin = this.#plugins.find(className);
+    if (!plugin) {
+      throw badRequest(
+        `Failed to find any class that implements Connector and which name matches ${className}`,
+      );
+    }
+    const extra = plugin.validate ? await plugin.validate(config) : new Map<string, string[]>();
+    return validateConnectorConfig({
+      props: { ...config, 'connector.class': className },
+      type: plugin.type,
+      connectorDef: plugin.configDef,
+      extraErrors: extra,
+    });
+  }
+}
+
+function shapeOf(connectors: string[], counts: Map<string, number>): string {
+  return connectors.map((n) => `${n}:${counts.get(n) ?? 0}`).join(',');
+}
+
+export { ConnectError };

@@ -1,0 +1,66 @@
+import type { TargetState } from '../herder/types.js';
+import type { ConfigRecord } from './config-records.js';
+
+/**
+ * What the config topic says, applied record by record. Task configs count only once their
+ * commit record arrives (as in Connect), so a worker never runs half of a new task set.
+ */
+export class ClusterConfigState {
+  /** Offset of the last applied record + 1: workers compare it to know they are caught up. */
+  offset = 0n;
+  readonly connectorConfigs = new Map<string, Record<string, string>>();
+  readonly targetStates = new Map<string, TargetState>();
+  readonly taskConfigs = new Map<string, Record<string, string>[]>();
+  readonly #pendingTasks = new Map<string, Map<number, Record<string, string>>>();
+
+  /** Applies a record; returns the connector it concerned when something visible changed. */
+  apply(record: ConfigRecord, offset: bigint): string | undefined {
+    this.offset = offset + 1n;
+    const name = record.connector;
+    switch (record.kind) {
+      case 'connector':
+        if (record.properties === null) {
+          this.connectorConfigs.delete(name);
+          this.targetStates.delete(name);
+          this.taskConfigs.delete(name);
+          this.#pendingTasks.delete(name);
+        } else {
+          this.connectorConfigs.set(name, record.properties);
+          if (!this.targetStates.has(name)) this.targetStates.set(name, 'STARTED');
+        }
+        return name;
+      case 'target-state':
+        if (record.state === null) this.targetStates.delete(name);
+        else this.targetStates.set(name, record.state);
+        return name;
+      case 'task': {
+        const pending = this.#pendingTasks.get(name) ?? new Map();
+        pending.set(record.task, record.properties);
+        this.#pendingTasks.set(name, pending);
+        return undefined;
+      }
+      case 'commit': {
+        const pending = this.#pendingTasks.get(name) ?? new Map<number, Record<string, string>>();
+        const tasks: Record<string, string>[] = [];
+        for (let i = 0; i < record.tasks; i++) {
+          const config = pending.get(i) ?? this.taskConfigs.get(name)?.[i];
+          if (!config) return undefined; // incomplete set: keep the previous one
+          tasks.push(config);
+        }
+        this.taskConfigs.set(name, tasks);
+        this.#pendingTasks.delete(name);
+        return name;
+      }
+      case 'restart':
+        return undefined;
+    }
+  }
+
+  connectors(): string[] {
+    return [...this.connectorConfigs.keys()].sort();
+  }
+
+  taskCount(name: string): number {
+    return this.taskConfigs.get(name)?.length ?? 0;
+  }
+}

@@ -1,0 +1,107 @@
+import { parseBootstrapServers } from '@msa-sync/kafka';
+
+/** The worker settings Apache's connect-distributed.properties carries, with Connect's defaults. */
+export interface WorkerConfig {
+  bootstrapServers: string[];
+  groupId: string;
+  keyConverter: string;
+  valueConverter: string;
+  /** Every `key.converter.*` / `value.converter.*` setting, prefix removed. */
+  keyConverterConfig: Record<string, string>;
+  valueConverterConfig: Record<string, string>;
+  configTopic: string;
+  offsetTopic: string;
+  statusTopic: string;
+  configReplicationFactor: number;
+  offsetReplicationFactor: number;
+  statusReplicationFactor: number;
+  offsetPartitions: number;
+  statusPartitions: number;
+  offsetFlushIntervalMs: number;
+  restHost: string;
+  restPort: number;
+  advertisedHost: string;
+  advertisedPort: number;
+  sessionTimeoutMs: number;
+  heartbeatIntervalMs: number;
+  rebalanceTimeoutMs: number;
+  /** Everything read, for keys this list does not name. */
+  raw: Map<string, string>;
+  notes: string[];
+}
+
+export class WorkerConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WorkerConfigError';
+  }
+}
+
+const JSON_CONVERTER = 'org.apache.kafka.connect.json.JsonConverter';
+
+export function workerConfig(props: Map<string, string>, env: NodeJS.ProcessEnv = process.env): WorkerConfig {
+  const get = (key: string) => props.get(key)?.trim();
+  const int = (key: string, fallback: number) => {
+    const value = get(key);
+    if (value === undefined || value === '') return fallback;
+    const n = Number(value);
+    if (!Number.isInteger(n)) throw new WorkerConfigError(`${key} must be an integer, got '${value}'`);
+    return n;
+  };
+  const notes: string[] = [];
+  if (props.has('plugin.path')) {
+    notes.push(
+      'plugin.path is accepted and ignored: msa-sync connectors are built in (JDBC source/sink, FileStream).',
+    );
+  }
+  const bootstrap = env.KAFKA_BOOTSTRAP_SERVERS ?? get('bootstrap.servers') ?? 'localhost:9092';
+  const { host, port } = restListener(get('listeners'), get('rest.host.name'), get('rest.port'));
+  const prefixed = (prefix: string) =>
+    Object.fromEntries(
+      [...props].filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]),
+    );
+  return {
+    bootstrapServers: parseBootstrapServers(bootstrap),
+    groupId: get('group.id') ?? 'connect-cluster',
+    keyConverter: get('key.converter') ?? JSON_CONVERTER,
+    valueConverter: get('value.converter') ?? JSON_CONVERTER,
+    keyConverterConfig: prefixed('key.converter.'),
+    valueConverterConfig: prefixed('value.converter.'),
+    configTopic: get('config.storage.topic') ?? 'connect-configs',
+    offsetTopic: get('offset.storage.topic') ?? 'connect-offsets',
+    statusTopic: get('status.storage.topic') ?? 'connect-status',
+    configReplicationFactor: int('config.storage.replication.factor', 3),
+    offsetReplicationFactor: int('offset.storage.replication.factor', 3),
+    statusReplicationFactor: int('status.storage.replication.factor', 3),
+    offsetPartitions: int('offset.storage.partitions', 25),
+    statusPartitions: int('status.storage.partitions', 5),
+    offsetFlushIntervalMs: int('offset.flush.interval.ms', 60_000),
+    restHost: host,
+    restPort: port,
+    advertisedHost:
+      get('rest.advertised.host.name') ?? (host === '0.0.0.0' || host === '' ? '127.0.0.1' : host),
+    advertisedPort: int('rest.advertised.port', port),
+    sessionTimeoutMs: int('session.timeout.ms', 10_000),
+    heartbeatIntervalMs: int('heartbeat.interval.ms', 3000),
+    rebalanceTimeoutMs: int('rebalance.timeout.ms', 60_000),
+    raw: props,
+    notes,
+  };
+}
+
+/** `listeners=HTTP://host:port` (first one), else the deprecated rest.host.name / rest.port, else :8083. */
+function restListener(
+  listeners?: string,
+  legacyHost?: string,
+  legacyPort?: string,
+): { host: string; port: number } {
+  const first = listeners?.split(',')[0]?.trim();
+  if (first) {
+    const match = /^(https?):\/\/(\[[^\]]*\]|[^:/]*):(\d+)$/i.exec(first);
+    if (!match) throw new WorkerConfigError(`listeners must look like HTTP://host:port, got '${first}'`);
+    if (match[1]?.toLowerCase() === 'https')
+      throw new WorkerConfigError('HTTPS listeners are not supported yet');
+    return { host: match[2] || '0.0.0.0', port: Number(match[3]) };
+  }
+  return { host: legacyHost || '0.0.0.0', port: legacyPort ? Number(legacyPort) : 8083 };
+}

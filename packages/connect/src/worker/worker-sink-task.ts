@@ -1,0 +1,355 @@
+import {
+  type Admin,
+  type ClientSettings,
+  createAdmin,
+  createConsumer,
+  createProducer,
+  type KafkaProducer,
+  type Message,
+  type MessagesStream,
+  MessagesStreamModes,
+  type RawConsumer,
+} from '@msa-sync/kafka';
+import type { Logger } from 'pino';
+import type { SinkTask, SinkTaskContext } from '../api/connector.js';
+import { type SinkRecord, type TopicPartition, topicPartitionKey } from '../api/records.js';
+import type { RecordConverter } from './converter-contract.js';
+import {
+  type ConsumedRecordContext,
+  DeadLetterQueueReporter,
+  type ErrorHandlingConfig,
+  ToleranceOperator,
+} from './error-handling.js';
+import type { StatusReporter } from './task-status.js';
+import type { TaskMetrics } from './worker-metrics.js';
+
+/** How often a sink looks for its topics (created later, or new topics.regex matches). */
+const TOPIC_CHECK_INTERVAL_MS = 2000;
+
+type RawMessage = Message<Buffer | undefined, Buffer | undefined, string, Buffer>;
+type OffsetMap = Map<string, { topicPartition: TopicPartition; offset: bigint }>;
+
+export interface SinkTaskRunnerOptions {
+  connector: string;
+  taskId: number;
+  task: SinkTask;
+  taskConfig: Record<string, string>;
+  topics: string[];
+  topicsRegex: string | undefined;
+  client: ClientSettings;
+  keyConverter: RecordConverter;
+  valueConverter: RecordConverter;
+  errors: ErrorHandlingConfig;
+  offsetCommitIntervalMs: number;
+  logger: Logger;
+  report: StatusReporter;
+  metrics: TaskMetrics;
+  /** Most records handed to one put(). */
+  maxBatch?: number;
+}
+
+/**
+ * Runs one sink task: consumes its share of the topics in the connector's consumer group
+ * (`connect-<name>`), converts, calls put(), and commits offsets only for what the task says is
+ * durable, so a crash re-delivers instead of losing (at-least-once, as in Connect).
+ */
+export class WorkerSinkTask {
+  readonly #o: SinkTaskRunnerOptions;
+  readonly #log: Logger;
+  #consumer: RawConsumer | undefined;
+  #dlqProducer: KafkaProducer | undefined;
+  #buffer: RawMessage[] = [];
+  #wake: (() => void) | undefined;
+  #running = false;
+  #paused = false;
+  #commitRequested = false;
+  #current: OffsetMap = new Map();
+  #lastCommitted = new Map<string, bigint>();
+  #assignment: TopicPartition[] = [];
+  #done: Promise<void> | undefined;
+  #tolerance: ToleranceOperator | undefined;
+  #admin: Admin | undefined;
+  #stream: MessagesStream<Buffer | undefined, Buffer | undefined, string, Buffer> | undefined;
+  #topics: string[] = [];
+
+  constructor(options: SinkTaskRunnerOptions) {
+    this.#o = options;
+    this.#log = options.logger.child({ connector: options.connector, task: options.taskId });
+  }
+
+  /** Starts the task; resolves once it runs (or rejects when start failed). */
+  async start(initiallyPaused: boolean): Promise<void> {
+    const o = this.#o;
+    this.#paused = initiallyPaused;
+    const groupId = `connect-${o.connector}`;
+    if (o.errors.dlqTopic) {
+      this.#dlqProducer = createProducer({
+        ...o.client,
+        clientId: `${o.client.clientId}-dlq`,
+        autocreateTopics: true,
+      });
+    }
+    this.#tolerance = new ToleranceOperator(
+      o.errors,
+      this.#log,
+      this.#dlqProducer
+        ? new DeadLetterQueueReporter(this.#dlqProducer, o.errors, o.connector, o.taskId)
+        : undefined,
+    );
+    this.#admin = createAdmin({
+      ...o.client,
+      clientId: `${o.client.clientId}-${o.connector}-${o.taskId}-admin`,
+    });
+    this.#consumer = createConsumer({
+      ...o.client,
+      clientId: `${o.client.clientId}-${o.connector}-${o.taskId}`,
+      groupId,
+      maxWaitTime: 500,
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1000,
+      rebalanceTimeout: 30_000,
+    });
+    this.#consumer.on(
+      'consumer:group:join',
+      (payload: { assignments?: { topic: string; partitions: number[] }[] }) => {
+        void this.#onAssignment(payload.assignments ?? []);
+      },
+    );
+    const context: SinkTaskContext = {
+      connector: o.connector,
+      taskId: o.taskId,
+      offset: () => {
+        this.#log.warn('SinkTaskContext.offset() rewinds are not supported yet; ignoring');
+      },
+      requestCommit: () => {
+        this.#commitRequested = true;
+        this.#wake?.();
+      },
+      errantRecordReporter: undefined,
+      assignment: () => [...this.#assignment],
+    };
+    await o.task.start(o.taskConfig, context);
+    this.#running = true;
+    o.report(this.#paused ? 'PAUSED' : 'RUNNING');
+    this.#done = this.#loop().catch((error: unknown) => {
+      this.#log.error({ err: error }, 'sink task failed');
+      o.report('FAILED', error);
+      this.#running = false;
+    });
+  }
+
+  /**
+   * (Re)subscribes to the topics that exist now. Like Connect's sink consumer, a task whose
+   * topics do not exist yet waits for them instead of failing.
+   */
+  async #subscribe(topics: string[]): Promise<void> {
+    const o = this.#o;
+    await this.#stream?.close().catch(() => {});
+    this.#stream = undefined;
+    this.#topics = topics;
+    if (topics.length === 0) return;
+    const stream = await (this.#consumer as RawConsumer).consume({
+      topics,
+      mode: MessagesStreamModes.COMMITTED,
+      // Connect's sink consumers start from the beginning when the group has no offset yet.
+      fallbackMode: 'earliest',
+      autocommit: false,
+    });
+    stream.on('data', (message: RawMessage) => {
+      this.#buffer.push(message);
+      if (this.#buffer.length >= (o.maxBatch ?? 3000) * 2) stream.pause();
+      this.#wake?.();
+    });
+    stream.on('error', (error: unknown) => {
+      this.#log.error({ err: error }, 'consumer stream failed');
+    });
+    if (this.#paused) stream.pause();
+    this.#stream = stream;
+  }
+
+  /** The configured topics (or topics.regex matches) that exist in the cluster now, sorted. */
+  async #existingTopics(): Promise<string[]> {
+    const admin = this.#admin as Admin;
+    const all = await admin.listTopics({ includeInternals: false });
+    const wanted = this.#o.topicsRegex
+      ? all.filter((t) => new RegExp(`^(?:${this.#o.topicsRegex})$`).test(t))
+      : this.#o.topics.filter((t) => all.includes(t));
+    return wanted.sort();
+  }
+
+  async #onAssignment(assignments: { topic: string; partitions: number[] }[]): Promise<void> {
+    const next = assignments.flatMap((a) => a.partitions.map((partition) => ({ topic: a.topic, partition })));
+    const nextKeys = new Set(next.map(topicPartitionKey));
+    const lost = this.#assignment.filter((tp) => !nextKeys.has(topicPartitionKey(tp)));
+    const oldKeys = new Set(this.#assignment.map(topicPartitionKey));
+    const added = next.filter((tp) => !oldKeys.has(topicPartitionKey(tp)));
+    this.#assignment = next;
+    try {
+      if (lost.length) await this.#o.task.close?.(lost);
+      for (const tp of lost) this.#current.delete(topicPartitionKey(tp));
+      if (added.length) await this.#o.task.open?.(added);
+    } catch (error) {
+      this.#log.error({ err: error }, 'open/close of partitions failed');
+    }
+  }
+
+  async #loop(): Promise<void> {
+    const o = this.#o;
+    let lastCommit = Date.now();
+    let lastTopicCheck = 0;
+    while (this.#running) {
+      if (Date.now() - lastTopicCheck >= TOPIC_CHECK_INTERVAL_MS) {
+        lastTopicCheck = Date.now();
+        const topics = await this.#existingTopics();
+        if (topics.join(',') !== this.#topics.join(',')) {
+          this.#log.info({ topics }, 'subscribing');
+          await this.#subscribe(topics);
+        }
+      }
+      if (this.#buffer.length === 0 && !this.#commitRequested) {
+        await new Promise<void>((resolve) => {
+          this.#wake = resolve;
+          setTimeout(
+            resolve,
+            Math.max(
+              50,
+              Math.min(TOPIC_CHECK_INTERVAL_MS, o.offsetCommitIntervalMs - (Date.now() - lastCommit)),
+            ),
+          );
+        });
+        this.#wake = undefined;
+      }
+      if (!this.#running) break;
+      if (!this.#paused && this.#buffer.length > 0) {
+        const batch = this.#buffer.splice(0, o.maxBatch ?? 3000);
+        if (this.#buffer.length < (o.maxBatch ?? 3000)) this.#stream?.resume();
+        await this.#deliver(batch);
+      }
+      if (this.#commitRequested || Date.now() - lastCommit >= o.offsetCommitIntervalMs) {
+        this.#commitRequested = false;
+        lastCommit = Date.now();
+        await this.#commit();
+      }
+    }
+    await this.#stream?.close().catch(() => {});
+  }
+
+  async #deliver(batch: RawMessage[]): Promise<void> {
+    const o = this.#o;
+    const tolerance = this.#tolerance as ToleranceOperator;
+    const records: SinkRecord[] = [];
+    for (const message of batch) {
+      const context: ConsumedRecordContext = {
+        topic: message.topic,
+        partition: message.partition,
+        offset: message.offset,
+        key: message.key,
+        value: message.value,
+        headers: message.headers,
+        timestamp: message.timestamp,
+      };
+      const key = await tolerance.execute(
+        'KEY_CONVERTER',
+        () => o.keyConverter.toConnectData(message.topic, message.key ?? null),
+        context,
+      );
+      const value = key.ok
+        ? await tolerance.execute(
+            'VALUE_CONVERTER',
+            () => o.valueConverter.toConnectData(message.topic, message.value ?? null),
+            context,
+          )
+        : ({ ok: false } as const);
+      if (key.ok && value.ok) {
+        records.push({
+          topic: message.topic,
+          kafkaPartition: message.partition,
+          kafkaOffset: message.offset,
+          keySchema: key.value.schema ?? undefined,
+          key: key.value.value,
+          valueSchema: value.value.schema ?? undefined,
+          value: value.value.value,
+          timestamp: message.timestamp >= 0n ? Number(message.timestamp) : undefined,
+          headers: [...message.headers].map(([k, v]) => ({ key: k, value: v })),
+        });
+      } else {
+        o.metrics.recordsSkipped.inc();
+      }
+    }
+    if (records.length > 0) {
+      const started = performance.now();
+      this.#log.debug({ records: records.length }, 'put');
+      await o.task.put(records);
+      o.metrics.putLatency.observe((performance.now() - started) / 1000);
+    }
+    o.metrics.recordsIn.inc(batch.length);
+    // Skipped records count as handled: their offsets may be committed too.
+    for (const message of batch) {
+      const tp = { topic: message.topic, partition: message.partition };
+      this.#current.set(topicPartitionKey(tp), { topicPartition: tp, offset: message.offset + 1n });
+    }
+  }
+
+  async #commit(): Promise<void> {
+    const consumer = this.#consumer;
+    if (!consumer || this.#current.size === 0) return;
+    const o = this.#o;
+    const snapshot: OffsetMap = new Map(this.#current);
+    let committable: OffsetMap;
+    try {
+      committable = o.task.preCommit ? await o.task.preCommit(snapshot) : snapshot;
+    } catch (error) {
+      this.#log.error({ err: error }, 'preCommit failed; offsets not committed this round');
+      return;
+    }
+    const offsets = [...committable.values()]
+      .filter(
+        ({ topicPartition, offset }) => this.#lastCommitted.get(topicPartitionKey(topicPartition)) !== offset,
+      )
+      .map(({ topicPartition, offset }) => ({ ...topicPartition, offset, leaderEpoch: -1 }));
+    if (offsets.length === 0) return;
+    const started = performance.now();
+    try {
+      await consumer.commit({ offsets });
+      for (const o2 of offsets) this.#lastCommitted.set(topicPartitionKey(o2), o2.offset);
+      o.metrics.commitLatency.observe((performance.now() - started) / 1000);
+    } catch (error) {
+      // A rebalance took partitions away: their new owner re-reads from the last commit.
+      this.#log.warn(
+        { err: error },
+        'offset commit failed; records since the last commit may be re-delivered',
+      );
+    }
+  }
+
+  pause(): void {
+    this.#paused = true;
+    this.#stream?.pause();
+  }
+
+  resume(): void {
+    this.#paused = false;
+    this.#stream?.resume();
+    this.#wake?.();
+  }
+
+  async stop(): Promise<void> {
+    const wasRunning = this.#running;
+    this.#running = false;
+    this.#wake?.();
+    await this.#done;
+    if (wasRunning) {
+      // Everything handed to put() gets one last chance to be committed.
+      await this.#commit().catch(() => {});
+    }
+    try {
+      await this.#o.task.stop();
+    } catch (error) {
+      this.#log.warn({ err: error }, 'task stop failed');
+    }
+    const consumer = this.#consumer;
+    if (consumer) await new Promise<void>((resolve) => consumer.close(true, () => resolve()));
+    await this.#dlqProducer?.close().catch(() => {});
+    await this.#admin?.close().catch(() => {});
+  }
+}

@@ -1,0 +1,178 @@
+import { type ClientSettings, createProducer, type KafkaProducer } from '@msa-sync/kafka';
+import type { Logger } from 'pino';
+import type { SourceTask, SourceTaskContext } from '../api/connector.js';
+import type { SourceRecord } from '../api/records.js';
+import { type KafkaOffsetBackingStore, offsetKey } from '../storage/offset-store.js';
+import type { RecordConverter } from './converter-contract.js';
+import { type ErrorHandlingConfig, ToleranceOperator } from './error-handling.js';
+import type { StatusReporter } from './task-status.js';
+import type { TaskMetrics } from './worker-metrics.js';
+
+export interface SourceTaskRunnerOptions {
+  connector: string;
+  taskId: number;
+  task: SourceTask;
+  taskConfig: Record<string, string>;
+  client: ClientSettings;
+  offsets: KafkaOffsetBackingStore;
+  keyConverter: RecordConverter;
+  valueConverter: RecordConverter;
+  errors: ErrorHandlingConfig;
+  offsetFlushIntervalMs: number;
+  logger: Logger;
+  report: StatusReporter;
+  metrics: TaskMetrics;
+  onTopicUsed: (topic: string) => void;
+}
+
+/**
+ * Runs one source task: poll → convert → produce (acks=all, idempotent) → remember offsets, and
+ * write the offsets of acknowledged records to the offsets topic every offset.flush.interval.ms
+ * and on stop, so a restart resumes after the last flushed record.
+ */
+export class WorkerSourceTask {
+  readonly #o: SourceTaskRunnerOptions;
+  readonly #log: Logger;
+  #producer: KafkaProducer | undefined;
+  #running = false;
+  #paused = false;
+  #abort = new AbortController();
+  #resume: (() => void) | undefined;
+  #done: Promise<void> | undefined;
+  /** Offsets of records the broker acknowledged but not yet written to the offsets topic. */
+  #pending = new Map<string, { partition: Record<string, unknown>; offset: Record<string, unknown> }>();
+  #topicsSeen = new Set<string>();
+
+  constructor(options: SourceTaskRunnerOptions) {
+    this.#o = options;
+    this.#log = options.logger.child({ connector: options.connector, task: options.taskId });
+  }
+
+  async start(initiallyPaused: boolean): Promise<void> {
+    const o = this.#o;
+    this.#paused = initiallyPaused;
+    this.#producer = createProducer({
+      ...o.client,
+      clientId: `${o.client.clientId}-${o.connector}-${o.taskId}`,
+      autocreateTopics: true,
+    });
+    await o.offsets.refresh();
+    const context: SourceTaskContext = {
+      connector: o.connector,
+      taskId: o.taskId,
+      offsetStorageReader: { offset: (partition) => o.offsets.get(o.connector, partition) },
+    };
+    await o.task.start(o.taskConfig, context);
+    this.#running = true;
+    o.report(this.#paused ? 'PAUSED' : 'RUNNING');
+    this.#done = this.#loop().catch((error: unknown) => {
+      this.#log.error({ err: error }, 'source task failed');
+      o.report('FAILED', error);
+      this.#running = false;
+    });
+  }
+
+  async #loop(): Promise<void> {
+    const o = this.#o;
+    const tolerance = new ToleranceOperator(o.errors, this.#log);
+    let lastFlush = Date.now();
+    while (this.#running) {
+      if (this.#paused) {
+        await new Promise<void>((resolve) => {
+          this.#resume = resolve;
+        });
+        continue;
+      }
+      const records = (await o.task.poll(this.#abort.signal)) ?? [];
+      if (!this.#running && records.length === 0) break;
+      if (records.length > 0) await this.#send(records, tolerance);
+      if (Date.now() - lastFlush >= o.offsetFlushIntervalMs) {
+        lastFlush = Date.now();
+        await this.#flushOffsets();
+      }
+    }
+  }
+
+  async #send(records: SourceRecord[], tolerance: ToleranceOperator): Promise<void> {
+    const o = this.#o;
+    const messages: {
+      topic: string;
+      partition?: number;
+      key?: Buffer;
+      value?: Buffer;
+      timestamp?: bigint;
+    }[] = [];
+    for (const record of records) {
+      const key = await tolerance.execute('KEY_CONVERTER', () =>
+        o.keyConverter.fromConnectData(record.topic, record.keySchema, record.key ?? null),
+      );
+      const value = key.ok
+        ? await tolerance.execute('VALUE_CONVERTER', () =>
+            o.valueConverter.fromConnectData(record.topic, record.valueSchema, record.value ?? null),
+          )
+        : ({ ok: false } as const);
+      if (!key.ok || !value.ok) {
+        o.metrics.recordsSkipped.inc();
+        continue;
+      }
+      messages.push({
+        topic: record.topic,
+        ...(record.kafkaPartition === undefined ? {} : { partition: record.kafkaPartition }),
+        ...(key.value === null ? {} : { key: key.value }),
+        ...(value.value === null ? {} : { value: value.value }),
+        ...(record.timestamp === undefined ? {} : { timestamp: BigInt(record.timestamp) }),
+      });
+    }
+    o.metrics.recordsIn.inc(records.length);
+    if (messages.length > 0) await (this.#producer as KafkaProducer).send({ messages });
+    o.metrics.recordsOut.inc(messages.length);
+    // Only acknowledged records move the offsets forward.
+    for (const record of records) {
+      this.#pending.set(offsetKey(o.connector, record.sourcePartition), {
+        partition: record.sourcePartition,
+        offset: record.sourceOffset,
+      });
+      if (!this.#topicsSeen.has(record.topic)) {
+        this.#topicsSeen.add(record.topic);
+        o.onTopicUsed(record.topic);
+      }
+    }
+  }
+
+  async #flushOffsets(): Promise<void> {
+    if (this.#pending.size === 0) return;
+    const entries = [...this.#pending.values()];
+    this.#pending.clear();
+    const started = performance.now();
+    await this.#o.offsets.set(this.#o.connector, entries);
+    this.#o.metrics.commitLatency.observe((performance.now() - started) / 1000);
+    await this.#o.task.commit?.();
+  }
+
+  pause(): void {
+    this.#paused = true;
+  }
+
+  resume(): void {
+    this.#paused = false;
+    this.#resume?.();
+  }
+
+  async stop(): Promise<void> {
+    this.#running = false;
+    this.#abort.abort();
+    this.#resume?.();
+    await this.#done;
+    try {
+      await this.#flushOffsets();
+    } catch (error) {
+      this.#log.warn({ err: error }, 'final offset flush failed');
+    }
+    try {
+      await this.#o.task.stop();
+    } catch (error) {
+      this.#log.warn({ err: error }, 'task stop failed');
+    }
+    await this.#producer?.close().catch(() => {});
+  }
+}

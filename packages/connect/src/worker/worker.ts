@@ -1,0 +1,314 @@
+import type { ClientSettings } from '@msa-sync/kafka';
+import type { Logger } from 'pino';
+import type { Connector, ConnectorPlugin, SinkTask, SourceTask } from '../api/connector.js';
+import type { ConnectorState, TargetState } from '../herder/types.js';
+import type { ConfigBackingStore } from '../storage/config-store.js';
+import type { KafkaOffsetBackingStore } from '../storage/offset-store.js';
+import type { KafkaStatusBackingStore } from '../storage/status-store.js';
+import { createRecordConverter } from './converter-setup.js';
+import { errorHandlingConfig } from './error-handling.js';
+import type { PluginRegistry } from './plugins.js';
+import { traceOf } from './task-status.js';
+import type { WorkerConfig } from './worker-config.js';
+import type { WorkerMetrics } from './worker-metrics.js';
+import { WorkerSinkTask } from './worker-sink-task.js';
+import { WorkerSourceTask } from './worker-source-task.js';
+
+export interface WorkerDeps {
+  workerId: string;
+  config: WorkerConfig;
+  client: ClientSettings;
+  plugins: PluginRegistry;
+  configs: ConfigBackingStore;
+  offsets: KafkaOffsetBackingStore;
+  statuses: KafkaStatusBackingStore;
+  metrics: WorkerMetrics;
+  logger: Logger;
+  generation: () => number;
+}
+
+interface RunningConnector {
+  plugin: ConnectorPlugin;
+  instance: Connector | undefined;
+  config: Record<string, string>;
+  state: ConnectorState;
+}
+
+interface RunningTask {
+  runner: WorkerSinkTask | WorkerSourceTask | undefined;
+  state: ConnectorState;
+}
+
+const taskKey = (connector: string, task: number) => `${connector}\u0000${task}`;
+
+/**
+ * Runs the connector and task instances assigned to this worker and reports their states to
+ * the status topic. It decides nothing about placement: the herder tells it what to run.
+ */
+export class Worker {
+  readonly #d: WorkerDeps;
+  readonly #log: Logger;
+  readonly #connectors = new Map<string, RunningConnector>();
+  readonly #tasks = new Map<string, RunningTask>();
+
+  constructor(deps: WorkerDeps) {
+    this.#d = deps;
+    this.#log = deps.logger.child({ component: 'worker' });
+  }
+
+  connectorNames(): string[] {
+    return [...this.#connectors.keys()];
+  }
+
+  taskIds(): { connector: string; task: number }[] {
+    return [...this.#tasks.keys()].map((k) => {
+      const [connector, task] = k.split('\u0000') as [string, string];
+      return { connector, task: Number(task) };
+    });
+  }
+
+  ownsConnector(name: string): boolean {
+    return this.#connectors.has(name);
+  }
+
+  /** The config the connector on this worker runs with, if it runs here. */
+  connectorConfig(name: string): Record<string, string> | undefined {
+    return this.#connectors.get(name)?.config;
+  }
+
+  connectorState(name: string): ConnectorState | undefined {
+    return this.#connectors.get(name)?.state;
+  }
+
+  taskState(name: string, task: number): ConnectorState | undefined {
+    return this.#tasks.get(taskKey(name, task))?.state;
+  }
+
+  #reportConnector(name: string, state: ConnectorState, error?: unknown): void {
+    const running = this.#connectors.get(name);
+    if (running) running.state = state;
+    if (error) this.#log.error({ err: error, connector: name }, 'connector failed');
+    void this.#d.statuses
+      .putConnector(name, {
+        state,
+        trace: error ? traceOf(error) : null,
+        worker_id: this.#d.workerId,
+        generation: this.#d.generation(),
+      })
+      .catch((e: unknown) => this.#log.warn({ err: e }, 'status write failed'));
+  }
+
+  #reportTask(name: string, task: number, state: ConnectorState, error?: unknown): void {
+    const running = this.#tasks.get(taskKey(name, task));
+    if (running) running.state = state;
+    this.#d.metrics.setTaskState(name, task, state);
+    void this.#d.statuses
+      .putTask(name, task, {
+        state,
+        trace: error ? traceOf(error) : null,
+        worker_id: this.#d.workerId,
+        generation: this.#d.generation(),
+      })
+      .catch((e: unknown) => this.#log.warn({ err: e }, 'status write failed'));
+  }
+
+  /** Starts a connector in its target state; a STARTED one also (re)publishes its task configs. */
+  async startConnector(name: string, config: Record<string, string>, target: TargetState): Promise<void> {
+    const plugin = this.#d.plugins.find(config['connector.class']);
+    if (!plugin) {
+      this.#connectors.set(name, {
+        plugin: undefined as unknown as ConnectorPlugin,
+        instance: undefined,
+        config,
+        state: 'FAILED',
+      });
+      this.#reportConnector(
+        name,
+        'FAILED',
+        new Error(
+          `Failed to find any class that implements Connector and which name matches ${config['connector.class']}`,
+        ),
+      );
+      return;
+    }
+    const running: RunningConnector = { plugin, instance: undefined, config, state: 'UNASSIGNED' };
+    this.#connectors.set(name, running);
+    if (target === 'STOPPED') {
+      this.#reportConnector(name, 'STOPPED');
+      await this.#publishTaskConfigs(name, []);
+      return;
+    }
+    try {
+      const instance = plugin.createConnector();
+      running.instance = instance;
+      await instance.start(config, {
+        requestTaskReconfiguration: () => {
+          void this.#reconfigure(name);
+        },
+        raiseError: (error) => this.#reportConnector(name, 'FAILED', error),
+      });
+      this.#reportConnector(name, target === 'PAUSED' ? 'PAUSED' : 'RUNNING');
+      await this.#reconfigure(name);
+    } catch (error) {
+      this.#reportConnector(name, 'FAILED', error);
+    }
+  }
+
+  async #reconfigure(name: string): Promise<void> {
+    const running = this.#connectors.get(name);
+    if (!running?.instance || running.state === 'FAILED') return;
+    try {
+      const max = Number(running.config['tasks.max'] ?? 1);
+      const generated = await running.instance.taskConfigs(max);
+      const tasks = generated.slice(0, max).map((t) => ({ ...t, 'task.class': running.plugin.className }));
+      await this.#publishTaskConfigs(name, tasks);
+    } catch (error) {
+      this.#reportConnector(name, 'FAILED', error);
+    }
+  }
+
+  /** Writes task configs when they differ from what the config topic has (as Connect's herder does). */
+  async #publishTaskConfigs(name: string, tasks: Record<string, string>[]): Promise<void> {
+    const current = this.#d.configs.state.taskConfigs.get(name) ?? [];
+    if (JSON.stringify(current) === JSON.stringify(tasks)) return;
+    this.#log.info({ connector: name, tasks: tasks.length }, 'publishing task configs');
+    await this.#d.configs.putTaskConfigs(name, tasks);
+  }
+
+  async stopConnector(name: string): Promise<void> {
+    const running = this.#connectors.get(name);
+    if (!running) return;
+    this.#connectors.delete(name);
+    try {
+      await running.instance?.stop();
+    } catch (error) {
+      this.#log.warn({ err: error, connector: name }, 'connector stop failed');
+    }
+  }
+
+  async startTask(
+    name: string,
+    task: number,
+    taskConfig: Record<string, string>,
+    connectorConfig: Record<string, string>,
+    target: TargetState,
+  ): Promise<void> {
+    const key = taskKey(name, task);
+    const running: RunningTask = { runner: undefined, state: 'UNASSIGNED' };
+    this.#tasks.set(key, running);
+    const plugin = this.#d.plugins.find(connectorConfig['connector.class']);
+    const report = (state: ConnectorState, error?: unknown) => this.#reportTask(name, task, state, error);
+    if (!plugin) {
+      report('FAILED', new Error(`Unknown connector class ${connectorConfig['connector.class']}`));
+      return;
+    }
+    try {
+      const { config, client, offsets, statuses, metrics } = this.#d;
+      const merged = { ...connectorConfig, ...taskConfig };
+      const converter = (kind: 'key' | 'value') =>
+        createRecordConverter(
+          connectorConfig[`${kind}.converter`] ??
+            (kind === 'key' ? config.keyConverter : config.valueConverter),
+          connectorConfig[`${kind}.converter`]
+            ? prefixed(connectorConfig, `${kind}.converter.`)
+            : kind === 'key'
+              ? config.keyConverterConfig
+              : config.valueConverterConfig,
+          kind === 'key',
+        );
+      const common = {
+        connector: name,
+        taskId: task,
+        taskConfig: merged,
+        client: { ...client, clientId: `connector-${plugin.type === 'sink' ? 'consumer' : 'producer'}` },
+        keyConverter: converter('key'),
+        valueConverter: converter('value'),
+        errors: errorHandlingConfig(connectorConfig),
+        logger: this.#log,
+        report,
+        metrics: metrics.forTask(name, task),
+      };
+      if (plugin.type === 'sink') {
+        const topics = (connectorConfig.topics ?? '')
+          .split(',')
+          .map((t) => t.trim())
+          .filter(Boolean);
+        running.runner = new WorkerSinkTask({
+          ...common,
+          task: plugin.createTask() as SinkTask,
+          topics,
+          topicsRegex: connectorConfig['topics.regex'] || undefined,
+          offsetCommitIntervalMs: config.offsetFlushIntervalMs,
+          maxBatch: Number(connectorConfig['consumer.override.max.poll.records'] ?? 3000),
+        });
+      } else {
+        running.runner = new WorkerSourceTask({
+          ...common,
+          task: plugin.createTask() as SourceTask,
+          offsets,
+          offsetFlushIntervalMs: config.offsetFlushIntervalMs,
+          onTopicUsed: (topic) => {
+            void statuses.putTopic(name, topic, task).catch(() => {});
+          },
+        });
+      }
+      await running.runner.start(target !== 'STARTED');
+    } catch (error) {
+      this.#log.error({ err: error, connector: name, task }, 'task failed to start');
+      report('FAILED', error);
+    }
+  }
+
+  async stopTask(name: string, task: number): Promise<void> {
+    const key = taskKey(name, task);
+    const running = this.#tasks.get(key);
+    if (!running) return;
+    this.#tasks.delete(key);
+    await running.runner
+      ?.stop()
+      .catch((error: unknown) => this.#log.warn({ err: error }, 'task stop failed'));
+  }
+
+  /** Applies a target state change to what this worker runs of the connector. */
+  async setTargetState(name: string, target: TargetState): Promise<void> {
+    const running = this.#connectors.get(name);
+    if (running) {
+      if (target === 'STOPPED' && running.state !== 'STOPPED') {
+        await running.instance?.stop();
+        running.instance = undefined;
+        this.#reportConnector(name, 'STOPPED');
+        await this.#publishTaskConfigs(name, []);
+      } else if (target !== 'STOPPED' && running.state === 'STOPPED') {
+        await this.stopConnector(name);
+        await this.startConnector(name, running.config, target);
+      } else if (running.state !== 'FAILED' && running.state !== 'STOPPED') {
+        this.#reportConnector(name, target === 'PAUSED' ? 'PAUSED' : 'RUNNING');
+      }
+    }
+    for (const { connector, task } of this.taskIds()) {
+      if (connector !== name) continue;
+      const t = this.#tasks.get(taskKey(connector, task));
+      if (!t?.runner || t.state === 'FAILED') continue;
+      if (target === 'PAUSED') {
+        t.runner.pause();
+        this.#reportTask(connector, task, 'PAUSED');
+      } else if (target === 'STARTED') {
+        t.runner.resume();
+        this.#reportTask(connector, task, 'RUNNING');
+      }
+    }
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all(this.taskIds().map(({ connector, task }) => this.stopTask(connector, task)));
+    await Promise.all(this.connectorNames().map((name) => this.stopConnector(name)));
+  }
+}
+
+function prefixed(config: Record<string, string>, prefix: string): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(config)
+      .filter(([k]) => k.startsWith(prefix))
+      .map(([k, v]) => [k.slice(prefix.length), v]),
+  );
+}
