@@ -45,7 +45,7 @@ export function parseJdbcUrl(url: string): JdbcUrl {
   // Several hosts (failover lists) are accepted; the first is used.
   const first = hostPort.split(',')[0] ?? '';
   const hp = /^(\[[^\]]+\]|[^:]*)(?::(\d+))?$/.exec(first);
-  if (!hp || !hp[1]) throw new JdbcUrlError(url, `'${first}' is not host[:port]`);
+  if (!hp?.[1]) throw new JdbcUrlError(url, `'${first}' is not host[:port]`);
   const port = hp[2] ? Number(hp[2]) : DEFAULT_PORTS[dialect];
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new JdbcUrlError(url, `bad port '${hp[2]}'`);
   const database = decodeURIComponent(match[3] ?? '');

@@ -6,7 +6,6 @@ import {
   type DatabaseDialect,
   quoteWith,
   type TableDescription,
-  type TableId,
 } from '../database-dialect.js';
 import type { Row, SqlClient, SqlErrorInfo } from '../sql-client.js';
 
