@@ -87,6 +87,10 @@ export function createRawProducer(settings: ProducerSettings): RawProducer {
     idempotent: true,
     acks: -1,
     serializers: bufferSerializers,
+    // The client asks for a producer id with id 0 / epoch 0 unless told otherwise; for a
+    // transactional id the broker already knows, that reads as a stale epoch and the new
+    // producer is fenced at once. -1/-1 asks for the id of that transactional id, epoch bumped.
+    ...(rest.transactionalId ? { producerId: -1n, producerEpoch: -1 } : {}),
     ...rest,
   });
 }

@@ -18,6 +18,12 @@ export interface WorkerConfig {
   offsetPartitions: number;
   statusPartitions: number;
   offsetFlushIntervalMs: number;
+  /**
+   * exactly.once.source.support: source records and their offsets are written in one Kafka
+   * transaction per poll, so a crash can neither lose nor repeat them. Connect's default is
+   * 'disabled'; msa-sync's is 'enabled' (see docs/connect/exactly-once-sources.md).
+   */
+  exactlyOnceSource: boolean;
   restHost: string;
   restPort: number;
   advertisedHost: string;
@@ -76,6 +82,7 @@ export function workerConfig(props: Map<string, string>, env: NodeJS.ProcessEnv 
     offsetPartitions: int('offset.storage.partitions', 25),
     statusPartitions: int('status.storage.partitions', 5),
     offsetFlushIntervalMs: int('offset.flush.interval.ms', 60_000),
+    exactlyOnceSource: exactlyOnce(get('exactly.once.source.support')),
     restHost: host,
     restPort: port,
     advertisedHost:
@@ -87,6 +94,16 @@ export function workerConfig(props: Map<string, string>, env: NodeJS.ProcessEnv 
     raw: props,
     notes,
   };
+}
+
+function exactlyOnce(value: string | undefined): boolean {
+  const v = (value ?? 'enabled').toLowerCase();
+  if (v === 'enabled') return true;
+  // 'preparing' is Connect's step for rolling upgrades of a cluster; one kind of worker here.
+  if (v === 'disabled' || v === 'preparing') return false;
+  throw new WorkerConfigError(
+    `exactly.once.source.support must be enabled, preparing or disabled, got '${value}'`,
+  );
 }
 
 /** `listeners=HTTP://host:port` (first one), else the deprecated rest.host.name / rest.port, else :8083. */

@@ -1,4 +1,10 @@
-import { type ClientSettings, createProducer, type KafkaProducer } from '@msa-sync/kafka';
+import {
+  type ClientSettings,
+  createProducer,
+  createRawProducer,
+  type KafkaProducer,
+  type RawProducer,
+} from '@msa-sync/kafka';
 import type { Logger } from 'pino';
 import type { SourceTask, SourceTaskContext } from '../api/connector.js';
 import type { SourceRecord } from '../api/records.js';
@@ -19,6 +25,9 @@ export interface SourceTaskRunnerOptions {
   valueConverter: RecordConverter;
   errors: ErrorHandlingConfig;
   offsetFlushIntervalMs: number;
+  /** When set, each poll's records and offsets go to Kafka in one transaction with this id. */
+  transactionalId: string | undefined;
+  offsetTopic: string;
   logger: Logger;
   report: StatusReporter;
   metrics: TaskMetrics;
@@ -34,6 +43,7 @@ export class WorkerSourceTask {
   readonly #o: SourceTaskRunnerOptions;
   readonly #log: Logger;
   #producer: KafkaProducer | undefined;
+  #txProducer: RawProducer | undefined;
   #running = false;
   #paused = false;
   #abort = new AbortController();
@@ -51,11 +61,19 @@ export class WorkerSourceTask {
   async start(initiallyPaused: boolean): Promise<void> {
     const o = this.#o;
     this.#paused = initiallyPaused;
-    this.#producer = createProducer({
-      ...o.client,
-      clientId: `${o.client.clientId}-${o.connector}-${o.taskId}`,
-      autocreateTopics: true,
-    });
+    const clientId = `${o.client.clientId}-${o.connector}-${o.taskId}`;
+    if (o.transactionalId) {
+      // A new instance with the same transactional id fences an older one (a zombie after a
+      // rebalance or a paused process): the old one can no longer commit anything.
+      this.#txProducer = createRawProducer({
+        ...o.client,
+        clientId,
+        transactionalId: o.transactionalId,
+        autocreateTopics: true,
+      });
+    } else {
+      this.#producer = createProducer({ ...o.client, clientId, autocreateTopics: true });
+    }
     await o.offsets.refresh();
     const context: SourceTaskContext = {
       connector: o.connector,
@@ -124,14 +142,19 @@ export class WorkerSourceTask {
       });
     }
     o.metrics.recordsIn.inc(records.length);
-    if (messages.length > 0) await (this.#producer as KafkaProducer).send({ messages });
+    if (this.#txProducer) {
+      await this.#sendTransactionally(this.#txProducer, messages, records);
+    } else if (messages.length > 0) {
+      await (this.#producer as KafkaProducer).send({ messages });
+    }
     o.metrics.recordsOut.inc(messages.length);
     // Only acknowledged records move the offsets forward.
     for (const record of records) {
-      this.#pending.set(offsetKey(o.connector, record.sourcePartition), {
-        partition: record.sourcePartition,
-        offset: record.sourceOffset,
-      });
+      if (!this.#txProducer)
+        this.#pending.set(offsetKey(o.connector, record.sourcePartition), {
+          partition: record.sourcePartition,
+          offset: record.sourceOffset,
+        });
       if (!this.#topicsSeen.has(record.topic)) {
         this.#topicsSeen.add(record.topic);
         o.onTopicUsed(record.topic);
@@ -139,7 +162,41 @@ export class WorkerSourceTask {
     }
   }
 
+  /** Records and the offsets they reach, committed together or not at all. */
+  async #sendTransactionally(
+    producer: RawProducer,
+    messages: { topic: string; partition?: number; key?: Buffer; value?: Buffer; timestamp?: bigint }[],
+    records: SourceRecord[],
+  ): Promise<void> {
+    const o = this.#o;
+    const latest = new Map<string, { partition: Record<string, unknown>; offset: Record<string, unknown> }>();
+    for (const record of records) {
+      latest.set(offsetKey(o.connector, record.sourcePartition), {
+        partition: record.sourcePartition,
+        offset: record.sourceOffset,
+      });
+    }
+    const offsetMessages = [...latest.values()].map(({ partition, offset }) => ({
+      topic: o.offsetTopic,
+      key: Buffer.from(JSON.stringify([o.connector, partition])),
+      value: Buffer.from(JSON.stringify(offset)),
+    }));
+    const started = performance.now();
+    const tx = await producer.beginTransaction();
+    try {
+      // One send per transaction: the client must not have two produce requests in flight.
+      await tx.send({ messages: [...messages, ...offsetMessages] });
+      await tx.commit();
+    } catch (error) {
+      await tx.abort().catch(() => {});
+      throw error;
+    }
+    o.metrics.commitLatency.observe((performance.now() - started) / 1000);
+  }
+
   async #flushOffsets(): Promise<void> {
+    // Transactional tasks commit offsets with their records; nothing is ever pending.
+    if (this.#txProducer) return;
     if (this.#pending.size === 0) return;
     const entries = [...this.#pending.values()];
     this.#pending.clear();
@@ -174,5 +231,6 @@ export class WorkerSourceTask {
       this.#log.warn({ err: error }, 'task stop failed');
     }
     await this.#producer?.close().catch(() => {});
+    await this.#txProducer?.close().catch(() => {});
   }
 }

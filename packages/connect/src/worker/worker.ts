@@ -247,6 +247,9 @@ export class Worker {
           task: plugin.createTask() as SourceTask,
           offsets,
           offsetFlushIntervalMs: config.offsetFlushIntervalMs,
+          // Connect's naming, so the id is stable across restarts and fences older instances.
+          transactionalId: config.exactlyOnceSource ? `${config.groupId}-${name}-${task}` : undefined,
+          offsetTopic: config.offsetTopic,
           onTopicUsed: (topic) => {
             void statuses.putTopic(name, topic, task).catch(() => {});
           },
