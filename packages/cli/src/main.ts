@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { CommandError, UsageError } from './cli-errors.js';
+import { connectorsCommand, connectorsUsage } from './commands/connectors.js';
 import { consumeCommand, consumeUsage } from './commands/consume.js';
 import { produceCommand, produceUsage } from './commands/produce.js';
 import { topicsCommand, topicsUsage } from './commands/topics.js';
@@ -13,6 +14,8 @@ Commands:
   topics     create, list, describe, alter, delete topics (kafka-topics.sh flags)
   produce    write stdin lines to a topic (kafka-console-producer.sh flags)
   consume    print a topic's records (kafka-console-consumer.sh flags)
+  connect    run a Connect worker: msa-sync connect <connect-distributed.properties>
+  connectors list, status, create, pause, resume, restart, delete connectors over REST
 
 Run \`msa-sync <command> --help\` for a command's options.`;
 
@@ -29,6 +32,7 @@ const usages: Record<string, string> = {
   topics: topicsUsage,
   produce: produceUsage,
   consume: consumeUsage,
+  connectors: connectorsUsage,
 };
 
 async function run(argv: string[]): Promise<number> {
@@ -54,6 +58,14 @@ async function run(argv: string[]): Promise<number> {
         await consumeCommand(rest, out, err, abort.signal);
         return 0;
       }
+      case 'connect': {
+        // Loaded only here: the worker's modules (REST server, drivers) would slow every other command.
+        const { runConnectWorker } = await import('@msa-sync/connect');
+        return await runConnectWorker(rest);
+      }
+      case 'connectors':
+        await connectorsCommand(rest, process.stdin, out);
+        return 0;
       case undefined:
       case 'help':
       case '--help':
