@@ -255,6 +255,17 @@ export class DistributedHerder implements Herder {
       await this.#worker.stopConnector(name);
       await this.#worker.startConnector(name, config, target);
     }
+    // New task configs with the same task count cause no rebalance: restart the tasks running
+    // here with old configs, as Connect's herder does when it reads a task config commit.
+    const taskConfigs = state.taskConfigs.get(name) ?? [];
+    for (const { connector, task } of this.#worker.taskIds()) {
+      const taskConfig = taskConfigs[task];
+      if (connector !== name || !taskConfig) continue;
+      if (!this.#worker.taskConfigChanged(name, task, taskConfig, config)) continue;
+      this.#log.info({ connector: name, task }, 'task config changed: restarting task');
+      await this.#worker.stopTask(name, task);
+      await this.#worker.startTask(name, task, taskConfig, config, target);
+    }
     await this.#worker.setTargetState(name, target);
   }
 

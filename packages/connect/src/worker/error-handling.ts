@@ -1,5 +1,6 @@
 import type { KafkaProducer } from '@msa-sync/kafka';
 import type { Logger } from 'pino';
+import { traceOf } from './task-status.js';
 
 /** Where in a record's trip through the worker a failure happened, named as Connect names them. */
 export type Stage =
@@ -140,8 +141,8 @@ export class DeadLetterQueueReporter {
   async report(record: ConsumedRecordContext, stage: Stage, error: unknown): Promise<void> {
     const headers = new Map(record.headers);
     if (this.#config.dlqContextHeaders) {
+      // The exception the stage threw, as Connect's context.error(); its causes are in the stack trace.
       const e = error instanceof Error ? error : new Error(String(error));
-      const cause = e.cause instanceof Error ? e.cause : e;
       const put = (k: string, v: string) => headers.set(`__connect.errors.${k}`, Buffer.from(v));
       put('topic', record.topic);
       put('partition', String(record.partition));
@@ -150,9 +151,9 @@ export class DeadLetterQueueReporter {
       put('task.id', String(this.#taskId));
       put('stage', stage);
       put('class.name', stageClassName(stage));
-      put('exception.class.name', cause.name);
-      put('exception.message', cause.message);
-      put('exception.stacktrace', cause.stack ?? cause.message);
+      put('exception.class.name', e.name);
+      put('exception.message', e.message);
+      put('exception.stacktrace', traceOf(e));
     }
     await this.#producer.send({
       messages: [

@@ -46,6 +46,8 @@ export interface SinkTaskRunnerOptions {
   metrics: TaskMetrics;
   /** Most records handed to one put(). */
   maxBatch?: number;
+  /** Called once per topic this task consumed a record from (the connector's active topics). */
+  onTopicUsed: (topic: string) => void;
 }
 
 /**
@@ -71,6 +73,12 @@ export class WorkerSinkTask {
   #admin: Admin | undefined;
   #stream: MessagesStream<Buffer | undefined, Buffer | undefined, string, Buffer> | undefined;
   #topics: string[] = [];
+  /** Rewinds asked for through SinkTaskContext.offset(), applied by the loop before the next put. */
+  #pendingSeeks: OffsetMap = new Map();
+  /** The last open()/close() round: nothing is delivered before the task has seen its partitions. */
+  #rebalancing: Promise<void> = Promise.resolve();
+  #streamToken: symbol | undefined;
+  #topicsSeen = new Set<string>();
 
   constructor(options: SinkTaskRunnerOptions) {
     this.#o = options;
@@ -112,14 +120,15 @@ export class WorkerSinkTask {
     this.#consumer.on(
       'consumer:group:join',
       (payload: { assignments?: { topic: string; partitions: number[] }[] }) => {
-        void this.#onAssignment(payload.assignments ?? []);
+        this.#rebalancing = this.#rebalancing.then(() => this.#onAssignment(payload.assignments ?? []));
       },
     );
     const context: SinkTaskContext = {
       connector: o.connector,
       taskId: o.taskId,
-      offset: () => {
-        this.#log.warn('SinkTaskContext.offset() rewinds are not supported yet; ignoring');
+      offset: (offsets) => {
+        for (const [key, entry] of offsets) this.#pendingSeeks.set(key, entry);
+        this.#wake?.();
       },
       requestCommit: () => {
         this.#commitRequested = true;
@@ -143,11 +152,20 @@ export class WorkerSinkTask {
    * topics do not exist yet waits for them instead of failing.
    */
   async #subscribe(topics: string[]): Promise<void> {
-    const o = this.#o;
     await this.#stream?.close().catch(() => {});
     this.#stream = undefined;
     this.#topics = topics;
     if (topics.length === 0) return;
+    this.#stream = await this.#openStream(topics);
+  }
+
+  /** A stream from the group's committed offsets; from this call on, older streams' messages are ignored. */
+  async #openStream(
+    topics: string[],
+  ): Promise<MessagesStream<Buffer | undefined, Buffer | undefined, string, Buffer>> {
+    const o = this.#o;
+    const token = Symbol('stream');
+    this.#streamToken = token;
     const stream = await (this.#consumer as RawConsumer).consume({
       topics,
       mode: MessagesStreamModes.COMMITTED,
@@ -156,6 +174,7 @@ export class WorkerSinkTask {
       autocommit: false,
     });
     stream.on('data', (message: RawMessage) => {
+      if (token !== this.#streamToken) return;
       this.#buffer.push(message);
       if (this.#buffer.length >= (o.maxBatch ?? 3000) * 2) stream.pause();
       this.#wake?.();
@@ -164,7 +183,47 @@ export class WorkerSinkTask {
       this.#log.error({ err: error }, 'consumer stream failed');
     });
     if (this.#paused) stream.pause();
-    this.#stream = stream;
+    return stream;
+  }
+
+  /**
+   * Applies SinkTaskContext.offset() rewinds. The client's stream cannot seek, so: commit what
+   * was put (as at any commit), commit the requested offsets to the group, and replace the stream
+   * by one reading from the committed offsets. The new stream is opened before the old one is
+   * closed, so the consumer keeps its topics and does not rejoin the group; buffered messages are
+   * dropped and read again from the committed positions.
+   */
+  async #rewind(): Promise<void> {
+    const assigned = new Set(this.#assignment.map(topicPartitionKey));
+    const seeks = [...this.#pendingSeeks.values()].filter((s) =>
+      assigned.has(topicPartitionKey(s.topicPartition)),
+    );
+    this.#pendingSeeks.clear();
+    const consumer = this.#consumer;
+    if (seeks.length === 0 || !consumer || !this.#stream) return;
+    await this.#commit();
+    try {
+      await consumer.commit({
+        offsets: seeks.map(({ topicPartition, offset }) => ({ ...topicPartition, offset, leaderEpoch: -1 })),
+      });
+    } catch (error) {
+      this.#log.warn({ err: error }, 'rewind: committing the requested offsets failed; not rewinding');
+      return;
+    }
+    for (const seek of seeks) {
+      const key = topicPartitionKey(seek.topicPartition);
+      this.#current.set(key, seek);
+      this.#lastCommitted.set(key, seek.offset);
+    }
+    this.#log.info(
+      { offsets: seeks.map((s) => `${topicPartitionKey(s.topicPartition)}@${s.offset}`) },
+      'rewinding partitions',
+    );
+    const old = this.#stream;
+    const opening = this.#openStream(this.#topics);
+    this.#buffer = [];
+    this.#stream = await opening;
+    await old.close().catch(() => {});
   }
 
   /** The configured topics (or topics.regex matches) that exist in the cluster now, sorted. */
@@ -220,6 +279,8 @@ export class WorkerSinkTask {
         this.#wake = undefined;
       }
       if (!this.#running) break;
+      await this.#rebalancing;
+      if (this.#pendingSeeks.size > 0) await this.#rewind();
       if (!this.#paused && this.#buffer.length > 0) {
         const batch = this.#buffer.splice(0, o.maxBatch ?? 3000);
         if (this.#buffer.length < (o.maxBatch ?? 3000)) this.#stream?.resume();
@@ -287,6 +348,10 @@ export class WorkerSinkTask {
     for (const message of batch) {
       const tp = { topic: message.topic, partition: message.partition };
       this.#current.set(topicPartitionKey(tp), { topicPartition: tp, offset: message.offset + 1n });
+      if (!this.#topicsSeen.has(message.topic)) {
+        this.#topicsSeen.add(message.topic);
+        o.onTopicUsed(message.topic);
+      }
     }
   }
 

@@ -37,6 +37,9 @@ interface RunningConnector {
 interface RunningTask {
   runner: WorkerSinkTask | WorkerSourceTask | undefined;
   state: ConnectorState;
+  /** The configs the task was started with: a change in either means a restart. */
+  taskConfig: Record<string, string>;
+  connectorConfig: Record<string, string>;
 }
 
 const taskKey = (connector: string, task: number) => `${connector}\u0000${task}`;
@@ -82,6 +85,21 @@ export class Worker {
 
   taskState(name: string, task: number): ConnectorState | undefined {
     return this.#tasks.get(taskKey(name, task))?.state;
+  }
+
+  /** Whether the task runs here with other configs than these (it must restart to pick them up). */
+  taskConfigChanged(
+    name: string,
+    task: number,
+    taskConfig: Record<string, string>,
+    connectorConfig: Record<string, string>,
+  ): boolean {
+    const running = this.#tasks.get(taskKey(name, task));
+    if (!running) return false;
+    return (
+      JSON.stringify(running.taskConfig) !== JSON.stringify(taskConfig) ||
+      JSON.stringify(running.connectorConfig) !== JSON.stringify(connectorConfig)
+    );
   }
 
   #reportConnector(name: string, state: ConnectorState, error?: unknown): void {
@@ -194,7 +212,7 @@ export class Worker {
     target: TargetState,
   ): Promise<void> {
     const key = taskKey(name, task);
-    const running: RunningTask = { runner: undefined, state: 'UNASSIGNED' };
+    const running: RunningTask = { runner: undefined, state: 'UNASSIGNED', taskConfig, connectorConfig };
     this.#tasks.set(key, running);
     const plugin = this.#d.plugins.find(connectorConfig['connector.class']);
     const report = (state: ConnectorState, error?: unknown) => this.#reportTask(name, task, state, error);
@@ -227,6 +245,10 @@ export class Worker {
         logger: this.#log,
         report,
         metrics: metrics.forTask(name, task),
+        // Connect's topic tracking: the topics a source produced to or a sink consumed from.
+        onTopicUsed: (topic: string) => {
+          void statuses.putTopic(name, topic, task).catch(() => {});
+        },
       };
       if (plugin.type === 'sink') {
         const topics = (connectorConfig.topics ?? '')
@@ -250,9 +272,6 @@ export class Worker {
           // Connect's naming, so the id is stable across restarts and fences older instances.
           transactionalId: config.exactlyOnceSource ? `${config.groupId}-${name}-${task}` : undefined,
           offsetTopic: config.offsetTopic,
-          onTopicUsed: (topic) => {
-            void statuses.putTopic(name, topic, task).catch(() => {});
-          },
         });
       }
       await running.runner.start(target !== 'STARTED');
