@@ -34,7 +34,7 @@ class FileStreamSourceTask implements SourceTask {
   #topic = '';
   #batchSize = 2000;
   #position = 0;
-  #partial = '';
+  #partial: Buffer = Buffer.alloc(0);
 
   start(config: Record<string, string>, context: SourceTaskContext): void {
     this.#file = config.file ?? '';
@@ -73,17 +73,20 @@ class FileStreamSourceTask implements SourceTask {
     try {
       const records: SourceRecord[] = [];
       const chunk = Buffer.alloc(64 * 1024);
-      let readAt = this.#position + Buffer.byteLength(this.#partial);
+      let readAt = this.#position + this.#partial.length;
       while (records.length < this.#batchSize) {
         const { bytesRead } = await handle.read(chunk, 0, chunk.length, readAt);
         if (bytesRead === 0) break;
         readAt += bytesRead;
-        const text = this.#partial + chunk.subarray(0, bytesRead).toString('utf8');
-        const lines = text.split('\n');
-        this.#partial = lines.pop() ?? '';
-        for (const raw of lines) {
-          const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-          this.#position += Buffer.byteLength(raw) + 1;
+        // Lines are cut on bytes, then decoded: a multi-byte character may straddle two chunks.
+        const data = Buffer.concat([this.#partial, chunk.subarray(0, bytesRead)]);
+        let start = 0;
+        for (let newline = data.indexOf(0x0a); newline !== -1; newline = data.indexOf(0x0a, start)) {
+          const raw = data.subarray(start, newline);
+          start = newline + 1;
+          const text = raw.toString('utf8');
+          const line = text.endsWith('\r') ? text.slice(0, -1) : text;
+          this.#position += raw.length + 1;
           records.push({
             sourcePartition: { filename: this.#file },
             sourceOffset: { position: this.#position },
@@ -92,6 +95,7 @@ class FileStreamSourceTask implements SourceTask {
             value: line,
           });
         }
+        this.#partial = Buffer.from(data.subarray(start));
       }
       return records;
     } finally {
