@@ -82,6 +82,9 @@ export const mariadbDialect: DatabaseDialect = {
       checkDuplicate: false,
       connectTimeout: 10_000,
     });
+    // A server closing an idle connection (restart, wait_timeout) must not crash the worker:
+    // the next statement reports it and is retried on a new connection.
+    conn.on('error', () => {});
     return new MariaDbClient(conn);
   },
 
