@@ -3,19 +3,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isPortOpen } from '@msa-sync/stack';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../support/connect-worker.js';
 import { runProcess } from '../support/run-process.js';
 
-/** A second, private broker on other ports and data dir, so this test owns what it starts and stops. */
+/**
+ * A second, private stack on free ports and its own data dir, so this test owns what it starts
+ * and stops, and two runs of it (or a developer's `npm start`) never collide.
+ */
 const dataDir = mkdtempSync(join(tmpdir(), 'msa-sync-start-'));
-const env: NodeJS.ProcessEnv = {
-  ...process.env,
-  MSA_SYNC_DATA_DIR: dataDir,
-  MSA_KAFKA_PORT: '19092',
-  MSA_KAFKA_CONTROLLER_PORT: '19093',
-  MSA_CONNECT_PORT: '18083',
-  KAFKA_BOOTSTRAP_SERVERS: undefined,
-};
+const ports = { kafka: 0, controller: 0, connect: 0, gateway: 0 };
+let env: NodeJS.ProcessEnv = {};
 
 function processes(pattern: string): number {
   try {
@@ -30,6 +28,18 @@ const workerProcesses = () => processes(`connect-main.js ${dataDir}`);
 const npm = (script: string) => runProcess('npm', [script, '--silent'], { env, timeoutMs: 180_000 });
 
 describe('npm start / npm stop', () => {
+  beforeAll(async () => {
+    for (const key of Object.keys(ports) as (keyof typeof ports)[]) ports[key] = await freePort();
+    env = {
+      ...process.env,
+      MSA_SYNC_DATA_DIR: dataDir,
+      MSA_KAFKA_PORT: String(ports.kafka),
+      MSA_KAFKA_CONTROLLER_PORT: String(ports.controller),
+      MSA_CONNECT_PORT: String(ports.connect),
+      MSA_GATEWAY_PORT: String(ports.gateway),
+      KAFKA_BOOTSTRAP_SERVERS: undefined,
+    };
+  });
   afterAll(async () => {
     await npm('stop');
     rmSync(dataDir, { recursive: true, force: true });
@@ -39,18 +49,19 @@ describe('npm start / npm stop', () => {
     const first = await npm('start');
     expect(first.stderr).not.toMatch(/error/i);
     expect(first.code).toBe(0);
-    expect(first.stdout).toMatch(/Kafka broker\s+127\.0\.0\.1:19092\s+started \(pid \d+\)/);
-    expect(await isPortOpen('127.0.0.1', 19092)).toBe(true);
+    expect(first.stdout).toMatch(new RegExp(`Kafka broker\\s+127\\.0\\.0\\.1:${ports.kafka}\\s+started \\(pid \\d+\\)`));
+    expect(await isPortOpen('127.0.0.1', ports.kafka)).toBe(true);
     expect(brokerProcesses()).toBe(1);
-    expect(first.stdout).toMatch(/Connect worker\s+http:\/\/127\.0\.0\.1:18083\s+started/);
+    expect(first.stdout).toMatch(new RegExp(`Connect worker\\s+http://127\\.0\\.0\\.1:${ports.connect}\\s+started`));
     expect(workerProcesses()).toBe(1);
-    const connectors = await fetch('http://127.0.0.1:18083/connectors');
-    expect(await connectors.json()).toEqual([]);
+    const connectors = await fetch(`http://127.0.0.1:${ports.connect}/connectors`);
+    // The orders sink is registered by npm start once the JDBC sink plugin exists.
+    expect(await connectors.json()).toEqual(['orders-sink']);
 
     const second = await npm('start');
     expect(second.code).toBe(0);
-    expect(second.stdout).toMatch(/Kafka broker\s+127\.0\.0\.1:19092\s+reused/);
-    expect(second.stdout).toMatch(/Connect worker\s+http:\/\/127\.0\.0\.1:18083\s+reused/);
+    expect(second.stdout).toMatch(new RegExp(`Kafka broker\\s+127\\.0\\.0\\.1:${ports.kafka}\\s+reused`));
+    expect(second.stdout).toMatch(new RegExp(`Connect worker\\s+http://127\\.0\\.0\\.1:${ports.connect}\\s+reused`));
     expect(brokerProcesses()).toBe(1);
     expect(workerProcesses()).toBe(1);
 
@@ -59,7 +70,7 @@ describe('npm start / npm stop', () => {
     expect(stop.stdout).toContain('Connect worker: stopped');
     expect(stop.stdout).toContain('Kafka broker: stopped');
     expect(workerProcesses()).toBe(0);
-    expect(await isPortOpen('127.0.0.1', 19092)).toBe(false);
+    expect(await isPortOpen('127.0.0.1', ports.kafka)).toBe(false);
     expect(brokerProcesses()).toBe(0);
 
     const stopAgain = await npm('stop');

@@ -4,6 +4,8 @@ export * from './detached-process.js';
 export * from './java-runtime.js';
 export * from './kafka-broker.js';
 export * from './kafka-dist.js';
+export * from './orders-sink.js';
 export * from './paths.js';
 export * from './pid-file.js';
+export * from './shop-services.js';
 export * from './tcp-probe.js';

@@ -1,21 +1,38 @@
+import { redactUrl } from '@msa-sync/connect/connectors/jdbc/jdbc-url';
 import { describeKafkaError } from '@msa-sync/kafka';
 import {
   CONNECT_URL,
   defaultBrokerSettings,
+  ensureDatabase,
+  gatewayUrl,
   isKafkaAnswering,
+  localDatabaseServer,
+  mariadb,
+  ORDERS_SINK_NAME,
+  orderInstances,
+  ordersSinkConfig,
+  postgresql,
+  registerOrdersSink,
+  shopDatabaseUrl,
   stackPaths,
   startBroker,
   startConnectWorkerProcess,
+  startShopServices,
   stopBroker,
   stopConnectWorkerProcess,
+  stopShopServices,
 } from '@msa-sync/stack';
 import { parseFlags } from '../cli-args.js';
 import { CommandError } from '../cli-errors.js';
 
 export const upUsage = `Usage: msa-sync up
   Starts what msa-sync needs and is not running yet: the Apache Kafka broker (fetched from Maven
-  Central on first use, KRaft storage under .data/kafka) and the Connect worker on :8083. With KAFKA_BOOTSTRAP_SERVERS set, that
-  cluster is used and nothing is provisioned. Running it again reuses what already runs.`;
+  Central on first use, KRaft storage under .data/kafka), the Connect worker on :8083, the JDBC
+  sink connector for \`orders\`, the gateway on :8000, user-service, catalog-service and
+  ORDER_INSTANCES (default 2) order-service instances (logs under .data/services/). With
+  KAFKA_BOOTSTRAP_SERVERS set, that cluster is used and no broker is provisioned. DATABASE_URL
+  (a JDBC URL; default jdbc:sqlite:.data/msa.db) is the shared database of the services and the
+  sink. Running it again reuses what already runs.`;
 
 export async function upCommand(argv: string[], out: (line: string) => void): Promise<void> {
   const { values } = parseFlags(argv, { help: { type: 'boolean', short: 'h' } });
@@ -46,20 +63,72 @@ export async function upCommand(argv: string[], out: (line: string) => void): Pr
     CONNECT_URL,
     `${worker.state}${worker.pid ? ` (pid ${worker.pid})` : ''}, config/connect-distributed.properties, log ${worker.log}`,
   ]);
+
+  const databaseUrl = shopDatabaseUrl(paths);
+  const server = localDatabaseServer(databaseUrl);
+  if (server) await ensureDatabase(server === 'mariadb' ? mariadb : postgresql, out);
+  const services = await startShopServices(paths, {
+    bootstrap,
+    databaseUrl,
+    orderInstances: orderInstances(),
+  });
+  for (const service of services) {
+    rows.push([
+      service.name,
+      service.url ?? '',
+      `${service.state}${service.pid ? ` (pid ${service.pid})` : ''}, log ${service.log}`,
+    ]);
+  }
+  // After the services: order-service has created the `orders` table the sink fills.
+  const ordersTopic = process.env.ORDERS_TOPIC || 'orders';
+  const sink = await registerOrdersSink(
+    CONNECT_URL,
+    ordersSinkConfig(databaseUrl, {
+      topic: ordersTopic,
+      user: process.env.DATABASE_USER,
+      password: process.env.DATABASE_PASSWORD,
+    }),
+  );
+  rows.push([
+    'JDBC sink',
+    `${CONNECT_URL}/connectors/${ORDERS_SINK_NAME}`,
+    sink === 'plugin-missing'
+      ? 'not registered: this worker has no JdbcSinkConnector yet (orders reach the topic only)'
+      : `${sink}: topic ${ordersTopic} -> table orders (upsert on order_id) in ${redactUrl(databaseUrl)}`,
+  ]);
+
   out('');
   out('msa-sync is up:');
-  for (const [what, where, note] of rows) out(`  ${what.padEnd(16)} ${where.padEnd(22)} ${note}`);
+  for (const [what, where, note] of rows) out(`  ${what.padEnd(16)} ${where.padEnd(26)} ${note}`);
+  const gateway = gatewayUrl();
   out('');
-  out(`Try: curl ${CONNECT_URL}/connectors   ·   npx msa-sync topics --list   ·   stop with: npm stop`);
+  out('Try the shop through the gateway (the README walks through it):');
+  out(`  curl -s -X POST ${gateway}/user-service/users -H 'content-type: application/json' \\`);
+  out(`    -d '{"email":"kim@example.com","name":"Kim","pwd":"test12345"}'`);
+  out(`  LOGIN=$(curl -s -X POST ${gateway}/user-service/login -H 'content-type: application/json' \\`);
+  out(`    -d '{"email":"kim@example.com","password":"test12345"}')`);
+  out('  TOKEN=$(echo "$LOGIN" | jq -r .token); USER_ID=$(echo "$LOGIN" | jq -r .userId)');
+  out(`  curl -s ${gateway}/catalog-service/catalogs | jq`);
+  out(`  curl -s -X POST ${gateway}/order-service/$USER_ID/orders -H "authorization: Bearer $TOKEN" \\`);
+  out(
+    `    -H 'content-type: application/json' -d '{"productId":"CATALOG-001","qty":10,"unitPrice":1500}' | jq`,
+  );
+  out(`  curl -s ${gateway}/order-service/$USER_ID/orders -H "authorization: Bearer $TOKEN" | jq`);
+  out('');
+  out(`Also: curl ${CONNECT_URL}/connectors   ·   npx msa-sync topics --list   ·   stop with: npm stop`);
 }
 
 export const downUsage = `Usage: msa-sync down
-  Stops what \`msa-sync up\` started (a cluster named by KAFKA_BOOTSTRAP_SERVERS is never touched).`;
+  Stops what \`msa-sync up\` started: the services, the Connect worker, the broker (a cluster
+  named by KAFKA_BOOTSTRAP_SERVERS is never touched).`;
 
 export async function downCommand(argv: string[], out: (line: string) => void): Promise<void> {
   const { values } = parseFlags(argv, { help: { type: 'boolean', short: 'h' } });
   if (values.help) return out(downUsage);
   const paths = stackPaths();
+  for (const { name, result } of await stopShopServices(paths)) {
+    out(`${name}: ${result === 'not-running' ? 'not running' : result}`);
+  }
   const worker = await stopConnectWorkerProcess(paths);
   out(`Connect worker: ${worker === 'not-running' ? 'not running' : worker}`);
   const result = await stopBroker(paths);

@@ -1,0 +1,147 @@
+import { type ClientSettings, createProducer } from '@msa-sync/kafka';
+import {
+  BatchConsumer,
+  databaseHealth,
+  ensureTopics,
+  listen,
+  RegistryClient,
+  type RunningService,
+  ServiceDatabase,
+  ServiceMetrics,
+  type ServiceSettings,
+  SettingsError,
+  serviceLogger,
+} from '@msa-sync/service-runtime';
+import { type ShopTopics, shopTopics } from '@msa-sync/shop-contracts';
+import type { Logger } from 'pino';
+import { createCatalogApp } from './catalog-app.js';
+import { CatalogStore, DEFAULT_PRODUCTS, type ProductSeed } from './catalog-store.js';
+import { StockKeeper } from './stock-keeper.js';
+
+export interface CatalogServiceOptions {
+  settings: ServiceSettings;
+  topics?: ShopTopics;
+  products?: readonly ProductSeed[];
+  logger?: Logger;
+}
+
+/** CATALOG_SEED: a JSON array of `{productId, productName, stock, unitPrice}`; the course's three when unset. */
+export function productsFrom(env: NodeJS.ProcessEnv): readonly ProductSeed[] {
+  if (!env.CATALOG_SEED) return DEFAULT_PRODUCTS;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(env.CATALOG_SEED);
+  } catch {
+    throw new SettingsError('CATALOG_SEED is not JSON');
+  }
+  const ok =
+    Array.isArray(parsed) &&
+    parsed.every(
+      (p) =>
+        p &&
+        typeof p.productId === 'string' &&
+        typeof p.productName === 'string' &&
+        Number.isInteger(p.stock) &&
+        p.stock >= 0 &&
+        Number.isInteger(p.unitPrice),
+    );
+  if (!ok) throw new SettingsError('CATALOG_SEED must be [{productId, productName, stock, unitPrice}, ...]');
+  return parsed as ProductSeed[];
+}
+
+export async function startCatalogService(options: CatalogServiceOptions): Promise<RunningService> {
+  const { settings } = options;
+  const topics = options.topics ?? shopTopics();
+  const logger = options.logger ?? serviceLogger(settings.service, settings.instanceId, settings.logLevel);
+  const db = new ServiceDatabase(settings.databaseUrl, {
+    user: settings.databaseUser,
+    password: settings.databasePassword,
+  });
+  await db.prepare();
+  const store = new CatalogStore(db);
+  const reads = db.connect();
+  const writes = db.connect();
+  await store.ensureSchema(reads);
+  const added = await store.seed(reads, options.products ?? DEFAULT_PRODUCTS);
+  logger.info({ database: db.description, productsAdded: added }, 'catalog ready');
+
+  const metrics = new ServiceMetrics(settings.service);
+  metrics.gauge('catalog_stock', 'Stock per product', ['product'], async (gauge) => {
+    gauge.reset();
+    for (const p of await store.products(reads).catch(() => [])) gauge.set({ product: p.productId }, p.stock);
+  });
+
+  const client: ClientSettings = {
+    bootstrapServers: settings.kafkaBootstrap,
+    clientId: settings.instanceId,
+    connectTimeoutMs: 3000,
+    retries: 2,
+  };
+  const producer = createProducer({ ...client, clientId: `${settings.instanceId}-events` });
+  const keeper = new StockKeeper({
+    store,
+    client: writes,
+    producer,
+    eventsTopic: topics.catalogEvents,
+    logger,
+    metrics,
+  });
+  const consumer = new BatchConsumer({
+    client,
+    groupId: `${settings.groupPrefix}catalog-service`,
+    topics: [topics.catalogOrders],
+    logger,
+    handle: (records) => keeper.handle(records),
+  });
+  let running = true;
+  // Topics first (so the consumer has partitions to join), then consume; both retry while Kafka is down.
+  const consuming = ensureTopics(
+    client,
+    [
+      { name: topics.catalogOrders, partitions: 3 },
+      { name: topics.catalogEvents, partitions: 3 },
+    ],
+    logger,
+    () => running,
+  ).then((ready) => {
+    if (ready && running) consumer.start();
+  });
+
+  const app = createCatalogApp({
+    instanceId: settings.instanceId,
+    logger,
+    metrics,
+    store,
+    client: reads,
+    health: async () => ({
+      database: await databaseHealth(reads),
+      kafka: { status: consumer.connected ? 'UP' : 'DOWN', critical: false },
+    }),
+  });
+  const url = await listen(app, settings.host, settings.port, settings.advertisedHost);
+  const registration = settings.gatewayUrl
+    ? new RegistryClient({
+        gatewayUrl: settings.gatewayUrl,
+        service: settings.service,
+        instanceId: settings.instanceId,
+        url,
+        heartbeatIntervalMs: settings.heartbeatIntervalMs,
+        registryToken: settings.registryToken,
+        logger,
+      })
+    : undefined;
+  registration?.start();
+  return {
+    url,
+    close: async () => {
+      running = false;
+      await registration?.stop();
+      await app.close();
+      await consuming;
+      await consumer.stop();
+      await producer.close().catch(() => {});
+      await reads.close();
+      await writes.close();
+    },
+  };
+}

@@ -1,0 +1,176 @@
+import { Agent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { ServiceError } from '@msa-sync/service-runtime';
+import type { Instance, ServiceRegistry } from './service-registry.js';
+
+/** Methods that change nothing on the server: the only ones retried after a request was sent. */
+const SAFE_METHODS = new Set(['GET', 'HEAD']);
+
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'host',
+  'content-length',
+]);
+
+export interface ForwardRequest {
+  service: string;
+  method: string;
+  /** Path below the service prefix, with its query string (`/abc/orders?x=1`). */
+  path: string;
+  headers: IncomingHttpHeaders;
+  body: Buffer | undefined;
+  requestId: string;
+  /** Set on the forwarded request (x-forwarded-*). */
+  forwarded: { for: string; host: string; proto: string; prefix: string };
+}
+
+export interface ForwardResponse {
+  status: number;
+  headers: Record<string, string | string[]>;
+  body: Buffer;
+  instance: Instance;
+  attempts: number;
+}
+
+/** How one attempt failed: before a connection existed (nothing sent), or after. */
+export type AttemptFailure = { phase: 'connect' | 'exchange' | 'timeout'; error: Error };
+
+/**
+ * May a failed attempt be repeated on another instance? A connection that was never made carried
+ * no request, so any method may go elsewhere. Once the request may have reached an instance
+ * (connection reset, no answer), only GET and HEAD are repeated: a POST could have been applied.
+ * Timeouts are never retried (the instance may still be working on it).
+ */
+export function mayRetry(method: string, failure: AttemptFailure): boolean {
+  if (failure.phase === 'connect') return true;
+  if (failure.phase === 'exchange') return SAFE_METHODS.has(method);
+  return false;
+}
+
+export interface ProxySettings {
+  /** Attempts per request at most (each on another instance). */
+  maxAttempts: number;
+  timeoutMs: number;
+  onAttempt?: (service: string, outcome: 'ok' | AttemptFailure['phase'], retried: boolean) => void;
+}
+
+/**
+ * Forwards one request to an instance chosen round robin by the registry, buffering the body so
+ * an attempt can be repeated on the next instance under `mayRetry`'s rule.
+ */
+export class UpstreamProxy {
+  readonly #registry: ServiceRegistry;
+  readonly #settings: ProxySettings;
+  readonly #agent = new Agent({ keepAlive: true, maxSockets: 128, keepAliveMsecs: 1000 });
+
+  constructor(registry: ServiceRegistry, settings: ProxySettings) {
+    this.#registry = registry;
+    this.#settings = settings;
+  }
+
+  async forward(request: ForwardRequest): Promise<ForwardResponse> {
+    const tried = new Set<string>();
+    let lastFailure: AttemptFailure | undefined;
+    for (let attempt = 1; attempt <= this.#settings.maxAttempts; attempt++) {
+      const instance = this.#registry.next(request.service, tried);
+      if (!instance) break;
+      tried.add(instance.instanceId);
+      try {
+        const response = await this.#attempt(instance, request);
+        this.#registry.markSucceeded(instance.instanceId);
+        this.#settings.onAttempt?.(request.service, 'ok', attempt > 1);
+        return { ...response, instance, attempts: attempt };
+      } catch (error) {
+        const failure = error as AttemptFailure;
+        lastFailure = failure;
+        // A refused or broken connection says the instance is unwell: route around it for a while.
+        if (failure.phase !== 'timeout') this.#registry.markFailed(instance.instanceId);
+        const retry = mayRetry(request.method, failure);
+        this.#settings.onAttempt?.(request.service, failure.phase, retry);
+        if (!retry) break;
+      }
+    }
+    if (!lastFailure) {
+      throw new ServiceError('NO_INSTANCE', `No instance of ${request.service} is registered and alive`);
+    }
+    if (lastFailure.phase === 'timeout') {
+      throw new ServiceError(
+        'UPSTREAM_TIMEOUT',
+        `${request.service} did not answer within ${this.#settings.timeoutMs} ms`,
+      );
+    }
+    throw new ServiceError(
+      'UPSTREAM_FAILED',
+      `${request.service} failed: ${lastFailure.error.message}${
+        lastFailure.phase === 'exchange' && !SAFE_METHODS.has(request.method)
+          ? ' (not retried: the request may have been applied)'
+          : ''
+      }`,
+    );
+  }
+
+  #attempt(
+    instance: Instance,
+    request: ForwardRequest,
+  ): Promise<Omit<ForwardResponse, 'instance' | 'attempts'>> {
+    const url = new URL(request.path, instance.url);
+    const headers: Record<string, string | string[]> = {};
+    for (const [name, value] of Object.entries(request.headers)) {
+      if (value !== undefined && !HOP_BY_HOP.has(name) && !name.startsWith('x-forwarded-'))
+        headers[name] = value;
+    }
+    headers['x-request-id'] = request.requestId;
+    headers['x-forwarded-for'] = request.forwarded.for;
+    headers['x-forwarded-host'] = request.forwarded.host;
+    headers['x-forwarded-proto'] = request.forwarded.proto;
+    headers['x-forwarded-prefix'] = request.forwarded.prefix;
+    if (request.body) headers['content-length'] = String(request.body.length);
+
+    return new Promise((resolve, reject) => {
+      let connected = false;
+      let settled = false;
+      const fail = (phase: AttemptFailure['phase'], error: Error) => {
+        if (settled) return;
+        settled = true;
+        reject({ phase, error } satisfies AttemptFailure);
+      };
+      const req = httpRequest(url, { method: request.method, headers, agent: this.#agent });
+      req.setTimeout(this.#settings.timeoutMs, () => {
+        fail(connected ? 'timeout' : 'connect', new Error('timed out'));
+        req.destroy();
+      });
+      req.on('socket', (socket) => {
+        if (!socket.connecting) connected = true;
+        else socket.once('connect', () => (connected = true));
+      });
+      req.on('error', (error) => fail(connected ? 'exchange' : 'connect', error));
+      req.on('response', (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('error', (error) => fail('exchange', error));
+        res.on('aborted', () => fail('exchange', new Error('response aborted')));
+        res.on('end', () => {
+          if (settled) return;
+          settled = true;
+          const out: Record<string, string | string[]> = {};
+          for (const [name, value] of Object.entries(res.headers)) {
+            if (value !== undefined && !HOP_BY_HOP.has(name)) out[name] = value;
+          }
+          resolve({ status: res.statusCode ?? 502, headers: out, body: Buffer.concat(chunks) });
+        });
+      });
+      req.end(request.body);
+    });
+  }
+
+  close(): void {
+    this.#agent.destroy();
+  }
+}

@@ -1,0 +1,176 @@
+import {
+  type ClientSettings,
+  createConsumer,
+  type Message,
+  type MessagesStream,
+  MessagesStreamModes,
+  type RawConsumer,
+} from '@msa-sync/kafka';
+import type { Logger } from 'pino';
+
+export type ConsumedRecord = Message<Buffer | undefined, Buffer | undefined, string, Buffer>;
+
+export interface BatchConsumerOptions {
+  client: ClientSettings;
+  groupId: string;
+  topics: string[];
+  logger: Logger;
+  /** Most records handed to `handle` at once. */
+  maxBatch?: number;
+  /**
+   * Handles records in partition order; resolves once their effects are durable. Offsets are
+   * committed only after that, so a crash re-delivers (handlers are idempotent). A throw retries
+   * the same records after a pause; a record that can never be handled must be skipped by the
+   * handler itself.
+   */
+  handle: (records: ConsumedRecord[]) => Promise<void>;
+}
+
+const RETRY_MS = 1000;
+
+/**
+ * A consumer group member that processes before it commits (`autocommit: false`, see
+ * docs/decisions/kafka-client.md: the client's autocommit commits at fetch time). Starts in the
+ * background and keeps trying while Kafka is down, so a service serves HTTP without waiting for it.
+ */
+export class BatchConsumer {
+  readonly #o: BatchConsumerOptions;
+  #consumer: RawConsumer | undefined;
+  #stream: MessagesStream<Buffer | undefined, Buffer | undefined, string, Buffer> | undefined;
+  #buffer: ConsumedRecord[] = [];
+  #wake: (() => void) | undefined;
+  #running = false;
+  #connected = false;
+  #loop: Promise<void> | undefined;
+  #restart = false;
+
+  constructor(options: BatchConsumerOptions) {
+    this.#o = options;
+  }
+
+  /** True while a consumer is in its group and streaming. */
+  get connected(): boolean {
+    return this.#connected;
+  }
+
+  start(): void {
+    this.#running = true;
+    this.#loop = this.#run();
+  }
+
+  async stop(): Promise<void> {
+    this.#running = false;
+    this.#wake?.();
+    await this.#loop;
+  }
+
+  async #run(): Promise<void> {
+    while (this.#running) {
+      try {
+        await this.#connect();
+        await this.#process();
+      } catch (error) {
+        this.#o.logger.warn({ err: error, topics: this.#o.topics }, 'consumer failed; reconnecting');
+      }
+      await this.#disconnect();
+      if (this.#running) await this.#sleep(RETRY_MS);
+    }
+  }
+
+  async #connect(): Promise<void> {
+    const o = this.#o;
+    this.#restart = false;
+    this.#consumer = createConsumer({
+      ...o.client,
+      groupId: o.groupId,
+      maxWaitTime: 500,
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1000,
+      rebalanceTimeout: 20_000,
+    });
+    const stream = await this.#consumer.consume({
+      topics: o.topics,
+      mode: MessagesStreamModes.COMMITTED,
+      fallbackMode: 'earliest',
+      autocommit: false,
+    });
+    const max = o.maxBatch ?? 500;
+    stream.on('data', (record: ConsumedRecord) => {
+      this.#buffer.push(record);
+      if (this.#buffer.length >= max * 2) stream.pause();
+      this.#wake?.();
+    });
+    stream.on('error', (error: unknown) => {
+      o.logger.warn({ err: error }, 'consumer stream error');
+      this.#restart = true;
+      this.#wake?.();
+    });
+    this.#stream = stream;
+    this.#connected = true;
+    o.logger.info({ topics: o.topics, groupId: o.groupId }, 'consuming');
+  }
+
+  async #process(): Promise<void> {
+    const max = this.#o.maxBatch ?? 500;
+    while (this.#running && !this.#restart) {
+      if (this.#buffer.length === 0) {
+        await new Promise<void>((resolve) => {
+          this.#wake = resolve;
+          setTimeout(resolve, 1000);
+        });
+        this.#wake = undefined;
+        continue;
+      }
+      const batch = this.#buffer.slice(0, max);
+      try {
+        await this.#o.handle(batch);
+      } catch (error) {
+        this.#o.logger.warn(
+          { err: error, records: batch.length },
+          'handling failed; retrying the same records',
+        );
+        await this.#sleep(RETRY_MS);
+        continue;
+      }
+      this.#buffer.splice(0, batch.length);
+      if (this.#buffer.length < max) this.#stream?.resume();
+      await this.#commit(batch);
+    }
+  }
+
+  async #commit(batch: ConsumedRecord[]): Promise<void> {
+    const next = new Map<string, { topic: string; partition: number; offset: bigint }>();
+    for (const r of batch) {
+      const key = `${r.topic}\u0000${r.partition}`;
+      const seen = next.get(key);
+      if (!seen || seen.offset <= r.offset)
+        next.set(key, { topic: r.topic, partition: r.partition, offset: r.offset + 1n });
+    }
+    try {
+      await this.#consumer?.commit({ offsets: [...next.values()].map((o) => ({ ...o, leaderEpoch: -1 })) });
+    } catch (error) {
+      // Partitions moved to another member: it re-reads from the last commit (handlers are idempotent).
+      this.#o.logger.warn({ err: error }, 'offset commit failed; records may be re-delivered');
+    }
+  }
+
+  async #disconnect(): Promise<void> {
+    this.#connected = false;
+    this.#buffer = [];
+    await this.#stream?.close().catch(() => {});
+    this.#stream = undefined;
+    const consumer = this.#consumer;
+    this.#consumer = undefined;
+    if (consumer) await new Promise<void>((resolve) => consumer.close(true, () => resolve()));
+  }
+
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.#wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+}

@@ -1,0 +1,45 @@
+import { type ClientSettings, createAdmin } from '@msa-sync/kafka';
+import type { Logger } from 'pino';
+
+export interface TopicSpec {
+  name: string;
+  partitions: number;
+}
+
+/**
+ * Creates the topics a service writes or reads when they are missing (with more than the
+ * broker's default single partition, so several instances share the work). Retries while Kafka
+ * is down; resolves once they exist.
+ */
+export async function ensureTopics(
+  client: ClientSettings,
+  topics: TopicSpec[],
+  logger: Logger,
+  shouldContinue: () => boolean = () => true,
+): Promise<boolean> {
+  let warned = false;
+  while (shouldContinue()) {
+    const admin = createAdmin({ ...client, clientId: `${client.clientId}-admin` });
+    try {
+      const existing = new Set(await admin.listTopics({ includeInternals: false }));
+      for (const topic of topics) {
+        if (existing.has(topic.name)) continue;
+        try {
+          await admin.createTopics({ topics: [topic.name], partitions: topic.partitions, replicas: -1 });
+          logger.info({ topic: topic.name, partitions: topic.partitions }, 'created topic');
+        } catch (error) {
+          // Another instance may have created it between our list and create.
+          if (!(await admin.listTopics()).includes(topic.name)) throw error;
+        }
+      }
+      return true;
+    } catch (error) {
+      if (!warned) logger.warn({ err: error }, 'cannot create topics yet (Kafka down?); retrying');
+      warned = true;
+      await new Promise((r) => setTimeout(r, 2000));
+    } finally {
+      await admin.close().catch(() => {});
+    }
+  }
+  return false;
+}

@@ -1,0 +1,39 @@
+import type { Logger } from 'pino';
+
+export interface RunningService {
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Runs a service as the process's main: starts it, prints one `listening` line, and on SIGTERM
+ * or SIGINT closes it (deregisters, drains HTTP, stops consumers and producers) before exiting.
+ */
+export async function runServiceProcess(logger: Logger, start: () => Promise<RunningService>): Promise<void> {
+  let service: RunningService;
+  try {
+    service = await start();
+  } catch (error) {
+    logger.fatal({ err: error }, 'service failed to start');
+    process.exit(1);
+  }
+  logger.info({ url: service.url, pid: process.pid }, 'listening');
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logger.info({ signal }, 'shutting down');
+    const forced = setTimeout(() => process.exit(1), 15_000);
+    forced.unref();
+    service
+      .close()
+      .then(() => process.exit(0))
+      .catch((error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      });
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('unhandledRejection', (error) => logger.error({ err: error }, 'unhandled rejection'));
+}

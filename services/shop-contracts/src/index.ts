@@ -1,0 +1,4 @@
+export * from './catalog-event.js';
+export { type CatalogOrder, decodeCatalogOrder, encodeCatalogOrder } from './catalog-order.js';
+export { MessageShapeError } from './message-fields.js';
+export * from './topics.js';

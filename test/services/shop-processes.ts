@@ -1,0 +1,127 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { root } from '../support/run-process.js';
+
+/** One service process of a test's shop: its URL once it listens, its log, and how to stop it. */
+export interface ServiceProcess {
+  name: string;
+  instanceId: string;
+  url: string;
+  child: ChildProcess;
+  logFile: string;
+  exited: Promise<number | null>;
+  kill(signal?: NodeJS.Signals): Promise<void>;
+}
+
+const logDir = mkdtempSync(join(tmpdir(), 'msa-shop-'));
+
+/**
+ * Starts `services/<workspace>/dist/main.js` with `env` (a key set to undefined is removed) and
+ * waits for its `listening` line, which carries the URL it serves on.
+ */
+export async function startService(
+  workspace: string,
+  name: string,
+  env: Record<string, string | undefined>,
+  timeoutMs = 60_000,
+): Promise<ServiceProcess> {
+  const instanceId = env.INSTANCE_ID ?? `${name}-${randomBytes(3).toString('hex')}`;
+  const childEnv = Object.fromEntries(
+    Object.entries({ ...process.env, ...env, INSTANCE_ID: instanceId }).filter(([, v]) => v !== undefined),
+  ) as NodeJS.ProcessEnv;
+  const logFile = join(logDir, `${instanceId}.log`);
+  const log = createWriteStream(logFile);
+  const child = spawn(process.execPath, [join(root, 'services', workspace, 'dist', 'main.js')], {
+    cwd: root,
+    env: childEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stderr?.pipe(log);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    let pending = '';
+    const timer = setTimeout(
+      () => reject(new Error(`${name} did not listen within ${timeoutMs} ms; log ${logFile}`)),
+      timeoutMs,
+    );
+    child.stdout?.on('data', (chunk: Buffer) => {
+      log.write(chunk);
+      pending += chunk.toString('utf8');
+      const lines = pending.split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) {
+        if (!line.includes('"msg":"listening"')) continue;
+        clearTimeout(timer);
+        resolve((JSON.parse(line) as { url: string }).url);
+      }
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`${name} exited with ${code} before listening:\n${tail(logFile)}`));
+    });
+  });
+  return {
+    name,
+    instanceId,
+    url,
+    child,
+    logFile,
+    exited,
+    kill: async (signal = 'SIGTERM') => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill(signal);
+      await exited;
+    },
+  };
+}
+
+export function tail(file: string, lines = 30): string {
+  try {
+    return readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+export interface Reply<T = unknown> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+/** One HTTP call with a JSON body and answer. */
+// biome-ignore lint/suspicious/noExplicitAny: test bodies are read field by field
+export async function call<T = any>(
+  method: string,
+  url: string,
+  options: {
+    token?: string;
+    body?: unknown;
+    requestId?: string;
+    rawBody?: string;
+    contentType?: string;
+  } = {},
+): Promise<Reply<T>> {
+  const headers: Record<string, string> = {};
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  if (options.requestId) headers['x-request-id'] = options.requestId;
+  const payload = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
+  if (payload !== undefined) headers['content-type'] = options.contentType ?? 'application/json';
+  const response = await fetch(url, {
+    method,
+    headers,
+    ...(payload === undefined ? {} : { body: payload }),
+    signal: AbortSignal.timeout(30_000),
+  });
+  const text = await response.text();
+  let body: unknown = text;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    // not JSON
+  }
+  return { status: response.status, body: body as T, headers: response.headers };
+}

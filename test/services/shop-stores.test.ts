@@ -1,0 +1,128 @@
+import { CatalogStore } from '@msa-sync/catalog-service';
+import { dialectFor } from '@msa-sync/connect/connectors/jdbc/dialect/index';
+import { parseJdbcUrl } from '@msa-sync/connect/connectors/jdbc/jdbc-url';
+import { OrderStore } from '@msa-sync/order-service';
+import { ServiceDatabase, serviceLogger } from '@msa-sync/service-runtime';
+import { EmailTakenError, UserStore } from '@msa-sync/user-service';
+import { describe, expect, it } from 'vitest';
+import { ALL_DIALECTS, createTestDatabase } from '../support/databases.js';
+import { uniqueName } from '../support/run-process.js';
+
+const logger = serviceLogger('test', 'stores', 'silent');
+
+/** The services' tables and statements on each database the same DATABASE_URL can name. */
+describe.each(ALL_DIALECTS)('%s: the services’ tables', (dialect) => {
+  it('creates, fills and reads every table, twice over without harm', async () => {
+    const test = await createTestDatabase(dialect, 'stores');
+    const db = new ServiceDatabase(test.url, { user: test.user, password: test.password });
+    const client = db.connect();
+    const other = db.connect();
+    try {
+      await db.prepare();
+      const users = new UserStore(db, client);
+      await Promise.all([users.ensureSchema(), new UserStore(db, other).ensureSchema()]);
+      await users.insert({ userId: 'u-1', email: 'a@b.co', name: 'Ann', encryptedPwd: 'scrypt$x' });
+      await expect(
+        users.insert({ userId: 'u-2', email: 'a@b.co', name: 'Bob', encryptedPwd: 'scrypt$y' }),
+      ).rejects.toBeInstanceOf(EmailTakenError);
+      const ann = await users.byEmail('a@b.co');
+      expect(ann).toMatchObject({ userId: 'u-1', name: 'Ann' });
+      expect(ann?.createdAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+
+      const catalog = new CatalogStore(db);
+      await Promise.all([catalog.ensureSchema(client), catalog.ensureSchema(other)]);
+      const seed = [{ productId: 'CATALOG-001', productName: 'Berlin', stock: 5, unitPrice: 1500 }];
+      expect(await catalog.seed(client, seed)).toBe(1);
+      expect(await catalog.seed(client, seed)).toBe(0);
+      const taken = await client.transaction(async (tx) => {
+        const change = await catalog.takeStock(tx, 'CATALOG-001', 3);
+        await catalog.record(tx, {
+          orderId: 'o-1',
+          productId: 'CATALOG-001',
+          qty: 3,
+          status: 'ACCEPTED',
+          reason: null,
+          decidedAt: '2026-11-25T10:00:00.123Z',
+        });
+        return change;
+      });
+      expect(taken).toEqual({ applied: true });
+      expect(await client.transaction((tx) => catalog.takeStock(tx, 'CATALOG-001', 3))).toEqual({
+        applied: false,
+        reason: 'OUT_OF_STOCK',
+      });
+      expect(await client.transaction((tx) => catalog.takeStock(tx, 'NOPE', 1))).toEqual({
+        applied: false,
+        reason: 'UNKNOWN_PRODUCT',
+      });
+      expect((await catalog.products(client))[0]?.stock).toBe(2);
+      expect(await client.transaction((tx) => catalog.decision(tx, 'o-1'))).toMatchObject({
+        status: 'ACCEPTED',
+        qty: 3,
+        decidedAt: '2026-11-25T10:00:00.123Z',
+      });
+      // The CHECK keeps stock at zero or more even for a statement that forgets the WHERE.
+      await expect(client.execute('UPDATE catalog SET stock = stock - 100')).rejects.toThrow();
+
+      const orders = new OrderStore(db, logger);
+      await Promise.all([orders.ensureSchema(client), new OrderStore(db, logger).ensureSchema(other)]);
+      expect(await orders.userExists(client, 'u-1')).toBe(true);
+      expect(await orders.userExists(client, 'nobody')).toBe(false);
+      expect(await orders.ordersOf(client, 'u-1')).toEqual([]);
+      // A row as the JDBC sink writes it (only the envelope's columns).
+      const p = (i: number) => dialectFor(dialect).placeholder(i);
+      await client.execute(
+        `INSERT INTO orders (order_id, user_id, product_id, qty, unit_price, total_price) VALUES (${[1, 2, 3, 4, 5, 6].map(p).join(', ')})`,
+        ['o-1', 'u-1', 'CATALOG-001', 3, 1500, 4500],
+      );
+      expect(await orders.ordersOf(client, 'u-1')).toEqual([
+        expect.objectContaining({ orderId: 'o-1', totalPrice: 4500, status: 'PENDING' }),
+      ]);
+      const event = {
+        orderId: 'o-1',
+        userId: 'u-1',
+        productId: 'CATALOG-001',
+        qty: 3,
+        status: 'ACCEPTED' as const,
+        reason: null,
+        decidedAt: '2026-11-25T10:00:00.123Z',
+      };
+      await orders.recordStatuses(client, [event]);
+      await orders.recordStatuses(client, [event]);
+      const [listed] = await orders.ordersOf(client, 'u-1');
+      expect(listed).toMatchObject({ orderId: 'o-1', qty: 3, unitPrice: 1500, status: 'ACCEPTED' });
+      expect(listed?.createdAt).toMatch(/Z$/);
+    } finally {
+      await client.close();
+      await other.close();
+      await test.drop();
+    }
+  }, 60_000);
+
+  it.skipIf(dialect === 'sqlite')(
+    'creates the database a URL names when it is missing',
+    async () => {
+      const name = uniqueName('fresh').replaceAll('-', '_');
+      const base =
+        dialect === 'mariadb' ? 'jdbc:mariadb://127.0.0.1:3306' : 'jdbc:postgresql://127.0.0.1:5432';
+      const user = dialect === 'mariadb' ? 'root' : 'postgres';
+      const db = new ServiceDatabase(`${base}/${name}`, { user });
+      await db.prepare();
+      await db.prepare();
+      const client = db.connect();
+      expect(await client.query('SELECT 1 AS one')).toHaveLength(1);
+      await client.close();
+      const admin = await dialectFor(dialect).connect(
+        parseJdbcUrl(dialect === 'mariadb' ? `${base}/` : `${base}/postgres`),
+        {
+          user,
+        },
+      );
+      await admin.execute(
+        `DROP DATABASE ${dialectFor(dialect).quoteIdentifier(name)}${dialect === 'postgres' ? ' WITH (FORCE)' : ''}`,
+      );
+      await admin.close();
+    },
+    60_000,
+  );
+});
