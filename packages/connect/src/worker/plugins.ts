@@ -2,6 +2,7 @@ import type { ConnectorPlugin } from '../api/connector.js';
 import { fileStreamSinkPlugin } from '../connectors/file/file-stream-sink.js';
 import { fileStreamSourcePlugin } from '../connectors/file/file-stream-source.js';
 import { jdbcSinkPlugin } from '../connectors/jdbc/sink/jdbc-sink-connector.js';
+import { jdbcSourcePlugin } from '../connectors/jdbc/source/jdbc-source-plugin.js';
 import type { PluginInfo } from '../herder/types.js';
 
 /** The connector classes this worker can run, found by full class name or alias (case-sensitive, as Connect). */
@@ -29,5 +30,5 @@ export class PluginRegistry {
 }
 
 export function builtInPlugins(): ConnectorPlugin[] {
-  return [fileStreamSourcePlugin, fileStreamSinkPlugin, jdbcSinkPlugin];
+  return [fileStreamSourcePlugin, fileStreamSinkPlugin, jdbcSinkPlugin, jdbcSourcePlugin];
 }

@@ -1,0 +1,230 @@
+import { DataError } from '../../../data/data-error.js';
+import { Decimal } from '../../../data/decimal.js';
+import { DecimalType } from '../../../data/decimal-type.js';
+import type { Schema } from '../../../data/schema.js';
+import { SchemaBuilder } from '../../../data/schema-builder.js';
+import { DateType, TimestampType, TimeType } from '../../../data/temporal-types.js';
+import type { SourceColumnType } from './source-dialect.js';
+import { parseWallText, reinterpretUtcWallTime } from './zoned-time.js';
+
+/** Confluent's numeric.mapping values. */
+export type NumericMapping = 'none' | 'precision_only' | 'best_fit' | 'best_fit_eager_double';
+
+export const NUMERIC_MAPPINGS: readonly NumericMapping[] = [
+  'none',
+  'precision_only',
+  'best_fit',
+  'best_fit_eager_double',
+];
+
+/** A column's Connect schema and the function from the driver's value to the Connect value. */
+export interface ColumnMapping {
+  schema: Schema;
+  convert: (raw: unknown) => unknown;
+}
+
+export interface MappingOptions {
+  numericMapping: NumericMapping;
+  /** db.timezone: the zone of zone-less date/time text. */
+  timeZone: string;
+}
+
+const MILLIS_PER_DAY = 86_400_000;
+
+/**
+ * The Connect schema and value converter for a column, as Confluent's `GenericDatabaseDialect`
+ * maps JDBC types: optional iff the column is nullable; DECIMAL/NUMERIC by numeric.mapping
+ * (msa-sync applies it to MariaDB DECIMAL as well, where Confluent's only ever sees NUMERIC).
+ */
+export function columnMapping(
+  type: SourceColumnType,
+  nullable: boolean,
+  options: MappingOptions,
+): ColumnMapping {
+  const make = (builder: SchemaBuilder, convert: (raw: unknown) => unknown): ColumnMapping => {
+    if (nullable) builder.optional();
+    const schema = builder.build();
+    return { schema, convert: (raw) => (raw === null || raw === undefined ? null : convert(raw)) };
+  };
+  switch (type.kind) {
+    case 'boolean':
+      return make(SchemaBuilder.bool(), toBoolean);
+    case 'int8':
+      return make(SchemaBuilder.int8(), (v) => toSmallInt(v, 8));
+    case 'int16':
+      return make(SchemaBuilder.int16(), (v) => toSmallInt(v, 16));
+    case 'int32':
+      return make(SchemaBuilder.int32(), (v) => toSmallInt(v, 32));
+    case 'int64':
+      return make(SchemaBuilder.int64(), toInt64);
+    case 'float32':
+      return make(SchemaBuilder.float32(), (v) => Math.fround(toFloat(v)));
+    case 'float64':
+      return make(SchemaBuilder.float64(), toFloat);
+    case 'decimal':
+      return decimalMapping(type.precision ?? 0, type.scale ?? 0, options.numericMapping, make);
+    case 'unbounded-decimal':
+      // No scale fits every value, and Confluent's Decimal(scale 0) rounds them: floats under
+      // best_fit (as Confluent maps NUMERIC with scale), exact text otherwise.
+      return options.numericMapping === 'best_fit' || options.numericMapping === 'best_fit_eager_double'
+        ? make(SchemaBuilder.float64(), toFloat)
+        : make(SchemaBuilder.string(), (v) => String(v));
+    case 'string':
+      return make(SchemaBuilder.string(), toText);
+    case 'bytes':
+      return make(SchemaBuilder.bytes(), toBytes);
+    case 'date':
+      return make(DateType.builder(), toDate);
+    case 'time':
+      return make(TimeType.builder(), toTime);
+    case 'timestamp':
+      return make(TimestampType.builder(), (v) => toTimestamp(v, options.timeZone));
+    case 'timestamp-utc-wall':
+      return make(TimestampType.builder(), (v) =>
+        v instanceof Date ? reinterpretUtcWallTime(v, options.timeZone) : toTimestamp(v, options.timeZone),
+      );
+  }
+}
+
+function decimalMapping(
+  precision: number,
+  scale: number,
+  mapping: NumericMapping,
+  make: (builder: SchemaBuilder, convert: (raw: unknown) => unknown) => ColumnMapping,
+): ColumnMapping {
+  const integral = (): ColumnMapping => {
+    if (precision > 9) return make(SchemaBuilder.int64(), toInt64);
+    if (precision > 4) return make(SchemaBuilder.int32(), (v) => toSmallInt(v, 32));
+    if (precision > 2) return make(SchemaBuilder.int16(), (v) => toSmallInt(v, 16));
+    return make(SchemaBuilder.int8(), (v) => toSmallInt(v, 8));
+  };
+  if (mapping === 'precision_only' && scale === 0 && precision < 19) return integral();
+  if (mapping === 'best_fit' || mapping === 'best_fit_eager_double') {
+    if (precision < 19 && scale < 1 && scale >= -84) return integral();
+    if (scale > 0 && (precision < 19 || mapping === 'best_fit_eager_double')) {
+      return make(SchemaBuilder.float64(), toFloat);
+    }
+  }
+  return make(DecimalType.builder(scale), (v) => toDecimal(v, scale));
+}
+
+function describe(value: unknown): string {
+  if (value instanceof Uint8Array) return `bytes[${value.length}]`;
+  return `${typeof value} ${String(value)}`;
+}
+
+function toBoolean(value: unknown): boolean {
+  if (typeof value === 'boolean') return value;
+  if (typeof value === 'number' || typeof value === 'bigint') return Number(value) !== 0;
+  if (value instanceof Uint8Array) return value.some((b) => b !== 0);
+  if (typeof value === 'string') return /^(t|true|1|y|yes|on)$/i.test(value.trim());
+  throw new DataError(`Cannot read ${describe(value)} as a boolean`);
+}
+
+function integerOf(value: unknown): bigint {
+  if (typeof value === 'bigint') return value;
+  if (typeof value === 'number' && Number.isInteger(value)) return BigInt(value);
+  if (typeof value === 'boolean') return value ? 1n : 0n;
+  if (typeof value === 'string' && /^\s*[+-]?\d+(\.0*)?\s*$/.test(value))
+    return BigInt(value.trim().split('.')[0] as string);
+  if (value instanceof Uint8Array && value.length <= 8) {
+    // BIT(n) arrives as big-endian bytes.
+    let n = 0n;
+    for (const b of value) n = (n << 8n) | BigInt(b);
+    return n;
+  }
+  throw new DataError(`Cannot read ${describe(value)} as an integer`);
+}
+
+function toSmallInt(value: unknown, bits: 8 | 16 | 32): number {
+  const n = integerOf(value);
+  const limit = 1n << BigInt(bits - 1);
+  if (n < -limit || n >= limit) throw new DataError(`Value ${n} does not fit an int${bits}`);
+  return Number(n);
+}
+
+function toInt64(value: unknown): number | bigint {
+  const n = integerOf(value);
+  if (n < -(2n ** 63n) || n >= 2n ** 63n) throw new DataError(`Value ${n} does not fit an int64`);
+  return n >= -9007199254740991n && n <= 9007199254740991n ? Number(n) : n;
+}
+
+function toFloat(value: unknown): number {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'bigint') return Number(value);
+  if (typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value))) return Number(value);
+  if (typeof value === 'string' && /^(NaN|-?Infinity)$/.test(value)) return Number(value);
+  throw new DataError(`Cannot read ${describe(value)} as a floating point number`);
+}
+
+function toDecimal(value: unknown, scale: number): Decimal {
+  const text =
+    typeof value === 'string' ? value.trim() : typeof value === 'bigint' ? value.toString() : undefined;
+  let decimal: Decimal;
+  if (text !== undefined) decimal = Decimal.fromString(text);
+  else if (typeof value === 'number' && Number.isFinite(value)) decimal = Decimal.fromString(String(value));
+  else throw new DataError(`Cannot read ${describe(value)} as a decimal`);
+  return decimal.setScale(scale, 'HALF_UP');
+}
+
+function toText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value instanceof Uint8Array) return Buffer.from(value).toString('utf8');
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
+
+function toBytes(value: unknown): Uint8Array {
+  if (value instanceof Uint8Array) return value;
+  if (typeof value === 'string') return Buffer.from(value, 'utf8');
+  throw new DataError(`Cannot read ${describe(value)} as bytes`);
+}
+
+/** A calendar date as Connect's Date wants it: midnight UTC of that day. */
+function toDate(value: unknown): Date {
+  if (value instanceof Date || typeof value === 'number' || typeof value === 'bigint') {
+    // Drivers give DATE as midnight in the session zone (UTC); JDBC-written SQLite as epoch ms.
+    const ms = value instanceof Date ? value.getTime() : Number(value);
+    return new Date(Math.floor(ms / MILLIS_PER_DAY) * MILLIS_PER_DAY);
+  }
+  if (typeof value === 'string') {
+    const m = /^(-?\d{4,})-(\d{2})-(\d{2})/.exec(value.trim());
+    if (!m) throw new DataError(`Cannot read ${describe(value)} as a date`);
+    return new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  }
+  throw new DataError(`Cannot read ${describe(value)} as a date`);
+}
+
+/** A time of day as Connect's Time wants it: milliseconds since midnight, on 1970-01-01 UTC. */
+function toTime(value: unknown): Date {
+  if (value instanceof Date)
+    return new Date(((value.getTime() % MILLIS_PER_DAY) + MILLIS_PER_DAY) % MILLIS_PER_DAY);
+  if (typeof value === 'string') {
+    const m = /^(-)?(\d{1,3}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?/.exec(value.trim());
+    if (!m) throw new DataError(`Cannot read ${describe(value)} as a time of day`);
+    const ms =
+      (Number(m[2]) * 3600 + Number(m[3]) * 60 + Number(m[4] ?? 0)) * 1000 +
+      Math.floor(Number((m[5] ?? '').padEnd(3, '0').slice(0, 3)));
+    const signed = m[1] ? -ms : ms;
+    if (signed < 0 || signed >= MILLIS_PER_DAY) {
+      throw new DataError(`Time ${value} is outside one day, which Connect's Time type cannot hold`);
+    }
+    return new Date(signed);
+  }
+  throw new DataError(`Cannot read ${describe(value)} as a time of day`);
+}
+
+function toTimestamp(value: unknown, timeZone: string): Date {
+  if (value instanceof Date) return value;
+  if (typeof value === 'string') {
+    try {
+      return new Date(parseWallText(value, timeZone).millis);
+    } catch {
+      throw new DataError(`Cannot read ${describe(value)} as a timestamp`);
+    }
+  }
+  // Epoch milliseconds (how JDBC drivers store timestamps in SQLite).
+  if (typeof value === 'number' || typeof value === 'bigint') return new Date(Number(value));
+  throw new DataError(`Cannot read ${describe(value)} as a timestamp`);
+}

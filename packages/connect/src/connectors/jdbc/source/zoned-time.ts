@@ -1,0 +1,141 @@
+/**
+ * Wall-clock text in a time zone (db.timezone) and instants, both ways, with sub-millisecond
+ * digits kept: the timestamp cursor of the source is the database's own `YYYY-MM-DD HH:MM:SS.ffffff`
+ * text, and the offset stores it as Connect's `timestamp` (epoch ms) + `timestamp_nanos`
+ * (the nanoseconds of the second, as `java.sql.Timestamp.getNanos`).
+ */
+
+export interface PreciseInstant {
+  /** Epoch milliseconds, sub-millisecond digits cut off (Java's `Timestamp.getTime`). */
+  millis: number;
+  /** Nanoseconds within the second, 0..999,999,999 (Java's `Timestamp.getNanos`). */
+  nanos: number;
+}
+
+const WALL_TEXT =
+  /^(-?\d{4,})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?(Z|[+-]\d{2}:?\d{2})?$/;
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(zone: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(zone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      era: 'short',
+    });
+    formatters.set(zone, formatter);
+  }
+  return formatter;
+}
+
+/** Whether `zone` names a time zone this runtime knows (IANA names, `UTC`, fixed offsets). */
+export function isKnownTimeZone(zone: string): boolean {
+  if (isUtc(zone) || fixedOffsetMinutes(zone) !== undefined) return true;
+  try {
+    formatterFor(zone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isUtc(zone: string): boolean {
+  return /^(UTC|GMT|Z|Etc\/UTC|Etc\/GMT|UCT|Zulu)$/i.test(zone);
+}
+
+function fixedOffsetMinutes(zone: string): number | undefined {
+  const m = /^(?:UTC|GMT)?([+-])(\d{2}):?(\d{2})$/.exec(zone);
+  if (!m) return undefined;
+  const minutes = Number(m[2]) * 60 + Number(m[3]);
+  return m[1] === '-' ? -minutes : minutes;
+}
+
+/** Offset of `zone` from UTC at the instant `epochMs`, in minutes. */
+export function zoneOffsetMinutes(zone: string, epochMs: number): number {
+  if (isUtc(zone)) return 0;
+  const fixed = fixedOffsetMinutes(zone);
+  if (fixed !== undefined) return fixed;
+  const parts = formatterFor(zone).formatToParts(new Date(epochMs));
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
+  let year = get('year');
+  if (parts.find((p) => p.type === 'era')?.value === 'BC') year = 1 - year;
+  const asUtc = Date.UTC(year, get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  return Math.round((asUtc - Math.floor(epochMs / 1000) * 1000) / 60_000);
+}
+
+/** Epoch ms of a wall-clock time in `zone` (the earlier instant when the clock repeats). */
+function wallToEpoch(wallAsUtcMs: number, zone: string): number {
+  let guess = wallAsUtcMs - zoneOffsetMinutes(zone, wallAsUtcMs) * 60_000;
+  // Twice: the offset at the guess may differ from the offset at the wall time near a DST change.
+  guess = wallAsUtcMs - zoneOffsetMinutes(zone, guess) * 60_000;
+  return guess;
+}
+
+/**
+ * The instant a timestamp text names: `2024-04-05 06:42:51.123456`, `2024-04-05T06:42:51Z`,
+ * `2024-04-05`. Text with an offset or `Z` is absolute; text without one is wall time in `zone`.
+ */
+export function parseWallText(text: string, zone: string): PreciseInstant {
+  const m = WALL_TEXT.exec(text.trim());
+  if (!m) throw new Error(`Not a timestamp: ${JSON.stringify(text)}`);
+  const [, y, mo, d, h = '0', mi = '0', s = '0', fraction = '', offset] = m;
+  const wall = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s));
+  const setYear = new Date(wall);
+  // Date.UTC maps years 0..99 to 1900..1999.
+  if (Number(y) >= 0 && Number(y) < 100) setYear.setUTCFullYear(Number(y));
+  const wallMs = setYear.getTime();
+  let seconds: number;
+  if (offset === undefined) seconds = wallToEpoch(wallMs, zone);
+  else if (offset === 'Z') seconds = wallMs;
+  else {
+    const minutes = fixedOffsetMinutes(offset) ?? 0;
+    seconds = wallMs - minutes * 60_000;
+  }
+  const nanos = fraction === '' ? 0 : Number(fraction.padEnd(9, '0'));
+  return { millis: seconds + Math.floor(nanos / 1_000_000), nanos };
+}
+
+/** `YYYY-MM-DD HH:MM:SS.fff…` of an instant as the clock in `zone` shows it, `digits` fraction digits. */
+export function formatWallText(instant: PreciseInstant, zone: string, digits: number): string {
+  const seconds = Math.floor(instant.millis / 1000) * 1000;
+  const wall = new Date(seconds + zoneOffsetMinutes(zone, seconds) * 60_000);
+  const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+  const year = wall.getUTCFullYear();
+  const text =
+    `${year < 0 ? '-' : ''}${pad(Math.abs(year), 4)}-${pad(wall.getUTCMonth() + 1)}-${pad(wall.getUTCDate())} ` +
+    `${pad(wall.getUTCHours())}:${pad(wall.getUTCMinutes())}:${pad(wall.getUTCSeconds())}`;
+  if (digits <= 0) return text;
+  return `${text}.${String(instant.nanos).padStart(9, '0').slice(0, digits)}`;
+}
+
+/** The instant of a `Date` (millisecond precision). */
+export function instantOfDate(date: Date): PreciseInstant {
+  const millis = date.getTime();
+  const ms = ((millis % 1000) + 1000) % 1000;
+  return { millis, nanos: ms * 1_000_000 };
+}
+
+/** `instant` moved by `deltaMs` milliseconds, sub-millisecond digits kept. */
+export function addMillis(instant: PreciseInstant, deltaMs: number): PreciseInstant {
+  const millis = instant.millis + deltaMs;
+  const subMilli = instant.nanos % 1_000_000;
+  const ms = ((millis % 1000) + 1000) % 1000;
+  return { millis, nanos: ms * 1_000_000 + subMilli };
+}
+
+/**
+ * A wall-clock `Date` read as UTC (what a driver gives for a zone-less timestamp when it assumes
+ * UTC) moved to the instant that wall time names in `zone`.
+ */
+export function reinterpretUtcWallTime(date: Date, zone: string): Date {
+  if (isUtc(zone)) return date;
+  return new Date(wallToEpoch(date.getTime(), zone));
+}
