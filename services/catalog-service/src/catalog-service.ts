@@ -3,8 +3,8 @@ import {
   BatchConsumer,
   databaseHealth,
   ensureTopics,
+  joinGatewayRegistry,
   listen,
-  RegistryClient,
   type RunningService,
   ServiceDatabase,
   ServiceMetrics,
@@ -119,18 +119,7 @@ export async function startCatalogService(options: CatalogServiceOptions): Promi
     }),
   });
   const url = await listen(app, settings.host, settings.port, settings.advertisedHost);
-  const registration = settings.gatewayUrl
-    ? new RegistryClient({
-        gatewayUrl: settings.gatewayUrl,
-        service: settings.service,
-        instanceId: settings.instanceId,
-        url,
-        heartbeatIntervalMs: settings.heartbeatIntervalMs,
-        registryToken: settings.registryToken,
-        logger,
-      })
-    : undefined;
-  registration?.start();
+  const registration = joinGatewayRegistry(settings, url, logger);
   return {
     url,
     close: async () => {

@@ -4,8 +4,8 @@ import {
   databaseHealth,
   ensureTopics,
   intSetting,
+  joinGatewayRegistry,
   listen,
-  RegistryClient,
   type RunningService,
   ServiceDatabase,
   ServiceMetrics,
@@ -102,18 +102,7 @@ export async function startOrderService(options: OrderServiceOptions): Promise<R
     }),
   });
   const url = await listen(app, settings.host, settings.port, settings.advertisedHost);
-  const registration = settings.gatewayUrl
-    ? new RegistryClient({
-        gatewayUrl: settings.gatewayUrl,
-        service: settings.service,
-        instanceId: settings.instanceId,
-        url,
-        heartbeatIntervalMs: settings.heartbeatIntervalMs,
-        registryToken: settings.registryToken,
-        logger,
-      })
-    : undefined;
-  registration?.start();
+  const registration = joinGatewayRegistry(settings, url, logger);
   return {
     url,
     close: async () => {

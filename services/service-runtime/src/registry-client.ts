@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { ServiceSettings } from './service-settings.js';
 
 export interface RegistryClientOptions {
   gatewayUrl: string;
@@ -102,4 +103,30 @@ export class RegistryClient {
     await response.arrayBuffer();
     return response.status;
   }
+}
+
+/**
+ * Registers this instance with the gateway named in its settings and starts heartbeats, or does
+ * nothing when no gateway is configured (a service run on its own).
+ */
+export function joinGatewayRegistry(
+  settings: Pick<
+    ServiceSettings,
+    'gatewayUrl' | 'service' | 'instanceId' | 'heartbeatIntervalMs' | 'registryToken'
+  >,
+  url: string,
+  logger: Logger,
+): RegistryClient | undefined {
+  if (!settings.gatewayUrl) return undefined;
+  const client = new RegistryClient({
+    gatewayUrl: settings.gatewayUrl,
+    service: settings.service,
+    instanceId: settings.instanceId,
+    url,
+    heartbeatIntervalMs: settings.heartbeatIntervalMs,
+    registryToken: settings.registryToken,
+    logger,
+  });
+  client.start();
+  return client;
 }

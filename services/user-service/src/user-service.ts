@@ -1,8 +1,8 @@
 import {
   databaseHealth,
   intSetting,
+  joinGatewayRegistry,
   listen,
-  RegistryClient,
   type RunningService,
   ServiceDatabase,
   ServiceMetrics,
@@ -49,18 +49,7 @@ export async function startUserService(options: UserServiceOptions): Promise<Run
     health: async () => ({ database: await databaseHealth(client) }),
   });
   const url = await listen(app, settings.host, settings.port, settings.advertisedHost);
-  const registration = settings.gatewayUrl
-    ? new RegistryClient({
-        gatewayUrl: settings.gatewayUrl,
-        service: settings.service,
-        instanceId: settings.instanceId,
-        url,
-        heartbeatIntervalMs: settings.heartbeatIntervalMs,
-        registryToken: settings.registryToken,
-        logger,
-      })
-    : undefined;
-  registration?.start();
+  const registration = joinGatewayRegistry(settings, url, logger);
   return {
     url,
     close: async () => {
