@@ -9,19 +9,27 @@
  *    (--batch rows per statement, autocommit) through the same driver (mariadb) — no Kafka, no JSON.
  * 3. msa-sync: a fresh worker process per run, the JDBC sink with tasks.max 1, then 2, each
  *    into its own table; rows/s from the first row seen to the last, RSS peak of the worker.
- * 4. Apache Kafka Connect (JVM) + Debezium JDBC sink: runs only when its plugin folder exists
- *    (DEBEZIUM_JDBC_PLUGIN_DIR); otherwise reported as not measured, with the reason.
+ * 4. Apache Kafka Connect 4.1.1 (JVM, the same Maven jars as the broker) + the Debezium JDBC
+ *    sink 3.4.0.Final (fetched by infra/kafka/debezium-jdbc/pom.xml on first use).
  *
  * Prints ratios (vs raw ceiling, vs Debezium) and appends the table to bench/RESULTS.md.
  */
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { dialectFor, type SqlClient } from '@msa-sync/connect/connectors/jdbc/dialect/index';
 import { parseJdbcUrl } from '@msa-sync/connect/connectors/jdbc/jdbc-url';
 import { createAdmin, createProducer } from '@msa-sync/kafka';
-import { clusterSettings, rest, startWorker, type WorkerProcess } from '../../test/support/connect-worker.js';
+import {
+  clusterSettings,
+  freePort,
+  rest,
+  startWorker,
+  type WorkerProcess,
+} from '../../test/support/connect-worker.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BOOTSTRAP = (process.env.KAFKA_BOOTSTRAP_SERVERS ?? '127.0.0.1:9092').split(',')[0] ?? '127.0.0.1:9092';
@@ -193,14 +201,51 @@ async function countRows(client: SqlClient, table: string): Promise<number> {
   return Number(rows[0]?.n ?? 0);
 }
 
+/** Polls the table until it holds N rows: rows/s from the first row seen to the last, RSS peak of the worker. */
+async function measureRows(
+  label: string,
+  client: SqlClient,
+  table: string,
+  pid: number | undefined,
+  posted: number,
+  statusUrl: string,
+): Promise<{ rowsPerSec: number; seconds: number; rssPeakMb: number; firstAfter: number }> {
+  let peak = rssMb(pid);
+  let count = 0;
+  const done = progress(label, N, () => count);
+  let first: number | undefined;
+  const deadline = Date.now() + 30 * 60_000;
+  while (count < N) {
+    if (Date.now() > deadline) throw new Error(`${label}: only ${count} of ${N} rows after 30 minutes`);
+    await new Promise((r) => setTimeout(r, 250));
+    peak = Math.max(peak, rssMb(pid));
+    count = await countRows(client, table);
+    if (first === undefined && count > 0) first = performance.now();
+    if (count === 0 && performance.now() - posted > 20_000) {
+      // A failed task never writes: say why instead of waiting for the deadline.
+      const status = (await rest(statusUrl, 'GET', '')).body as {
+        tasks?: { state: string; trace?: string }[];
+      };
+      const failed = status.tasks?.find((t) => t.state === 'FAILED');
+      if (failed) throw new Error(`${label}: task FAILED: ${(failed.trace ?? '').split('\n')[0]}`);
+    }
+  }
+  const end = performance.now();
+  done();
+  const seconds = (end - (first ?? posted)) / 1000;
+  return {
+    rowsPerSec: N / seconds,
+    seconds,
+    rssPeakMb: peak,
+    firstAfter: ((first ?? posted) - posted) / 1000,
+  };
+}
+
 async function msaSync(client: SqlClient, dbUrl: string, topic: string, tasks: number): Promise<Result> {
   const table = `msa_sink_t${tasks}`;
   const worker: WorkerProcess = await startWorker(
     clusterSettings(BOOTSTRAP, `bench-sink-${Date.now().toString(36)}-${tasks}`),
   );
-  let peak = rssMb(worker.child.pid);
-  let count = 0;
-  const done = progress(`msa-sync tasks.max=${tasks}`, N, () => count);
   try {
     const posted = performance.now();
     const response = await rest(worker.url, 'POST', '/connectors', {
@@ -217,44 +262,152 @@ async function msaSync(client: SqlClient, dbUrl: string, topic: string, tasks: n
     });
     if (response.status !== 201)
       throw new Error(`POST /connectors: ${response.status} ${JSON.stringify(response.body)}`);
-    let first: number | undefined;
-    const deadline = Date.now() + 30 * 60_000;
-    while (count < N) {
-      if (Date.now() > deadline) throw new Error(`only ${count} of ${N} rows after 30 minutes`);
-      await new Promise((r) => setTimeout(r, 250));
-      peak = Math.max(peak, rssMb(worker.child.pid));
-      count = await countRows(client, table);
-      if (first === undefined && count > 0) first = performance.now();
-    }
-    const end = performance.now();
-    done();
-    const steady = (end - (first ?? posted)) / 1000;
+    const m = await measureRows(
+      `msa-sync tasks.max=${tasks}`,
+      client,
+      table,
+      worker.child.pid,
+      posted,
+      `${worker.url}/connectors/bench-sink-${tasks}/status`,
+    );
     return {
       candidate: `msa-sync JDBC sink, tasks.max=${tasks}`,
-      rowsPerSec: N / steady,
-      seconds: steady,
-      rssPeakMb: peak,
-      note: `first row ${(((first ?? posted) - posted) / 1000).toFixed(1)} s after POST`,
+      rowsPerSec: m.rowsPerSec,
+      seconds: m.seconds,
+      rssPeakMb: m.rssPeakMb,
+      note: `first row ${m.firstAfter.toFixed(1)} s after POST`,
     };
   } finally {
     await worker.kill('SIGTERM');
   }
 }
 
-function debezium(): Result {
-  const dir = process.env.DEBEZIUM_JDBC_PLUGIN_DIR;
-  const note =
-    dir && existsSync(dir)
-      ? 'plugin folder found but the JVM run is not scripted yet'
-      : 'not measured: io.debezium:debezium-connector-jdbc is not obtainable here ' +
-        '(`mvn -B dependency:get -Dartifact=io.debezium:debezium-connector-jdbc:3.6.1.Final` → "Missing POM", BUILD FAILURE)';
-  return {
-    candidate: 'Apache Connect (JVM) + Debezium JDBC sink',
-    rowsPerSec: Number.NaN,
-    seconds: Number.NaN,
-    rssPeakMb: undefined,
-    note,
-  };
+const DEBEZIUM_PLUGIN = join(root, 'infra', 'kafka', 'plugins', 'debezium-connector-jdbc');
+const DEBEZIUM_VERSION = '3.4.0.Final';
+
+/**
+ * Apache Kafka Connect 4.1.1 (the JVM worker from the same Maven jars as our broker) running
+ * the Debezium JDBC sink on the same topic into the same database.
+ */
+async function debezium(client: SqlClient, dbUrl: string, topic: string): Promise<Result> {
+  const candidate = `Apache Connect 4.1.1 (JVM) + Debezium JDBC sink ${DEBEZIUM_VERSION}`;
+  if (!existsSync(DEBEZIUM_PLUGIN)) {
+    process.stderr.write('fetching the Debezium JDBC sink plugin (infra/kafka/debezium-jdbc/pom.xml)...\n');
+    const fetch = spawnSync(
+      'mvn',
+      [
+        '-q',
+        '-B',
+        '-f',
+        join(root, 'infra', 'kafka', 'debezium-jdbc', 'pom.xml'),
+        'dependency:copy-dependencies',
+      ],
+      { stdio: 'inherit' },
+    );
+    if (fetch.status !== 0) {
+      return {
+        candidate,
+        rowsPerSec: Number.NaN,
+        seconds: Number.NaN,
+        rssPeakMb: undefined,
+        note: 'plugin fetch failed',
+      };
+    }
+  }
+  const id = `bench-dbz-${Date.now().toString(36)}`;
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'bench-dbz-'));
+  const properties = join(dir, 'connect-distributed.properties');
+  writeFileSync(
+    properties,
+    [
+      `bootstrap.servers=${BOOTSTRAP}`,
+      `group.id=${id}`,
+      'key.converter=org.apache.kafka.connect.json.JsonConverter',
+      'value.converter=org.apache.kafka.connect.json.JsonConverter',
+      `config.storage.topic=${id}-configs`,
+      `offset.storage.topic=${id}-offsets`,
+      `status.storage.topic=${id}-status`,
+      'config.storage.replication.factor=1',
+      'offset.storage.replication.factor=1',
+      'status.storage.replication.factor=1',
+      'offset.flush.interval.ms=10000',
+      `listeners=HTTP://127.0.0.1:${port}`,
+      `plugin.path=${join(root, 'infra', 'kafka', 'plugins')}`,
+    ].join('\n'),
+  );
+  const started = performance.now();
+  const jvm = spawn(
+    'java',
+    [
+      '-Xms512m',
+      '-Xmx1g',
+      `-Dlog4j2.configurationFile=${join(root, 'infra', 'kafka', 'log4j2.properties')}`,
+      '-Dkafka.log.level=WARN',
+      '-cp',
+      join(root, 'infra', 'kafka', 'libs', '*'),
+      'org.apache.kafka.connect.cli.ConnectDistributed',
+      properties,
+    ],
+    { stdio: ['ignore', 'ignore', 'ignore'] },
+  );
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    let ready = false;
+    while (!ready && performance.now() - started < 180_000) {
+      await new Promise((r) => setTimeout(r, 500));
+      ready = await fetch(`${url}/connectors`)
+        .then((r) => r.status === 200)
+        .catch(() => false);
+    }
+    if (!ready) throw new Error('the JVM Connect worker did not answer within 180 s');
+    const startupSeconds = (performance.now() - started) / 1000;
+    const table = 'dbz_sink';
+    const posted = performance.now();
+    const response = await rest(url, 'POST', '/connectors', {
+      name: 'bench-debezium',
+      config: {
+        'connector.class': 'io.debezium.connector.jdbc.JdbcSinkConnector',
+        'connection.url': dbUrl,
+        'connection.username': 'root',
+        'connection.password': '',
+        topics: topic,
+        'tasks.max': '1',
+        'insert.mode': 'insert',
+        'primary.key.mode': 'none',
+        'schema.evolution': 'basic',
+        'table.name.format': table,
+        'batch.size': '3000',
+      },
+    });
+    if (response.status !== 201)
+      throw new Error(`POST /connectors: ${response.status} ${JSON.stringify(response.body)}`);
+    const m = await measureRows(
+      'Debezium (JVM)',
+      client,
+      table,
+      jvm.pid,
+      posted,
+      `${url}/connectors/bench-debezium/status`,
+    );
+    return {
+      candidate,
+      rowsPerSec: m.rowsPerSec,
+      seconds: m.seconds,
+      rssPeakMb: m.rssPeakMb,
+      note: `JVM worker ready after ${startupSeconds.toFixed(1)} s; first row ${m.firstAfter.toFixed(1)} s after POST`,
+    };
+  } catch (error) {
+    return {
+      candidate,
+      rowsPerSec: Number.NaN,
+      seconds: Number.NaN,
+      rssPeakMb: undefined,
+      note: `not measured: ${(error as Error).message}`,
+    };
+  } finally {
+    jvm.kill('SIGKILL');
+  }
 }
 
 async function main(): Promise<void> {
@@ -277,8 +430,9 @@ async function main(): Promise<void> {
     results.push(await rawCeiling(client, 'bulk'));
     results.push(await msaSync(client, dbUrl, topic, 1));
     results.push(await msaSync(client, dbUrl, topic, 2));
-    results.push(debezium());
-    for (const table of ['raw_ceiling', 'raw_bulk', 'msa_sink_t1', 'msa_sink_t2']) {
+    results.push(await debezium(client, dbUrl, topic));
+    for (const table of ['raw_ceiling', 'raw_bulk', 'msa_sink_t1', 'msa_sink_t2', 'dbz_sink']) {
+      if (table === 'dbz_sink' && Number.isNaN(results.at(-1)?.rowsPerSec ?? Number.NaN)) continue;
       const n = await countRows(client, table);
       if (n !== N) throw new Error(`${table} holds ${n} rows, expected ${N}`);
     }
