@@ -49,10 +49,14 @@ describe('npm start / npm stop', () => {
     const first = await npm('start');
     expect(first.stderr).not.toMatch(/error/i);
     expect(first.code).toBe(0);
-    expect(first.stdout).toMatch(new RegExp(`Kafka broker\\s+127\\.0\\.0\\.1:${ports.kafka}\\s+started \\(pid \\d+\\)`));
+    expect(first.stdout).toMatch(
+      new RegExp(`Kafka broker\\s+127\\.0\\.0\\.1:${ports.kafka}\\s+started \\(pid \\d+\\)`),
+    );
     expect(await isPortOpen('127.0.0.1', ports.kafka)).toBe(true);
     expect(brokerProcesses()).toBe(1);
-    expect(first.stdout).toMatch(new RegExp(`Connect worker\\s+http://127\\.0\\.0\\.1:${ports.connect}\\s+started`));
+    expect(first.stdout).toMatch(
+      new RegExp(`Connect worker\\s+http://127\\.0\\.0\\.1:${ports.connect}\\s+started`),
+    );
     expect(workerProcesses()).toBe(1);
     const connectors = await fetch(`http://127.0.0.1:${ports.connect}/connectors`);
     // The orders sink is registered by npm start once the JDBC sink plugin exists.
@@ -61,7 +65,9 @@ describe('npm start / npm stop', () => {
     const second = await npm('start');
     expect(second.code).toBe(0);
     expect(second.stdout).toMatch(new RegExp(`Kafka broker\\s+127\\.0\\.0\\.1:${ports.kafka}\\s+reused`));
-    expect(second.stdout).toMatch(new RegExp(`Connect worker\\s+http://127\\.0\\.0\\.1:${ports.connect}\\s+reused`));
+    expect(second.stdout).toMatch(
+      new RegExp(`Connect worker\\s+http://127\\.0\\.0\\.1:${ports.connect}\\s+reused`),
+    );
     expect(brokerProcesses()).toBe(1);
     expect(workerProcesses()).toBe(1);
 
