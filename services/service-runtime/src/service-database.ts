@@ -125,7 +125,9 @@ export class ReconnectingSqlClient implements SqlClient {
     this.#open = open;
   }
 
-  async #get(): Promise<SqlClient> {
+  // Not async: `#run` compares the promise it got with `#client` to know whether the broken
+  // connection is still the current one, so this must hand out that very promise.
+  #get(): Promise<SqlClient> {
     if (!this.#client) {
       const opening = this.#open();
       this.#client = opening;
