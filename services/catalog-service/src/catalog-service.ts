@@ -1,15 +1,14 @@
 import { type ClientSettings, createProducer } from '@msa-sync/kafka';
 import {
   BatchConsumer,
+  consumeOnceTopicsExist,
   databaseHealth,
-  ensureTopics,
-  joinGatewayRegistry,
-  listen,
   type RunningService,
   ServiceDatabase,
   ServiceMetrics,
   type ServiceSettings,
   SettingsError,
+  serveRegistered,
   serviceLogger,
 } from '@msa-sync/service-runtime';
 import { type ShopTopics, shopTopics } from '@msa-sync/shop-contracts';
@@ -93,19 +92,15 @@ export async function startCatalogService(options: CatalogServiceOptions): Promi
     logger,
     handle: (records) => keeper.handle(records),
   });
-  let running = true;
-  // Topics first (so the consumer has partitions to join), then consume; both retry while Kafka is down.
-  const consuming = ensureTopics(
+  const consuming = consumeOnceTopicsExist(
     client,
     [
       { name: topics.catalogOrders, partitions: 3 },
       { name: topics.catalogEvents, partitions: 3 },
     ],
+    consumer,
     logger,
-    () => running,
-  ).then((ready) => {
-    if (ready && running) consumer.start();
-  });
+  );
 
   const app = createCatalogApp({
     instanceId: settings.instanceId,
@@ -118,19 +113,10 @@ export async function startCatalogService(options: CatalogServiceOptions): Promi
       kafka: { status: consumer.connected ? 'UP' : 'DOWN', critical: false },
     }),
   });
-  const url = await listen(app, settings.host, settings.port, settings.advertisedHost);
-  const registration = joinGatewayRegistry(settings, url, logger);
-  return {
-    url,
-    close: async () => {
-      running = false;
-      await registration?.stop();
-      await app.close();
-      await consuming;
-      await consumer.stop();
-      await producer.close().catch(() => {});
-      await reads.close();
-      await writes.close();
-    },
-  };
+  return serveRegistered(app, settings, logger, [
+    () => consuming.stop(),
+    () => producer.close().catch(() => {}),
+    () => reads.close(),
+    () => writes.close(),
+  ]);
 }

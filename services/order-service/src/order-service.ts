@@ -1,15 +1,14 @@
 import { type ClientSettings, createProducer, type KafkaProducer } from '@msa-sync/kafka';
 import {
   BatchConsumer,
+  consumeOnceTopicsExist,
   databaseHealth,
-  ensureTopics,
   intSetting,
-  joinGatewayRegistry,
-  listen,
   type RunningService,
   ServiceDatabase,
   ServiceMetrics,
   type ServiceSettings,
+  serveRegistered,
   serviceLogger,
 } from '@msa-sync/service-runtime';
 import { type ShopTopics, shopTopics } from '@msa-sync/shop-contracts';
@@ -70,23 +69,19 @@ export async function startOrderService(options: OrderServiceOptions): Promise<R
     handle: (records) => recorder.handle(records),
   });
 
-  let running = true;
-  const topicsReady = ensureTopics(
+  const consuming = consumeOnceTopicsExist(
     client,
     [
       { name: topics.orders, partitions: 3 },
       { name: topics.catalogOrders, partitions: 3 },
       { name: topics.catalogEvents, partitions: 3 },
     ],
+    consumer,
     logger,
-    () => running,
-  ).then((ready) => {
-    if (ready && running) consumer.start();
-    return ready;
-  });
+  );
   // Orders are taken once their topics exist; with Kafka down the service still starts, and
   // answers 503 to orders until Kafka is back.
-  await Promise.race([topicsReady, new Promise((r) => setTimeout(r, 5000))]);
+  await Promise.race([consuming.ready, new Promise((r) => setTimeout(r, 5000))]);
 
   const app = createOrderApp({
     instanceId: settings.instanceId,
@@ -101,20 +96,10 @@ export async function startOrderService(options: OrderServiceOptions): Promise<R
       kafka: { status: consumer.connected ? 'UP' : 'DOWN', critical: false },
     }),
   });
-  const url = await listen(app, settings.host, settings.port, settings.advertisedHost);
-  const registration = joinGatewayRegistry(settings, url, logger);
-  return {
-    url,
-    close: async () => {
-      running = false;
-      // Leave the registry first, so the gateway stops sending while in-flight requests finish.
-      await registration?.stop();
-      await app.close();
-      await topicsReady;
-      await consumer.stop();
-      await producer.close().catch(() => {});
-      await reads.close();
-      await statusWrites.close();
-    },
-  };
+  return serveRegistered(app, settings, logger, [
+    () => consuming.stop(),
+    () => producer.close().catch(() => {}),
+    () => reads.close(),
+    () => statusWrites.close(),
+  ]);
 }

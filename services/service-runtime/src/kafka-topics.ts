@@ -43,3 +43,35 @@ export async function ensureTopics(
   }
   return false;
 }
+
+/** What a service does with its consumer while topics are being created. */
+export interface TopicConsumption {
+  /** Resolves true once the topics exist and the consumer started; false if stopped first. */
+  readonly ready: Promise<boolean>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Creates the topics (retrying while Kafka is down), then starts the consumer, so it has
+ * partitions to join. stop() ends the retries and the consumer.
+ */
+export function consumeOnceTopicsExist(
+  client: ClientSettings,
+  topics: TopicSpec[],
+  consumer: { start(): void; stop(): Promise<void> },
+  logger: Logger,
+): TopicConsumption {
+  let running = true;
+  const ready = ensureTopics(client, topics, logger, () => running).then((exist) => {
+    if (exist && running) consumer.start();
+    return exist && running;
+  });
+  return {
+    ready,
+    stop: async () => {
+      running = false;
+      await ready;
+      await consumer.stop();
+    },
+  };
+}

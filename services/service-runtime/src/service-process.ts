@@ -1,4 +1,8 @@
+import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { listen } from './http-service.js';
+import { joinGatewayRegistry } from './registry-client.js';
+import type { ServiceSettings } from './service-settings.js';
 
 export interface RunningService {
   url: string;
@@ -36,4 +40,27 @@ export async function runServiceProcess(logger: Logger, start: () => Promise<Run
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('unhandledRejection', (error) => logger.error({ err: error }, 'unhandled rejection'));
+}
+
+/**
+ * Listens, registers with the gateway, and returns the service. close() leaves the registry
+ * first (so the gateway stops sending while in-flight requests finish), drains HTTP, then runs
+ * `release` in order (consumers before producers before database clients).
+ */
+export async function serveRegistered(
+  app: FastifyInstance,
+  settings: ServiceSettings,
+  logger: Logger,
+  release: (() => Promise<unknown>)[],
+): Promise<RunningService> {
+  const url = await listen(app, settings.host, settings.port, settings.advertisedHost);
+  const registration = joinGatewayRegistry(settings, url, logger);
+  return {
+    url,
+    close: async () => {
+      await registration?.stop();
+      await app.close();
+      for (const step of release) await step();
+    },
+  };
 }

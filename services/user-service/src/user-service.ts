@@ -1,12 +1,11 @@
 import {
   databaseHealth,
   intSetting,
-  joinGatewayRegistry,
-  listen,
   type RunningService,
   ServiceDatabase,
   ServiceMetrics,
   type ServiceSettings,
+  serveRegistered,
   serviceLogger,
 } from '@msa-sync/service-runtime';
 import type { Logger } from 'pino';
@@ -48,14 +47,5 @@ export async function startUserService(options: UserServiceOptions): Promise<Run
     gatewayUrl: settings.gatewayUrl,
     health: async () => ({ database: await databaseHealth(client) }),
   });
-  const url = await listen(app, settings.host, settings.port, settings.advertisedHost);
-  const registration = joinGatewayRegistry(settings, url, logger);
-  return {
-    url,
-    close: async () => {
-      await registration?.stop();
-      await app.close();
-      await client.close();
-    },
-  };
+  return serveRegistered(app, settings, logger, [() => client.close()]);
 }
