@@ -2,9 +2,11 @@
 import { CommandError, UsageError } from './cli-errors.js';
 import { connectorsCommand, connectorsUsage } from './commands/connectors.js';
 import { consumeCommand, consumeUsage } from './commands/consume.js';
+import { loadCommand, loadUsage } from './commands/load.js';
 import { produceCommand, produceUsage } from './commands/produce.js';
 import { topicsCommand, topicsUsage } from './commands/topics.js';
 import { downCommand, downUsage, upCommand, upUsage } from './commands/up.js';
+import { verifyCommand, verifyUsage } from './commands/verify.js';
 
 const usage = `Usage: msa-sync <command> [options]
 
@@ -16,6 +18,8 @@ Commands:
   consume    print a topic's records (kafka-console-consumer.sh flags)
   connect    run a Connect worker: msa-sync connect <connect-distributed.properties>
   connectors list, status, create, pause, resume, restart, delete connectors over REST
+  load       drive orders through the gateway; latency histogram and a file of acknowledged orders
+  verify     check the shared database against a load run: lost, duplicated, stock
 
 Run \`msa-sync <command> --help\` for a command's options.`;
 
@@ -33,6 +37,8 @@ const usages: Record<string, string> = {
   produce: produceUsage,
   consume: consumeUsage,
   connectors: connectorsUsage,
+  load: loadUsage,
+  verify: verifyUsage,
 };
 
 async function run(argv: string[]): Promise<number> {
@@ -66,6 +72,16 @@ async function run(argv: string[]): Promise<number> {
       case 'connectors':
         await connectorsCommand(rest, process.stdin, out);
         return 0;
+      case 'load': {
+        // Ctrl-C stops sending; what is in flight finishes and the acked file is completed.
+        const abort = new AbortController();
+        process.once('SIGINT', () => abort.abort());
+        process.once('SIGTERM', () => abort.abort());
+        await loadCommand(rest, out, process.stderr, abort.signal);
+        return 0;
+      }
+      case 'verify':
+        return await verifyCommand(rest, out);
       case undefined:
       case 'help':
       case '--help':

@@ -1,0 +1,8 @@
+export {
+  buildReport,
+  describeReport,
+  type RunObservations,
+  type StockCheck,
+  type VerifyReport,
+} from './order-report.js';
+export { type VerifyOptions, verifyOrders } from './verify-orders.js';
