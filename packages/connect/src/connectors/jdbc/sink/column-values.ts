@@ -1,4 +1,5 @@
 import { Decimal, type Schema } from '../../../data/index.js';
+import { formatClockMillis, formatClockMillisWithOffset } from '../zoned-time.js';
 
 /** Turns one Connect value into what the driver binds for its column. */
 export type ValueBinder = (value: unknown) => unknown;
@@ -47,44 +48,17 @@ function isoUtc(date: Date): string {
   return date.toISOString();
 }
 
-const zoneFormatters = new Map<string, Intl.DateTimeFormat>();
-
 /** `YYYY-MM-DD HH:MM:SS.mmm` of an instant as the clock in `timeZone` shows it. */
 export function timestampFormatter(timeZone: string): (date: Date) => string {
-  const fixed = fixedOffsetMinutes(timeZone);
-  if (fixed !== undefined) {
-    return (date) => {
-      const iso = new Date(date.getTime() + fixed * 60_000).toISOString();
-      return `${iso.slice(0, 10)} ${iso.slice(11, 23)}`;
-    };
-  }
-  let formatter = zoneFormatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    zoneFormatters.set(timeZone, formatter);
-  }
-  const f = formatter;
-  return (date) => {
-    const parts: Record<string, string> = {};
-    for (const part of f.formatToParts(date)) parts[part.type] = part.value;
-    const ms = String(((date.getTime() % 1000) + 1000) % 1000).padStart(3, '0');
-    return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}.${ms}`;
-  };
+  return (date) => formatClockMillis(date, timeZone);
 }
 
-/** Minutes east of UTC for UTC itself and `+hh:mm` offsets; undefined for zones with rules. */
-function fixedOffsetMinutes(timeZone: string): number | undefined {
-  if (/^(UTC|GMT|Z|Etc\/UTC|Etc\/GMT|UCT|Universal|Zulu)$/i.test(timeZone)) return 0;
-  const m = /^([+-])(\d{2}):(\d{2})$/.exec(timeZone);
-  if (!m) return undefined;
-  return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]));
+/**
+ * Timestamp as the clock in db.timezone with its offset (`…+09:00`), for databases that take
+ * the offset into a zone-aware column (PostgreSQL `timestamptz`: the stored instant is right
+ * whatever the session TimeZone) and drop it for a zone-less one (the clock time stays).
+ */
+export function offsetTimestampBinder(schema: Schema, timeZone: string): ValueBinder | undefined {
+  if (schema.logical !== 'timestamp') return undefined;
+  return (v) => (v instanceof Date ? formatClockMillisWithOffset(v, timeZone) : v);
 }

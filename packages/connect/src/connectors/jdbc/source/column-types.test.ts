@@ -98,9 +98,50 @@ describe('source column types', () => {
         type: 'int64',
       });
     }
-    // Unbounded PostgreSQL numeric: exact text, or float64 under best_fit (never a rounding Decimal).
+    // Unbounded PostgreSQL numeric: exact text (never a rounding Decimal, nor a lossy double unless asked).
     expect(schemaOf(postgresSourceDialect, column('numeric'))).toMatchObject({ type: 'string' });
-    expect(schemaOf(postgresSourceDialect, column('numeric'), 'best_fit')).toMatchObject({ type: 'float64' });
+    expect(schemaOf(postgresSourceDialect, column('numeric'), 'best_fit')).toMatchObject({ type: 'string' });
+    expect(schemaOf(postgresSourceDialect, column('numeric'), 'best_fit_eager_double')).toMatchObject({
+      type: 'float64',
+    });
+  });
+
+  it('best_fit never rounds: a double only up to 15 digits, a Decimal beyond; string keeps the text', () => {
+    for (const d of [mariadbSourceDialect, postgresSourceDialect]) {
+      const name = d === mariadbSourceDialect ? 'decimal' : 'numeric';
+      const wide = column(name, `${name}(18,2)`, { precision: 18, scale: 2 });
+      // Confluent maps this to float64, where 9999999999999999.99 becomes 10000000000000000.
+      expect(schemaOf(d, wide, 'best_fit')).toMatchObject({ type: 'bytes', scale: '2' });
+      expect(schemaOf(d, column(name, name, { precision: 15, scale: 4 }), 'best_fit')).toMatchObject({
+        type: 'float64',
+      });
+      expect(schemaOf(d, wide, 'string')).toMatchObject({ type: 'string', optional: true });
+      expect(schemaOf(d, column(name, name, { precision: 9, scale: 0 }), 'string')).toMatchObject({
+        type: 'string',
+      });
+    }
+    // NUMERIC(5,-3) holds up to 99999000: 8 digits, an int32.
+    expect(
+      schemaOf(postgresSourceDialect, column('numeric', 'numeric', { precision: 5, scale: -3 }), 'best_fit'),
+    ).toMatchObject({ type: 'int32' });
+    expect(
+      schemaOf(postgresSourceDialect, column('numeric', 'numeric', { precision: 17, scale: -3 }), 'best_fit'),
+    ).toMatchObject({ type: 'bytes', scale: '-3' });
+    const convert = (raw: unknown, precision: number, scale: number, mapping: NumericMapping) =>
+      columnMapping({ kind: 'decimal', precision, scale }, true, {
+        numericMapping: mapping,
+        timeZone: 'UTC',
+      }).convert(raw);
+    expect(convert('9999999999999999.99', 18, 2, 'best_fit')).toEqual(new Decimal(999999999999999999n, 2));
+    expect(convert('12.30', 10, 2, 'string')).toBe('12.30');
+    expect(convert('-0.000001', 30, 6, 'string')).toBe('-0.000001');
+    expect(convert('99999000', 5, -3, 'best_fit')).toBe(99999000);
+    expect(
+      columnMapping({ kind: 'unbounded-decimal' }, false, {
+        numericMapping: 'best_fit',
+        timeZone: 'UTC',
+      }).convert('123456789012345678901234567890.000000000000000000001'),
+    ).toBe('123456789012345678901234567890.000000000000000000001');
   });
 
   it('PostgreSQL and SQLite names', () => {
@@ -158,6 +199,21 @@ describe('source column types', () => {
       convert({ kind: 'timestamp-utc-wall' }, new Date('2023-04-05T06:22:51Z'), 'none', 'Asia/Seoul'),
     ).toEqual(new Date(1680643371000));
     expect(convert({ kind: 'string' }, { a: 1 })).toBe('{"a":1}');
+    // MariaDB's driver builds local-time Dates: the worker's own zone must not shift the instant.
+    const processZone = process.env.TZ;
+    try {
+      for (const zone of ['Asia/Kolkata', 'America/Los_Angeles', 'UTC']) {
+        process.env.TZ = zone;
+        const local = new Date(2024, 3, 5, 12, 0, 0, 123);
+        expect(convert({ kind: 'timestamp-local-wall' }, local, 'none', 'Asia/Seoul')).toEqual(
+          new Date(Date.UTC(2024, 3, 5, 3, 0, 0, 123)),
+        );
+        expect(convert({ kind: 'date' }, new Date(2024, 3, 5))).toEqual(new Date(Date.UTC(2024, 3, 5)));
+      }
+    } finally {
+      if (processZone === undefined) delete process.env.TZ;
+      else process.env.TZ = processZone;
+    }
     expect(convert({ kind: 'string' }, null)).toBeNull();
     expect(convert({ kind: 'bytes' }, Buffer.from('hi'))).toEqual(Buffer.from('hi'));
   });

@@ -4,18 +4,25 @@ import { DecimalType } from '../../../data/decimal-type.js';
 import type { Schema } from '../../../data/schema.js';
 import { SchemaBuilder } from '../../../data/schema-builder.js';
 import { DateType, TimestampType, TimeType } from '../../../data/temporal-types.js';
+import { parseWallText, reinterpretUtcWallTime } from '../zoned-time.js';
 import type { SourceColumnType } from './source-dialect.js';
-import { parseWallText, reinterpretUtcWallTime } from './zoned-time.js';
 
-/** Confluent's numeric.mapping values. */
-export type NumericMapping = 'none' | 'precision_only' | 'best_fit' | 'best_fit_eager_double';
+/** Confluent's numeric.mapping values, and msa-sync's `string` (exact decimal text). */
+export type NumericMapping = 'none' | 'precision_only' | 'best_fit' | 'best_fit_eager_double' | 'string';
 
 export const NUMERIC_MAPPINGS: readonly NumericMapping[] = [
   'none',
   'precision_only',
   'best_fit',
   'best_fit_eager_double',
+  'string',
 ];
+
+/** msa-sync's default (Confluent's is `none`, which turns every DECIMAL into opaque bytes). */
+export const DEFAULT_NUMERIC_MAPPING: NumericMapping = 'best_fit';
+
+/** Significant decimal digits a float64 always carries exactly (text → double → text). */
+const DOUBLE_EXACT_DIGITS = 15;
 
 /** A column's Connect schema and the function from the driver's value to the Connect value. */
 export interface ColumnMapping {
@@ -64,11 +71,11 @@ export function columnMapping(
     case 'decimal':
       return decimalMapping(type.precision ?? 0, type.scale ?? 0, options.numericMapping, make);
     case 'unbounded-decimal':
-      // No scale fits every value, and Confluent's Decimal(scale 0) rounds them: floats under
-      // best_fit (as Confluent maps NUMERIC with scale), exact text otherwise.
-      return options.numericMapping === 'best_fit' || options.numericMapping === 'best_fit_eager_double'
+      // No fixed scale fits every value (Confluent's Decimal with the driver's scale rounds them,
+      // a float64 loses digits): exact text, unless best_fit_eager_double asks for doubles.
+      return options.numericMapping === 'best_fit_eager_double'
         ? make(SchemaBuilder.float64(), toFloat)
-        : make(SchemaBuilder.string(), (v) => String(v));
+        : make(SchemaBuilder.string(), toDecimalText);
     case 'string':
       return make(SchemaBuilder.string(), toText);
     case 'bytes':
@@ -79,6 +86,12 @@ export function columnMapping(
       return make(TimeType.builder(), toTime);
     case 'timestamp':
       return make(TimestampType.builder(), (v) => toTimestamp(v, options.timeZone));
+    case 'timestamp-local-wall':
+      return make(TimestampType.builder(), (v) =>
+        v instanceof Date
+          ? reinterpretUtcWallTime(new Date(localWallAsUtc(v)), options.timeZone)
+          : toTimestamp(v, options.timeZone),
+      );
     case 'timestamp-utc-wall':
       return make(TimestampType.builder(), (v) =>
         v instanceof Date ? reinterpretUtcWallTime(v, options.timeZone) : toTimestamp(v, options.timeZone),
@@ -92,16 +105,24 @@ function decimalMapping(
   mapping: NumericMapping,
   make: (builder: SchemaBuilder, convert: (raw: unknown) => unknown) => ColumnMapping,
 ): ColumnMapping {
-  const integral = (): ColumnMapping => {
-    if (precision > 9) return make(SchemaBuilder.int64(), toInt64);
-    if (precision > 4) return make(SchemaBuilder.int32(), (v) => toSmallInt(v, 32));
-    if (precision > 2) return make(SchemaBuilder.int16(), (v) => toSmallInt(v, 16));
+  const integralOf = (digits: number): ColumnMapping => {
+    if (digits > 9) return make(SchemaBuilder.int64(), toInt64);
+    if (digits > 4) return make(SchemaBuilder.int32(), (v) => toSmallInt(v, 32));
+    if (digits > 2) return make(SchemaBuilder.int16(), (v) => toSmallInt(v, 16));
     return make(SchemaBuilder.int8(), (v) => toSmallInt(v, 8));
   };
+  const integral = () => integralOf(precision);
+  if (mapping === 'string') return make(SchemaBuilder.string(), toDecimalText);
   if (mapping === 'precision_only' && scale === 0 && precision < 19) return integral();
   if (mapping === 'best_fit' || mapping === 'best_fit_eager_double') {
-    if (precision < 19 && scale < 1 && scale >= -84) return integral();
-    if (scale > 0 && (precision < 19 || mapping === 'best_fit_eager_double')) {
+    // A negative scale (PostgreSQL NUMERIC(p,-s)) adds zeros: the integer has p - scale digits.
+    if (scale < 1 && precision > 0 && precision - scale < 19) return integralOf(precision - scale);
+    // Confluent takes float64 up to precision 18, where a double rounds (DECIMAL(18,2) has 18
+    // significant digits, a double 15 to 17): best_fit only where the double is exact.
+    if (
+      scale > 0 &&
+      ((precision > 0 && precision <= DOUBLE_EXACT_DIGITS) || mapping === 'best_fit_eager_double')
+    ) {
       return make(SchemaBuilder.float64(), toFloat);
     }
   }
@@ -167,6 +188,14 @@ function toDecimal(value: unknown, scale: number): Decimal {
   return decimal.setScale(scale, 'HALF_UP');
 }
 
+/** The exact decimal text the driver gave (MariaDB and PostgreSQL send DECIMAL as text). */
+function toDecimalText(value: unknown): string {
+  if (typeof value === 'string') return value.trim();
+  if (typeof value === 'bigint') return value.toString();
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  throw new DataError(`Cannot read ${describe(value)} as a decimal`);
+}
+
 function toText(value: unknown): string {
   if (typeof value === 'string') return value;
   if (value instanceof Uint8Array) return Buffer.from(value).toString('utf8');
@@ -181,11 +210,22 @@ function toBytes(value: unknown): Uint8Array {
   throw new DataError(`Cannot read ${describe(value)} as bytes`);
 }
 
+/** The clock fields a driver put into a local-time `Date`, read back as if they were UTC. */
+function localWallAsUtc(date: Date): number {
+  const wall = new Date(0);
+  wall.setUTCFullYear(date.getFullYear(), date.getMonth(), date.getDate());
+  wall.setUTCHours(date.getHours(), date.getMinutes(), date.getSeconds(), date.getMilliseconds());
+  return wall.getTime();
+}
+
 /** A calendar date as Connect's Date wants it: midnight UTC of that day. */
 function toDate(value: unknown): Date {
-  if (value instanceof Date || typeof value === 'number' || typeof value === 'bigint') {
-    // Drivers give DATE as midnight in the session zone (UTC); JDBC-written SQLite as epoch ms.
-    const ms = value instanceof Date ? value.getTime() : Number(value);
+  // MariaDB's driver gives DATE as local midnight of the worker process: its local fields are the day.
+  if (value instanceof Date)
+    return new Date(Math.floor(localWallAsUtc(value) / MILLIS_PER_DAY) * MILLIS_PER_DAY);
+  if (typeof value === 'number' || typeof value === 'bigint') {
+    // JDBC-written SQLite keeps epoch ms.
+    const ms = Number(value);
     return new Date(Math.floor(ms / MILLIS_PER_DAY) * MILLIS_PER_DAY);
   }
   if (typeof value === 'string') {

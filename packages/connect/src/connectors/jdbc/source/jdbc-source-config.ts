@@ -1,8 +1,8 @@
 import { ConfigDef } from '../../../config/config-def.js';
 import type { Password } from '../../../config/config-types.js';
 import { atLeast, lambda, validList, validString } from '../../../config/validators.js';
-import { NUMERIC_MAPPINGS, type NumericMapping } from './column-types.js';
-import { isKnownTimeZone } from './zoned-time.js';
+import { isKnownTimeZone } from '../zoned-time.js';
+import { DEFAULT_NUMERIC_MAPPING, NUMERIC_MAPPINGS, type NumericMapping } from './column-types.js';
 
 export type SourceMode = 'bulk' | 'incrementing' | 'timestamp' | 'timestamp+incrementing' | 'query';
 export const SOURCE_MODES: readonly SourceMode[] = [
@@ -171,8 +171,10 @@ export const jdbcSourceConfigDef = new ConfigDef()
     ),
     importance: 'LOW',
     documentation:
-      'How DECIMAL/NUMERIC columns map: none (Decimal), best_fit (int8..int64 or float64 when that loses nothing), ' +
-      'best_fit_eager_double (float64 for any scale), precision_only (integers by precision when scale is 0).',
+      'How DECIMAL/NUMERIC columns map. best_fit (msa-sync default; Confluent defaults to none): int8..int64 when the ' +
+      'scale is 0, float64 when precision <= 15 (exact in a double), else Decimal; unbounded NUMERIC as exact text. ' +
+      'none: Decimal. precision_only: integers by precision when the scale is 0. best_fit_eager_double: float64 for ' +
+      'any scale. string: every DECIMAL/NUMERIC as its exact text.',
     group: DATABASE,
     orderInGroup: next(),
     width: 'SHORT',
@@ -416,7 +418,7 @@ export function parseSourceSettings(config: Record<string, string>): SourceSetti
         ? (mapping.toLowerCase() as NumericMapping)
         : c.getBoolean('numeric.precision.mapping')
           ? 'precision_only'
-          : 'none',
+          : DEFAULT_NUMERIC_MAPPING,
     mode,
     incrementingColumn: c.getString('incrementing.column.name') ?? '',
     timestampColumns: list('timestamp.column.name'),

@@ -1,10 +1,10 @@
 import type { Logger } from 'pino';
 import type { Row, SqlClient } from '../dialect/index.js';
+import { addMillis, formatWallText, parseWallText } from '../zoned-time.js';
 import type { SourceSettings } from './jdbc-source-config.js';
 import { type CursorPosition, comparePositions, rowKey, SentWindow } from './sent-window.js';
 import type { SourceDialect } from './source-dialect.js';
 import { CURSOR_TS_ALIAS, lookbackKeys, type QueryShape, rowsByKeys } from './source-queries.js';
-import { addMillis, formatWallText, parseWallText } from './zoned-time.js';
 
 const FETCH_CHUNK = 200;
 

@@ -3,7 +3,7 @@ import { mariadbSourceDialect } from '../dialect/mariadb/mariadb-source.js';
 import { postgresSourceDialect } from '../dialect/postgres/postgres-source.js';
 import { sqliteSourceDialect } from '../dialect/sqlite/sqlite-source.js';
 import type { DialectName } from '../jdbc-url.js';
-import type { PreciseInstant } from './zoned-time.js';
+import type { PreciseInstant } from '../zoned-time.js';
 
 /**
  * What a column holds, in the terms Confluent's connector maps from JDBC types. Each dialect sorts
@@ -28,7 +28,12 @@ export type SourceTypeKind =
   /** A timestamp whose driver value is already the right instant. */
   | 'timestamp'
   /** A zone-less timestamp the driver read as UTC wall time: moved into db.timezone. */
-  | 'timestamp-utc-wall';
+  | 'timestamp-utc-wall'
+  /**
+   * A timestamp the driver built as a wall time of the worker process's own zone (MariaDB's
+   * driver: `new Date(y, m, d, …)`): its local clock fields are the database's, in db.timezone.
+   */
+  | 'timestamp-local-wall';
 
 export interface SourceColumnType {
   kind: SourceTypeKind;

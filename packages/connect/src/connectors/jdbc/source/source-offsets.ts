@@ -1,4 +1,4 @@
-import type { PreciseInstant } from './zoned-time.js';
+import type { PreciseInstant } from '../zoned-time.js';
 
 /**
  * Source partitions and offsets exactly as Confluent's connector writes them to connect-offsets,

@@ -1,11 +1,11 @@
 import type { SourceRecord } from '../../../api/records.js';
 import type { Row, SqlClient } from '../dialect/index.js';
+import { addMillis, formatWallText, parseWallText } from '../zoned-time.js';
 import { LookBack } from './look-back.js';
 import type { CursorPosition } from './sent-window.js';
 import { incrementingNumber, offsetOf, positionOf } from './source-offsets.js';
 import { CURSOR_TS_ALIAS, timestampIncrementingPage } from './source-queries.js';
 import { JdbcSourceError, type QuerierOptions, TableQuerier } from './table-querier.js';
-import { addMillis, formatWallText, parseWallText } from './zoned-time.js';
 
 /**
  * mode=timestamp+incrementing: new and changed rows in (timestamp, id) order, below the database

@@ -1,10 +1,10 @@
 import type { SourceRecord } from '../../../api/records.js';
 import type { Row, SqlClient } from '../dialect/index.js';
+import { addMillis, formatWallText, parseWallText } from '../zoned-time.js';
 import { LookBack } from './look-back.js';
 import { offsetOf, positionOf } from './source-offsets.js';
 import { CURSOR_TS_ALIAS, timestampGroup, timestampPage } from './source-queries.js';
 import { type QuerierOptions, TableQuerier } from './table-querier.js';
-import { addMillis, formatWallText, parseWallText } from './zoned-time.js';
 
 /**
  * mode=timestamp: new and changed rows in timestamp order, below the database clock minus

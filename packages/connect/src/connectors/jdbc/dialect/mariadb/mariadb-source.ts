@@ -1,5 +1,5 @@
 import type { SourceColumnType, SourceDialect } from '../../source/source-dialect.js';
-import { parseWallText } from '../../source/zoned-time.js';
+import { parseWallText } from '../../zoned-time.js';
 import type { ColumnDescription } from '../database-dialect.js';
 import { mariadbDialect } from './mariadb-dialect.js';
 
@@ -52,7 +52,8 @@ function columnType(column: ColumnDescription): SourceColumnType | undefined {
       return { kind: 'time' };
     case 'datetime':
     case 'timestamp':
-      return { kind: 'timestamp' };
+      // The session zone is db.timezone; the driver builds a Date from the text in the process's zone.
+      return { kind: 'timestamp-local-wall' };
     default:
       if (STRING_TYPES.has(column.typeName)) return { kind: 'string' };
       if (BYTES_TYPES.has(column.typeName)) return { kind: 'bytes' };

@@ -1,5 +1,5 @@
 import type { SourceColumnType, SourceDialect } from '../../source/source-dialect.js';
-import { parseWallText } from '../../source/zoned-time.js';
+import { parseWallText } from '../../zoned-time.js';
 import { type ColumnDescription, quoteWith } from '../database-dialect.js';
 import { sqliteDialect } from './sqlite-dialect.js';
 

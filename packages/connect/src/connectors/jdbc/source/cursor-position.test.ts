@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { addMillis, formatWallText, parseWallText } from '../zoned-time.js';
 import { SentWindow } from './sent-window.js';
 import { offsetOf, positionOf } from './source-offsets.js';
-import { addMillis, formatWallText, parseWallText } from './zoned-time.js';
 
 describe('timestamp cursor text', () => {
   it('keeps microseconds through the offset shape Confluent writes', () => {

@@ -1,8 +1,9 @@
 /**
- * Wall-clock text in a time zone (db.timezone) and instants, both ways, with sub-millisecond
- * digits kept: the timestamp cursor of the source is the database's own `YYYY-MM-DD HH:MM:SS.ffffff`
- * text, and the offset stores it as Connect's `timestamp` (epoch ms) + `timestamp_nanos`
- * (the nanoseconds of the second, as `java.sql.Timestamp.getNanos`).
+ * Wall-clock text in a time zone (db.timezone) and instants, both ways, for the source and the
+ * sink alike: the source's timestamp cursor is the database's own `YYYY-MM-DD HH:MM:SS.ffffff`
+ * text with sub-millisecond digits kept (the offset stores it as Connect's `timestamp` epoch ms +
+ * `timestamp_nanos`, as `java.sql.Timestamp.getNanos`); the sink writes Connect timestamps as the
+ * clock in db.timezone shows them, with the offset when the column stores an instant.
  */
 
 export interface PreciseInstant {
@@ -48,7 +49,7 @@ export function isKnownTimeZone(zone: string): boolean {
 }
 
 function isUtc(zone: string): boolean {
-  return /^(UTC|GMT|Z|Etc\/UTC|Etc\/GMT|UCT|Zulu)$/i.test(zone);
+  return /^(UTC|GMT|Z|Etc\/UTC|Etc\/GMT|UCT|Universal|Zulu)$/i.test(zone);
 }
 
 function fixedOffsetMinutes(zone: string): number | undefined {
@@ -58,11 +59,32 @@ function fixedOffsetMinutes(zone: string): number | undefined {
   return m[1] === '-' ? -minutes : minutes;
 }
 
+/** Zone offsets by quarter hour of UTC time: every zone changes its offset on a quarter hour. */
+const QUARTER_HOUR_MS = 900_000;
+const offsetCache = new Map<string, Map<number, number>>();
+const OFFSET_CACHE_LIMIT = 4096;
+
 /** Offset of `zone` from UTC at the instant `epochMs`, in minutes. */
 export function zoneOffsetMinutes(zone: string, epochMs: number): number {
   if (isUtc(zone)) return 0;
   const fixed = fixedOffsetMinutes(zone);
   if (fixed !== undefined) return fixed;
+  // The sink formats every timestamp it writes: Intl's formatToParts per value is its cost.
+  const quarter = Math.floor(epochMs / QUARTER_HOUR_MS);
+  let cache = offsetCache.get(zone);
+  if (!cache) {
+    cache = new Map();
+    offsetCache.set(zone, cache);
+  }
+  const cached = cache.get(quarter);
+  if (cached !== undefined) return cached;
+  const offset = computeOffsetMinutes(zone, quarter * QUARTER_HOUR_MS);
+  if (cache.size >= OFFSET_CACHE_LIMIT) cache.clear();
+  cache.set(quarter, offset);
+  return offset;
+}
+
+function computeOffsetMinutes(zone: string, epochMs: number): number {
   const parts = formatterFor(zone).formatToParts(new Date(epochMs));
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
   let year = get('year');
@@ -138,4 +160,27 @@ export function addMillis(instant: PreciseInstant, deltaMs: number): PreciseInst
 export function reinterpretUtcWallTime(date: Date, zone: string): Date {
   if (isUtc(zone)) return date;
   return new Date(wallToEpoch(date.getTime(), zone));
+}
+
+/** `YYYY-MM-DD HH:MM:SS.mmm` of a `Date` as the clock in `zone` shows it (no zone in the text). */
+export function formatClockMillis(date: Date, zone: string): string {
+  const millis = date.getTime();
+  const wall = new Date(millis + zoneOffsetMinutes(zone, millis) * 60_000);
+  const year = wall.getUTCFullYear();
+  // toISOString is the fast path (the sink formats every timestamp); it writes other years as ±YYYYYY.
+  if (year < 0 || year > 9999) return formatWallText(instantOfDate(date), zone, 3);
+  const iso = wall.toISOString();
+  return `${iso.slice(0, 10)} ${iso.slice(11, 23)}`;
+}
+
+/**
+ * `YYYY-MM-DD HH:MM:SS.mmm+hh:mm`: the clock in `zone` and its offset at that instant, so the text
+ * names one instant even in the hour a DST change repeats, whatever zone reads it.
+ */
+export function formatClockMillisWithOffset(date: Date, zone: string): string {
+  const minutes = zoneOffsetMinutes(zone, date.getTime());
+  const sign = minutes < 0 ? '-' : '+';
+  const abs = Math.abs(minutes);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${formatClockMillis(date, zone)}${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
 }
