@@ -40,16 +40,18 @@ export class KafkaStatusBackingStore {
   #apply(key: string, value: Record<string, unknown> | null): void {
     if (key.startsWith('status-connector-')) {
       const name = key.slice('status-connector-'.length);
-      if (value) this.#connectors.set(name, value as unknown as Status);
-      else this.#connectors.delete(name);
+      if (!value) this.#connectors.delete(name);
+      else if (supersedes(value as unknown as Status, this.#connectors.get(name)))
+        this.#connectors.set(name, value as unknown as Status);
       return;
     }
     const task = /^status-task-(.+)-(\d+)$/.exec(key);
     if (task) {
       const [, name, id] = task as unknown as [string, string, string];
       const tasks = this.#tasks.get(name) ?? new Map<number, Status>();
-      if (value) tasks.set(Number(id), value as unknown as Status);
-      else tasks.delete(Number(id));
+      if (!value) tasks.delete(Number(id));
+      else if (supersedes(value as unknown as Status, tasks.get(Number(id))))
+        tasks.set(Number(id), value as unknown as Status);
       this.#tasks.set(name, tasks);
       return;
     }
@@ -124,4 +126,19 @@ export class KafkaStatusBackingStore {
     await this.#log.send(`status-connector-${name}`, null);
     await Promise.all([...new Set(tasks)].map((t) => this.#log.send(`status-task-${name}-${t}`, null)));
   }
+}
+
+/**
+ * Whether a status record replaces the one held: a worker evicted from the group (a zombie that
+ * was frozen past session.timeout.ms) still reports on the tasks it ran, stamped with its old
+ * generation; those reports must not hide the state the tasks' new owner wrote.
+ */
+function supersedes(next: Status, held: Status | undefined): boolean {
+  return (
+    held === undefined ||
+    next.worker_id === held.worker_id ||
+    typeof next.generation !== 'number' ||
+    typeof held.generation !== 'number' ||
+    next.generation >= held.generation
+  );
 }

@@ -28,6 +28,10 @@ export interface WorkerConfig {
   restPort: number;
   advertisedHost: string;
   advertisedPort: number;
+  /**
+   * How long the group waits for a silent worker before its tasks move (Apache's default, 10 s).
+   * There is no scheduled rebalance delay on top: see the note on scheduled.rebalance.max.delay.ms.
+   */
   sessionTimeoutMs: number;
   heartbeatIntervalMs: number;
   rebalanceTimeoutMs: number;
@@ -58,6 +62,14 @@ export function workerConfig(props: Map<string, string>, env: NodeJS.ProcessEnv 
   if (props.has('plugin.path')) {
     notes.push(
       'plugin.path is accepted and ignored: msa-sync connectors are built in (JDBC source/sink, FileStream).',
+    );
+  }
+  if (props.has('scheduled.rebalance.max.delay.ms') || props.has('connect.protocol')) {
+    // Apache's cooperative protocol keeps a departed worker's tasks unassigned for this delay
+    // (5 minutes by default); the eager protocol here hands them out at the next rebalance, so a
+    // dead worker's tasks run again within session.timeout.ms plus one rebalance.
+    notes.push(
+      'scheduled.rebalance.max.delay.ms and connect.protocol are ignored: workers rebalance eagerly, and a departed worker’s tasks are reassigned as soon as the group notices (session.timeout.ms).',
     );
   }
   const bootstrap = env.KAFKA_BOOTSTRAP_SERVERS ?? get('bootstrap.servers') ?? 'localhost:9092';
