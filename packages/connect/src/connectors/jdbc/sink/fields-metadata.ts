@@ -30,6 +30,10 @@ export interface FieldsSettings {
   pkMode: PkMode;
   pkFields: readonly string[];
   fieldsWhitelist: readonly string[];
+  /** Control fields never written as columns (the delete marker fields). */
+  deleteMarkerFields?: readonly string[];
+  /** Fields the table has no column for and that are left out (schema.evolution.unknown.fields=ignore). */
+  ignoredFields?: ReadonlySet<string>;
 }
 
 /**
@@ -128,9 +132,11 @@ export function extractFields(
   const keySet = new Set(keyNames);
   const nonKeyNames: string[] = [];
   const whitelist = new Set(settings.fieldsWhitelist);
+  const markers = settings.deleteMarkerFields ?? [];
   for (const field of valueSchema?.fields ?? []) {
     if (keySet.has(field.name)) continue;
     if (whitelist.size > 0 && !whitelist.has(field.name)) continue;
+    if (markers.includes(field.name) || settings.ignoredFields?.has(field.name)) continue;
     nonKeyNames.push(field.name);
     all.set(field.name, { name: field.name, schema: field.schema, isPrimaryKey: false });
   }

@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
-import type { TableDescription, TableId } from '../dialect/database-dialect.js';
+import type { ColumnDescription, TableDescription, TableId } from '../dialect/database-dialect.js';
 import type { SqlClient } from '../dialect/sql-client.js';
 import type { SinkColumn } from './fields-metadata.js';
+import type { UnknownFieldsPolicy } from './jdbc-sink-config.js';
 import type { SinkDialect } from './sink-dialect.js';
 
 /** The table cannot be made to fit the records (missing and not auto-created, cannot evolve...). */
@@ -16,7 +17,28 @@ export class TableAlterOrCreateError extends Error {
 export interface StructureSettings {
   autoCreate: boolean;
   autoEvolve: boolean;
+  /** Fields without a column: add them, leave them out, or fail (default: add when auto.evolve). */
+  unknownFields?: UnknownFieldsPolicy;
 }
+
+/** What ensure() found: the table, and the fields it has no column for that are left out. */
+export interface EnsuredTable {
+  table: TableDescription;
+  ignored: readonly string[];
+}
+
+/** Integer and floating point column types by width, for widening (never narrowing). */
+const INTEGER_RANK: Record<string, number> = {
+  tinyint: 1,
+  smallint: 2,
+  mediumint: 3,
+  int: 4,
+  integer: 4,
+  bigint: 5,
+};
+const FLOAT_RANK: Record<string, number> = { float: 1, real: 1, double: 2, 'double precision': 2 };
+const SCHEMA_INTEGER_RANK: Record<string, number> = { int8: 1, int16: 2, int32: 4, int64: 5 };
+const SCHEMA_FLOAT_RANK: Record<string, number> = { float32: 1, float64: 2 };
 
 /**
  * Makes sure a table exists with a column for every field (Confluent's DbStructure): creates it
@@ -47,7 +69,7 @@ export class TableStructure {
     id: TableId,
     columns: readonly SinkColumn[],
     keys: readonly string[],
-  ): Promise<TableDescription> {
+  ): Promise<EnsuredTable> {
     const name = this.#dialect.table(id);
     let table = await this.#describe(client, id, false);
     if (!table) {
@@ -68,10 +90,30 @@ export class TableStructure {
       table = await this.#describe(client, id, true);
       if (!table) throw new TableAlterOrCreateError(`Table ${name} was created but cannot be found`);
     }
-    if (this.#missing(table, columns).length === 0) return table;
+    if (this.#missing(table, columns).length === 0) return this.#widened(client, id, table, columns);
     table = (await this.#describe(client, id, true)) ?? table;
     const missing = this.#missing(table, columns);
-    if (missing.length === 0) return table;
+    if (missing.length === 0) return this.#widened(client, id, table, columns);
+    const policy = this.#settings.unknownFields ?? (this.#settings.autoEvolve ? 'add' : 'fail');
+    if (policy === 'ignore') {
+      const key = missing.find((c) => c.isPrimaryKey);
+      if (key) {
+        throw new TableAlterOrCreateError(
+          `Table ${name} has no column for key field ${key.name}, and a key field cannot be ignored`,
+        );
+      }
+      this.#log.info(
+        { table: name, fields: missing.map((c) => c.name) },
+        'fields without a column are not written',
+      );
+      const kept = columns.filter((c) => !missing.includes(c));
+      return { ...(await this.#widened(client, id, table, kept)), ignored: missing.map((c) => c.name) };
+    }
+    if (policy === 'fail' && this.#settings.autoEvolve) {
+      throw new TableAlterOrCreateError(
+        `Table ${name} is missing fields (${missing.map((c) => c.name).join(', ')}) and schema.evolution.unknown.fields is fail`,
+      );
+    }
     if (!this.#settings.autoEvolve) {
       throw new TableAlterOrCreateError(
         `Table ${name} is missing fields (${missing.map((c) => c.name).join(', ')}) and auto-evolution is disabled`,
@@ -102,9 +144,72 @@ export class TableStructure {
           cause: error,
         });
       }
-      return table;
+      return this.#widened(client, id, table, columns);
     }
-    return (await this.#describe(client, id, true)) ?? table;
+    return this.#widened(client, id, (await this.#describe(client, id, true)) ?? table, columns);
+  }
+
+  /** The table's description, cached (`fresh` reads it again). */
+  describe(client: SqlClient, id: TableId, fresh = false): Promise<TableDescription | undefined> {
+    return this.#describe(client, id, fresh);
+  }
+
+  /**
+   * Widens a column to a type (VARCHAR(n) → TEXT for a longer value...) when auto.evolve allows;
+   * returns the table as it is afterwards.
+   */
+  async widen(
+    client: SqlClient,
+    id: TableId,
+    column: ColumnDescription,
+    sqlType: string,
+  ): Promise<TableDescription | undefined> {
+    const sql = this.#widenSql(id, column, sqlType);
+    if (sql) {
+      this.#log.info(
+        { table: this.#dialect.table(id), column: column.name, from: column.declaredType, to: sqlType },
+        'widening column',
+      );
+      await client.execute(sql);
+    }
+    return this.#describe(client, id, true);
+  }
+
+  /** Integer and float columns narrower than their fields' types are widened (auto.evolve; never narrowed). */
+  async #widened(
+    client: SqlClient,
+    id: TableId,
+    table: TableDescription,
+    columns: readonly SinkColumn[],
+  ): Promise<EnsuredTable> {
+    if (!this.#settings.autoEvolve || this.#dialect.db.name === 'sqlite') return { table, ignored: [] };
+    const changes: [ColumnDescription, string][] = [];
+    for (const column of columns) {
+      const existing = table.columns.find((col) => this.#dialect.sameColumn(col.name, column.name));
+      if (existing && narrower(existing, column)) changes.push([existing, this.#dialect.sqlType(column)]);
+    }
+    if (changes.length === 0) return { table, ignored: [] };
+    let widened: TableDescription | undefined = table;
+    for (const [existing, type] of changes) widened = await this.widen(client, id, existing, type);
+    return { table: widened ?? table, ignored: [] };
+  }
+
+  /** The DDL that changes a column's type, keeping its nullability and default; none for SQLite (type affinity). */
+  #widenSql(id: TableId, column: ColumnDescription, sqlType: string): string | undefined {
+    const table = this.#dialect.table(id);
+    const name = this.#dialect.quote(column.name);
+    switch (this.#dialect.db.name) {
+      case 'postgres':
+        return `ALTER TABLE ${table} ALTER COLUMN ${name} TYPE ${sqlType}`;
+      case 'mariadb': {
+        // MODIFY restates the whole column: nullability and default (as the catalogue reports it) come along.
+        const nullability = column.nullable ? 'NULL' : 'NOT NULL';
+        const fallback = column.defaultValue === undefined ? '' : ` DEFAULT ${column.defaultValue}`;
+        return `ALTER TABLE ${table} MODIFY COLUMN ${name} ${sqlType} ${nullability}${fallback}`;
+      }
+      default:
+        return undefined;
+    }
   }
 
   #missing(table: TableDescription, columns: readonly SinkColumn[]): SinkColumn[] {
@@ -122,6 +227,21 @@ export class TableStructure {
     else this.#cache.delete(key);
     return table;
   }
+}
+
+/** The column's integer or float type is narrower than the field's (same family only). */
+function narrower(column: ColumnDescription, field: SinkColumn): boolean {
+  if (field.schema.logical) return false;
+  const type = column.typeName;
+  const intField = SCHEMA_INTEGER_RANK[field.schema.type];
+  const intColumn = INTEGER_RANK[type];
+  if (intField !== undefined && intColumn !== undefined) {
+    // MariaDB's BOOLEAN is TINYINT(1): a flag column, not a number to widen.
+    return intField > intColumn && !column.declaredType.startsWith('tinyint(1)');
+  }
+  const floatField = SCHEMA_FLOAT_RANK[field.schema.type];
+  const floatColumn = FLOAT_RANK[type];
+  return floatField !== undefined && floatColumn !== undefined && floatField > floatColumn;
 }
 
 function messageOf(error: unknown): string {

@@ -1,6 +1,7 @@
 import type { SinkRecord } from '../../../api/records.js';
 import { type Field, type Schema, Struct, schemaEquals } from '../../../data/index.js';
 import type { TableId } from '../dialect/database-dialect.js';
+import type { SqlClient } from '../dialect/sql-client.js';
 import { identityBinder, type ValueBinder } from './column-values.js';
 import {
   extractFields,
@@ -12,6 +13,7 @@ import {
 } from './fields-metadata.js';
 import type { InsertMode, PkMode } from './jdbc-sink-config.js';
 import type { SinkDialect } from './sink-dialect.js';
+import type { TableStructure } from './table-structure.js';
 
 /**
  * How records of one key/value schema pair are written to one table: the columns, the value
@@ -48,6 +50,8 @@ export interface PlanSettings {
   insertMode: InsertMode;
   dbTimezone: string;
   quoteIdentifiers: boolean;
+  deleteMarkerFields?: readonly string[];
+  ignoredFields?: ReadonlySet<string>;
 }
 
 export function buildPlan(
@@ -87,6 +91,38 @@ export function buildPlan(
     sql: new Map(),
     ensured: false,
   };
+}
+
+/**
+ * Creates or evolves the plan's table (auto.create, auto.evolve, widening). When the table leaves
+ * fields out (schema.evolution.unknown.fields=ignore), the plan is narrowed in place to the columns
+ * the table has, so its cached identity stays valid.
+ */
+export async function ensurePlan(
+  structure: TableStructure,
+  client: SqlClient,
+  dialect: SinkDialect,
+  settings: PlanSettings,
+  plan: WritePlan,
+): Promise<void> {
+  const { ignored } = await structure.ensure(client, plan.table, plan.columns, plan.keyColumns);
+  if (ignored.length > 0) {
+    const names = new Set(plan.columns.filter((c) => ignored.includes(c.name)).map((c) => c.name));
+    const fieldNames = new Set(
+      [...plan.fields.allFields.keys()].filter((f) =>
+        names.has(settings.quoteIdentifiers ? f : dialect.foldIdentifier(f)),
+      ),
+    );
+    const narrowed = buildPlan(
+      dialect,
+      { ...settings, ignoredFields: fieldNames },
+      plan.table,
+      plan.keySchema,
+      plan.valueSchema,
+    );
+    Object.assign(plan, narrowed, { sql: new Map() });
+  }
+  plan.ensured = true;
 }
 
 /** The plans of each table, found by schema identity first and structural equality second. */
