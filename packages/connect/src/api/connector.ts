@@ -38,7 +38,10 @@ export interface SourceTask {
 }
 
 export interface ErrantRecordReporter {
-  /** Sends a record the task could not handle to the dead letter queue (or fails the task). */
+  /**
+   * Sends a record the task could not handle to the dead letter queue (or fails the task). An
+   * error with a `contextHeaders` object adds its entries as `__connect.errors.<name>` headers.
+   */
   report(record: SinkRecord, error: Error): Promise<void>;
 }
 
@@ -51,6 +54,11 @@ export interface SinkTaskContext {
   requestCommit(): void;
   readonly errantRecordReporter: ErrantRecordReporter | undefined;
   assignment(): TopicPartition[];
+  /**
+   * The worker calls put() with no records when it has nothing more to deliver, and preCommit()
+   * before every offset commit: a task may keep records buffered across puts until then.
+   */
+  readonly buffersAcrossPuts?: boolean;
 }
 
 export interface SinkTask {

@@ -154,6 +154,11 @@ export class DeadLetterQueueReporter {
       put('exception.class.name', e.name);
       put('exception.message', e.message);
       put('exception.stacktrace', traceOf(e));
+      // A connector's own context (the JDBC sink: table and SQL state of the failed write).
+      const extra = (error as { contextHeaders?: unknown } | null)?.contextHeaders;
+      if (extra && typeof extra === 'object') {
+        for (const [k, v] of Object.entries(extra)) if (typeof v === 'string') put(k, v);
+      }
     }
     await this.#producer.send({
       messages: [

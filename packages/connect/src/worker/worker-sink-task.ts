@@ -11,7 +11,7 @@ import {
   type RawConsumer,
 } from '@msa-sync/kafka';
 import type { Logger } from 'pino';
-import type { SinkTask, SinkTaskContext } from '../api/connector.js';
+import type { ErrantRecordReporter, SinkTask, SinkTaskContext } from '../api/connector.js';
 import { type SinkRecord, type TopicPartition, topicPartitionKey } from '../api/records.js';
 import type { RecordConverter } from './converter-contract.js';
 import {
@@ -25,6 +25,11 @@ import type { TaskMetrics } from './worker-metrics.js';
 
 /** How often a sink looks for its topics (created later, or new topics.regex matches). */
 const TOPIC_CHECK_INTERVAL_MS = 2000;
+/**
+ * After a delivery, how long no new record must arrive before the task gets an empty put() (as
+ * Connect's worker after an empty poll): a task buffering across puts writes then.
+ */
+const IDLE_PUT_MS = 100;
 
 type SchemaAndValue = ReturnType<RecordConverter['toConnectData']>;
 type RawMessage = Message<Buffer | undefined, Buffer | undefined, string, Buffer>;
@@ -80,6 +85,11 @@ export class WorkerSinkTask {
   #rebalancing: Promise<void> = Promise.resolve();
   #streamToken: symbol | undefined;
   #topicsSeen = new Set<string>();
+  /** The consumed message behind each record put, for the errant record reporter. */
+  #messageOf = new WeakMap<SinkRecord, RawMessage>();
+  /** Records were put since the last empty put(). */
+  #owesIdlePut = false;
+  #errantReporting = false;
 
   constructor(options: SinkTaskRunnerOptions) {
     this.#o = options;
@@ -128,6 +138,8 @@ export class WorkerSinkTask {
         this.#rebalancing = this.#rebalancing.then(() => this.#onAssignment(payload.assignments ?? []));
       },
     );
+    const errantRecordReporter = this.#errantRecordReporter();
+    this.#errantReporting = errantRecordReporter !== undefined;
     const context: SinkTaskContext = {
       connector: o.connector,
       taskId: o.taskId,
@@ -139,8 +151,9 @@ export class WorkerSinkTask {
         this.#commitRequested = true;
         this.#wake?.();
       },
-      errantRecordReporter: undefined,
+      errantRecordReporter,
       assignment: () => [...this.#assignment],
+      buffersAcrossPuts: true,
     };
     await o.task.start(o.taskConfig, context);
     this.#running = true;
@@ -150,6 +163,51 @@ export class WorkerSinkTask {
       o.report('FAILED', error);
       this.#running = false;
     });
+  }
+
+  /**
+   * As in Connect, a task gets a reporter when errors are tolerated or a dead letter queue is set;
+   * a reported record goes through the same policy as a conversion error (stage TASK_PUT): with
+   * errors.tolerance=none it fails the task, with all it is logged and sent to the DLQ.
+   */
+  #errantRecordReporter(): ErrantRecordReporter | undefined {
+    const o = this.#o;
+    if (o.errors.tolerance !== 'all' && !o.errors.dlqTopic) return undefined;
+    return {
+      report: async (record, error) => {
+        const message = this.#messageOf.get(record);
+        const context: ConsumedRecordContext = message
+          ? {
+              topic: message.topic,
+              partition: message.partition,
+              offset: message.offset,
+              key: message.key,
+              value: message.value,
+              headers: message.headers,
+              timestamp: message.timestamp,
+            }
+          : {
+              // A record the task made itself: serialized again with the connector's converters.
+              topic: record.topic,
+              partition: record.kafkaPartition,
+              offset: record.kafkaOffset,
+              key: o.keyConverter.fromConnectData(record.topic, record.keySchema, record.key) ?? undefined,
+              value:
+                o.valueConverter.fromConnectData(record.topic, record.valueSchema, record.value) ?? undefined,
+              headers: new Map(),
+              timestamp: BigInt(record.timestamp ?? -1),
+            };
+        await (this.#tolerance as ToleranceOperator).execute(
+          'TASK_PUT',
+          () => {
+            throw error;
+          },
+          context,
+          () => false,
+        );
+        o.metrics.recordsSkipped.inc();
+      },
+    };
   }
 
   /**
@@ -275,10 +333,12 @@ export class WorkerSinkTask {
           this.#wake = resolve;
           setTimeout(
             resolve,
-            Math.max(
-              50,
-              Math.min(TOPIC_CHECK_INTERVAL_MS, o.offsetCommitIntervalMs - (Date.now() - lastCommit)),
-            ),
+            this.#owesIdlePut
+              ? IDLE_PUT_MS
+              : Math.max(
+                  50,
+                  Math.min(TOPIC_CHECK_INTERVAL_MS, o.offsetCommitIntervalMs - (Date.now() - lastCommit)),
+                ),
           );
         });
         this.#wake = undefined;
@@ -290,6 +350,10 @@ export class WorkerSinkTask {
         const batch = this.#buffer.splice(0, o.maxBatch ?? 3000);
         if (this.#buffer.length < (o.maxBatch ?? 3000)) this.#stream?.resume();
         await this.#deliver(batch);
+      } else if (!this.#paused && this.#owesIdlePut && this.#buffer.length === 0) {
+        // Nothing more arrived: a task that buffers across puts writes now.
+        this.#owesIdlePut = false;
+        await o.task.put([]);
       }
       if (this.#commitRequested || Date.now() - lastCommit >= o.offsetCommitIntervalMs) {
         this.#commitRequested = false;
@@ -338,7 +402,7 @@ export class WorkerSinkTask {
         o.metrics.recordsSkipped.inc();
         continue;
       }
-      records.push({
+      const record: SinkRecord = {
         topic: message.topic,
         kafkaPartition: message.partition,
         kafkaOffset: message.offset,
@@ -349,12 +413,15 @@ export class WorkerSinkTask {
         timestamp: message.timestamp >= 0n ? Number(message.timestamp) : undefined,
         headers:
           message.headers.size === 0 ? [] : [...message.headers].map(([k, v]) => ({ key: k, value: v })),
-      });
+      };
+      if (this.#errantReporting) this.#messageOf.set(record, message);
+      records.push(record);
     }
     if (records.length > 0) {
       const started = performance.now();
       this.#log.debug({ records: records.length }, 'put');
       await o.task.put(records);
+      this.#owesIdlePut = true;
       o.metrics.putLatency.observe((performance.now() - started) / 1000);
     }
     o.metrics.recordsIn.inc(batch.length);
@@ -378,8 +445,9 @@ export class WorkerSinkTask {
     try {
       committable = o.task.preCommit ? await o.task.preCommit(snapshot) : snapshot;
     } catch (error) {
-      this.#log.error({ err: error }, 'preCommit failed; offsets not committed this round');
-      return;
+      // The task could not make what it was given durable (a buffered write failed): it fails.
+      this.#log.error({ err: error }, 'preCommit failed; offsets not committed');
+      throw error;
     }
     const offsets = [...committable.values()]
       .filter(

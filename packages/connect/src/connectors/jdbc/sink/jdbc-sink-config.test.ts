@@ -63,4 +63,12 @@ describe('JDBC sink config', () => {
     expect(() => parseJdbcSinkConfig({ ...base, 'insert.mode': 'merge' })).toThrow(/insert.mode/);
     expect(() => parseJdbcSinkConfig({ topics: 't' })).toThrow(/connection.url/);
   });
+
+  it('insert.mode=insert.ignore needs a primary key; batch.max.wait.ms defaults to a second', () => {
+    expect(jdbcSinkProblems({ ...base, 'insert.mode': 'insert.ignore' }).get('pk.mode')?.[0]).toMatch(
+      /insert.mode=insert.ignore needs a primary key/,
+    );
+    const c = parseJdbcSinkConfig({ ...base, 'insert.mode': 'INSERT.IGNORE', 'pk.mode': 'kafka' });
+    expect(c).toMatchObject({ insertMode: 'insert.ignore', batchMaxWaitMs: 1000 });
+  });
 });

@@ -3,7 +3,7 @@ import { ConfigException, type Password } from '../../../config/config-types.js'
 import { atLeast, caseInsensitiveValidString, validString } from '../../../config/validators.js';
 import { type DialectName, type JdbcUrl, JdbcUrlError, parseJdbcUrl } from '../jdbc-url.js';
 
-export type InsertMode = 'insert' | 'upsert' | 'update';
+export type InsertMode = 'insert' | 'upsert' | 'update' | 'insert.ignore';
 export type PkMode = 'none' | 'kafka' | 'record_key' | 'record_value';
 
 /** The JDBC sink's settings, parsed and checked against each other. */
@@ -22,13 +22,25 @@ export interface JdbcSinkConfig {
   deleteEnabled: boolean;
   tableNameFormat: string;
   batchSize: number;
+  /** Longest a record waits in the task's buffer for more records before it is written. */
+  batchMaxWaitMs: number;
   maxRetries: number;
   retryBackoffMs: number;
   dbTimezone: string;
   quoteIdentifiers: boolean;
   /** Table that keeps consumed offsets next to the rows (empty: at-least-once only). */
   exactlyOnceOffsetsTable: string;
+  /** Value fields whose value marks a record as a delete (none: only tombstones delete). */
+  deleteMarkerFields: string[];
+  /** The marker values meaning "delete", lower case. */
+  deleteMarkerValues: string[];
+  /** What a record field without a column does: add the column, be left out, or fail the record. */
+  unknownFields: UnknownFieldsPolicy;
+  /** Explicit topic → table names (the table written as table.name.format would be). */
+  topicTables: Map<string, string>;
 }
+
+export type UnknownFieldsPolicy = 'add' | 'ignore' | 'fail';
 
 /** Confluent's dialect class names, as `dialect.name` takes them. */
 const DIALECT_CLASSES: Record<string, DialectName> = {
@@ -121,10 +133,11 @@ export const jdbcSinkConfigDef = new ConfigDef()
     name: 'insert.mode',
     type: 'STRING',
     default: 'insert',
-    validator: caseInsensitiveValidString('insert', 'upsert', 'update'),
+    validator: caseInsensitiveValidString('insert', 'upsert', 'update', 'insert.ignore'),
     importance: 'HIGH',
     documentation:
-      'insert: plain INSERT. upsert: insert or update on the primary key (ON DUPLICATE KEY / ON CONFLICT). update: UPDATE only.',
+      'insert: plain INSERT. upsert: insert or update on the primary key (ON DUPLICATE KEY / ON CONFLICT). update: UPDATE only. ' +
+      'insert.ignore: insert, skipping records whose primary key is already in the table (other errors still fail).',
     group: WRITES,
     orderInGroup: 1,
     displayName: 'Insert Mode',
@@ -142,6 +155,19 @@ export const jdbcSinkConfigDef = new ConfigDef()
     displayName: 'Batch Size',
   })
   .define({
+    name: 'batch.max.wait.ms',
+    type: 'LONG',
+    default: 1000,
+    validator: atLeast(0),
+    importance: 'LOW',
+    documentation:
+      'Records of several deliveries are buffered up to batch.size; a buffered record is written at the ' +
+      'latest this long after it arrived (also when the worker has nothing more to deliver, and before every offset commit).',
+    group: WRITES,
+    orderInGroup: 2,
+    displayName: 'Batch Max Wait (millis)',
+  })
+  .define({
     name: 'delete.enabled',
     type: 'BOOLEAN',
     default: false,
@@ -150,6 +176,30 @@ export const jdbcSinkConfigDef = new ConfigDef()
     group: WRITES,
     orderInGroup: 3,
     displayName: 'Enable deletes',
+  })
+  .define({
+    name: 'delete.marker.fields',
+    type: 'LIST',
+    default: '',
+    importance: 'MEDIUM',
+    documentation:
+      'Value fields that mark a record as a delete of its key (e.g. __deleted,op); works with pk.mode record_key ' +
+      'and record_value. Marker fields are not written as columns. Empty: only tombstones delete.',
+    group: WRITES,
+    orderInGroup: 5,
+    width: 'LONG',
+    displayName: 'Delete marker fields',
+  })
+  .define({
+    name: 'delete.marker.values',
+    type: 'LIST',
+    default: 'true,d',
+    importance: 'LOW',
+    documentation:
+      'Values of a delete marker field that mean "delete" (compared case-insensitively as text).',
+    group: WRITES,
+    orderInGroup: 6,
+    displayName: 'Delete marker values',
   })
   .define({
     name: 'exactly.once.offsets.table',
@@ -175,6 +225,19 @@ export const jdbcSinkConfigDef = new ConfigDef()
     orderInGroup: 1,
     width: 'LONG',
     displayName: 'Table Name Format',
+  })
+  .define({
+    name: 'topics.to.tables.mapping',
+    type: 'LIST',
+    default: '',
+    importance: 'MEDIUM',
+    documentation:
+      'Explicit tables for topics, as topic:table pairs separated by commas; a mapped table is used instead of ' +
+      'table.name.format (a dot in it separates schema or database and table). Other topics use table.name.format.',
+    group: DATA_MAPPING,
+    orderInGroup: 6,
+    width: 'LONG',
+    displayName: 'Topics to tables mapping',
   })
   .define({
     name: 'pk.mode',
@@ -243,6 +306,19 @@ export const jdbcSinkConfigDef = new ConfigDef()
     displayName: 'Auto-Evolve',
   })
   .define({
+    name: 'schema.evolution.unknown.fields',
+    type: 'STRING',
+    default: '',
+    validator: caseInsensitiveValidString('', 'add', 'ignore', 'fail'),
+    importance: 'MEDIUM',
+    documentation:
+      'A record field that has no column: add (ALTER TABLE, needs auto.evolve=true), ignore (not written), fail ' +
+      '(the record fails: dead letter queue or task failure). Empty: add when auto.evolve=true, else fail.',
+    group: DDL,
+    orderInGroup: 4,
+    displayName: 'Unknown fields',
+  })
+  .define({
     name: 'quote.sql.identifiers',
     type: 'STRING',
     default: 'always',
@@ -302,11 +378,19 @@ export function parseJdbcSinkConfig(props: RawConfig): JdbcSinkConfig {
     deleteEnabled: p.getBoolean('delete.enabled') ?? false,
     tableNameFormat: p.getString('table.name.format') || TOPIC_PLACEHOLDER,
     batchSize: Math.max(1, p.getNumber('batch.size') ?? 3000),
+    batchMaxWaitMs: p.getNumber('batch.max.wait.ms') ?? 1000,
     maxRetries: p.getNumber('max.retries') ?? 10,
     retryBackoffMs: p.getNumber('retry.backoff.ms') ?? 3000,
     dbTimezone: p.getString('db.timezone') || 'UTC',
     quoteIdentifiers: (p.getString('quote.sql.identifiers') ?? 'always').toLowerCase() === 'always',
     exactlyOnceOffsetsTable: p.getString('exactly.once.offsets.table') ?? '',
+    deleteMarkerFields: p.getList('delete.marker.fields') ?? [],
+    deleteMarkerValues: (p.getList('delete.marker.values') ?? []).map((v) => v.toLowerCase()),
+    unknownFields: unknownFieldsPolicy(
+      p.getString('schema.evolution.unknown.fields'),
+      p.getBoolean('auto.evolve'),
+    ),
+    topicTables: topicTables(p.getList('topics.to.tables.mapping') ?? []).map,
   };
 }
 
@@ -355,7 +439,10 @@ export function jdbcSinkProblems(props: RawConfig): Map<string, string[]> {
       `PK mode for kafka requires exactly 3 fields (topic, partition, offset) or none for the defaults ${DEFAULT_KAFKA_PK_NAMES.join(', ')}; got ${pkFields.length}.`,
     );
   }
-  if ((insertMode === 'upsert' || insertMode === 'update') && pkMode === 'none') {
+  if (
+    (insertMode === 'upsert' || insertMode === 'update' || insertMode === 'insert.ignore') &&
+    pkMode === 'none'
+  ) {
     add(
       'pk.mode',
       `insert.mode=${insertMode} needs a primary key: set pk.mode to kafka, record_key or record_value.`,
@@ -364,10 +451,35 @@ export function jdbcSinkProblems(props: RawConfig): Map<string, string[]> {
   const eosTable = props['exactly.once.offsets.table']?.trim();
   if (eosTable?.includes('\u0000'))
     add('exactly.once.offsets.table', 'A table name cannot contain a NUL character');
+  const unknown = (props['schema.evolution.unknown.fields'] ?? '').trim().toLowerCase();
+  if (unknown === 'add' && props['auto.evolve']?.trim().toLowerCase() !== 'true')
+    add('schema.evolution.unknown.fields', 'schema.evolution.unknown.fields=add needs auto.evolve=true');
+  const mapping = topicTables(listOf(props['topics.to.tables.mapping']));
+  if (mapping.problem) add('topics.to.tables.mapping', mapping.problem);
   const format = props['table.name.format'];
   if (typeof format === 'string' && format.trim() === '')
     add('table.name.format', 'Table name format must not be empty');
   return problems;
+}
+
+function unknownFieldsPolicy(raw: string | null, autoEvolve: boolean | null): UnknownFieldsPolicy {
+  const policy = (raw ?? '').trim().toLowerCase();
+  if (policy === 'add' || policy === 'ignore' || policy === 'fail') return policy;
+  return autoEvolve ? 'add' : 'fail';
+}
+
+function topicTables(pairs: readonly string[]): { map: Map<string, string>; problem?: string } {
+  const map = new Map<string, string>();
+  for (const pair of pairs) {
+    // The first colon separates: Kafka topic names cannot hold one.
+    const at = pair.indexOf(':');
+    const topic = pair.slice(0, at).trim();
+    const table = pair.slice(at + 1).trim();
+    if (at <= 0 || !table) return { map, problem: `Invalid topic:table pair '${pair}'` };
+    if (map.has(topic)) return { map, problem: `Topic ${topic} is mapped twice` };
+    map.set(topic, table);
+  }
+  return { map };
 }
 
 function listOf(raw: string | null | undefined): string[] {

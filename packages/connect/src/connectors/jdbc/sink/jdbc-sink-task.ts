@@ -4,7 +4,7 @@ import { type SinkRecord, type TopicPartition, topicPartitionKey } from '../../.
 import { getLogger } from '../../../logging/index.js';
 import type { SqlClient } from '../dialect/sql-client.js';
 import { redactUrl } from '../jdbc-url.js';
-import { JdbcDbWriter } from './jdbc-db-writer.js';
+import { JdbcDbWriter, SinkWriteError, type WriteOptions } from './jdbc-db-writer.js';
 import { type JdbcSinkConfig, parseJdbcSinkConfig } from './jdbc-sink-config.js';
 import { OffsetsTable } from './offsets-table.js';
 import type { SinkDialect } from './sink-dialect.js';
@@ -22,11 +22,14 @@ export class JdbcSinkTaskError extends Error {
 }
 
 /**
- * Writes each put() in one database transaction: DDL first (auto.create/auto.evolve), then
- * multi-row statements per table. Retriable database errors (lost connection, deadlock, lock
- * timeout) roll back, reconnect and retry the whole put up to max.retries times, retry.backoff.ms
- * apart; anything else fails the task with the table, SQL state and message. With
- * exactly.once.offsets.table, offsets are written in the same transaction and the consumer is
+ * Buffers records across put() calls up to batch.size (when the worker flushes through empty
+ * puts and preCommit) and writes each buffer in one database transaction: DDL first
+ * (auto.create/auto.evolve), then multi-row statements per table. Retriable database errors (lost
+ * connection, deadlock, lock timeout) roll back, reconnect and retry the whole buffer up to
+ * max.retries times, retry.backoff.ms apart. A data error (constraint, value too long, bad type)
+ * with an errant record reporter rolls back and writes again, splitting failed statements to
+ * report just the bad records; anything else fails the task with the table, SQL state and message.
+ * With exactly.once.offsets.table, offsets are written in the same transaction and the consumer is
  * rewound to them when partitions are assigned.
  */
 export class JdbcSinkTask implements SinkTask {
@@ -38,6 +41,11 @@ export class JdbcSinkTask implements SinkTask {
   #client: SqlClient | undefined;
   #offsets: OffsetsTable | undefined;
   #stopping = false;
+  /** Records put but not written yet (only when the worker flushes: context.buffersAcrossPuts). */
+  #buffer: SinkRecord[] = [];
+  #bufferedSince = 0;
+  /** A buffered write failed: its records are gone from the buffer, so the task cannot go on. */
+  #failure: Error | undefined;
 
   async start(config: ConnectorConfigMap, context: SinkTaskContext): Promise<void> {
     this.#config = parseJdbcSinkConfig(config);
@@ -85,16 +93,78 @@ export class JdbcSinkTask implements SinkTask {
     this.#context.offset(rewind);
   }
 
+  /**
+   * Without a flushing worker (tests, direct callers) every put is written before it returns.
+   * With one, records wait for more up to batch.size, and are written when the worker has
+   * nothing more to deliver (an empty put), when the oldest waited batch.max.wait.ms, and in
+   * preCommit before the worker commits their offsets.
+   */
   async put(records: SinkRecord[]): Promise<void> {
-    if (records.length === 0) return;
+    if (this.#failure) throw this.#failure;
+    if (!this.#context.buffersAcrossPuts) {
+      if (records.length > 0) await this.#writeRecords(records);
+      return;
+    }
+    if (records.length > 0) {
+      if (this.#buffer.length === 0) this.#bufferedSince = Date.now();
+      for (const r of records) this.#buffer.push(r);
+    }
+    if (this.#buffer.length === 0) return;
+    const { batchSize, batchMaxWaitMs } = this.#config;
+    if (
+      records.length === 0 ||
+      this.#buffer.length >= batchSize ||
+      Date.now() - this.#bufferedSince >= batchMaxWaitMs
+    ) {
+      await this.#flushBuffer();
+    }
+  }
+
+  async #flushBuffer(): Promise<void> {
+    const records = this.#buffer;
+    this.#buffer = [];
+    try {
+      await this.#writeRecords(records);
+    } catch (error) {
+      this.#failure = error instanceof Error ? error : new Error(String(error));
+      throw error;
+    }
+  }
+
+  /** Buffered records of partitions taken away are dropped: their offsets were never committed. */
+  close(partitions: TopicPartition[]): void {
+    if (this.#buffer.length === 0) return;
+    const lost = new Set(partitions.map(topicPartitionKey));
+    this.#buffer = this.#buffer.filter(
+      (r) => !lost.has(topicPartitionKey({ topic: r.topic, partition: r.kafkaPartition })),
+    );
+  }
+
+  /** One transaction for these records, retried as a whole; data errors reported record by record. */
+  async #writeRecords(records: SinkRecord[]): Promise<void> {
     const { maxRetries, retryBackoffMs } = this.#config;
-    const reported = new WeakSet<SinkRecord>();
+    const options: WriteOptions = { isolate: false, reported: new WeakSet<SinkRecord>() };
     for (let attempt = 0; ; attempt++) {
       try {
-        await this.#writeOnce(records, reported);
+        await this.#writeOnce(records, options);
         return;
       } catch (error) {
         this.#writer.invalidate();
+        if (
+          !options.isolate &&
+          this.#context.errantRecordReporter &&
+          error instanceof SinkWriteError &&
+          error.dataError
+        ) {
+          // Only now pay for savepoints and splitting: the fast path stays one statement per chunk.
+          this.#log.info(
+            { table: error.table, sqlState: error.sqlState, records: records.length },
+            'a statement failed on its data; writing again, splitting to report the bad records',
+          );
+          options.isolate = true;
+          attempt--;
+          continue;
+        }
         const retriable = this.#isRetriable(error);
         if (retriable && attempt < maxRetries && !this.#stopping) {
           this.#log.warn(
@@ -105,17 +175,17 @@ export class JdbcSinkTask implements SinkTask {
           await new Promise((r) => setTimeout(r, retryBackoffMs));
           continue;
         }
-        throw this.#failure(records, error, retriable ? attempt : undefined);
+        throw this.#taskError(records, error, retriable ? attempt : undefined);
       }
     }
   }
 
-  async #writeOnce(records: readonly SinkRecord[], reported: WeakSet<SinkRecord>): Promise<void> {
+  async #writeOnce(records: readonly SinkRecord[], options: WriteOptions): Promise<void> {
     const client = await this.#connect();
-    const prepared = await this.#writer.prepare(client, records, reported);
+    const prepared = await this.#writer.prepare(client, records, options.reported);
     const offsets = this.#offsets;
     if (!offsets) {
-      if (prepared.length > 0) await client.transaction((tx) => this.#writer.write(tx, prepared));
+      if (prepared.length > 0) await client.transaction((tx) => this.#writer.write(tx, prepared, options));
       return;
     }
     const partitions = distinctPartitions(records);
@@ -134,7 +204,7 @@ export class JdbcSinkTask implements SinkTask {
           'skipping records already in the database',
         );
       }
-      await this.#writer.write(tx, fresh);
+      await this.#writer.write(tx, fresh, options);
       const next: OffsetMap = new Map();
       for (const r of records) {
         const key = topicPartitionKey({ topic: r.topic, partition: r.kafkaPartition });
@@ -147,9 +217,16 @@ export class JdbcSinkTask implements SinkTask {
     });
   }
 
-  /** Everything put() returned from is committed in the database. */
-  preCommit(current: OffsetMap): OffsetMap {
+  /** Writes what is buffered; then everything put so far is committed in the database. */
+  async preCommit(current: OffsetMap): Promise<OffsetMap> {
+    if (this.#failure) throw this.#failure;
+    if (this.#buffer.length > 0) await this.#flushBuffer();
     return current;
+  }
+
+  /** Statements the writer sent and the rows they carried (batching shows here). */
+  get statementStats(): Readonly<{ statements: number; rows: number; largest: number }> {
+    return this.#writer.statementStats;
   }
 
   async stop(): Promise<void> {
@@ -194,7 +271,7 @@ export class JdbcSinkTask implements SinkTask {
     await client?.close().catch(() => {});
   }
 
-  #failure(records: readonly SinkRecord[], error: unknown, retries: number | undefined): Error {
+  #taskError(records: readonly SinkRecord[], error: unknown, retries: number | undefined): Error {
     const first = records[0] as SinkRecord;
     const last = records.at(-1) as SinkRecord;
     const where = `${records.length} record(s) from ${first.topic}-${first.kafkaPartition}@${first.kafkaOffset}..${last.topic}-${last.kafkaPartition}@${last.kafkaOffset}`;

@@ -161,3 +161,42 @@ describe('bound values', () => {
     expect(Buffer.isBuffer(sqliteSinkDialect.binder(Schemas.BYTES, 'UTC')(bytes))).toBe(true);
   });
 });
+
+describe('write errors and conflict handling', () => {
+  it('calls constraint, length and type failures data errors; connection and syntax errors not', () => {
+    expect(postgresSinkDialect.isDataError({ code: '23505', message: 'duplicate key' })).toBe(true);
+    expect(postgresSinkDialect.isDataError({ code: '22001', message: 'value too long' })).toBe(true);
+    expect(postgresSinkDialect.isDataError({ code: '42601', message: 'syntax error' })).toBe(false);
+    expect(postgresSinkDialect.isDataError({ code: 'ECONNRESET', message: 'reset' })).toBe(false);
+    expect(mariadbSinkDialect.isDataError({ errno: 1406, sqlState: '22001', message: 'too long' })).toBe(
+      true,
+    );
+    expect(mariadbSinkDialect.isDataError({ errno: 1366, sqlState: 'HY000', message: 'wrong value' })).toBe(
+      true,
+    );
+    expect(mariadbSinkDialect.isDataError({ errno: 4025, sqlState: '23000', message: 'CHECK' })).toBe(true);
+    expect(mariadbSinkDialect.isDataError({ errno: 1213, sqlState: '40001', message: 'deadlock' })).toBe(
+      false,
+    );
+    expect(mariadbSinkDialect.isDataError({ errno: 1146, sqlState: '42S02', message: 'no table' })).toBe(
+      false,
+    );
+    expect(sqliteSinkDialect.isDataError({ code: 'SQLITE_CONSTRAINT_NOTNULL', message: 'NOT NULL' })).toBe(
+      true,
+    );
+    expect(sqliteSinkDialect.isDataError({ code: 'SQLITE_BUSY', message: 'busy' })).toBe(false);
+  });
+
+  it('insert.ignore skips primary key duplicates only: never INSERT IGNORE', () => {
+    const t = { table: 't' };
+    expect(postgresSinkDialect.insertIgnore(t, ['id'], ['v'], 2)).toBe(
+      'INSERT INTO "t"("id","v") VALUES ($1,$2),($3,$4) ON CONFLICT ("id") DO NOTHING',
+    );
+    expect(sqliteSinkDialect.insertIgnore(t, ['id'], ['v'], 1)).toBe(
+      'INSERT INTO "t"("id","v") VALUES (?,?) ON CONFLICT ("id") DO NOTHING',
+    );
+    expect(mariadbSinkDialect.insertIgnore(t, ['a', 'b'], ['v'], 1)).toBe(
+      'INSERT INTO `t`(`a`,`b`,`v`) VALUES (?,?,?) ON DUPLICATE KEY UPDATE `a`=`a`',
+    );
+  });
+});

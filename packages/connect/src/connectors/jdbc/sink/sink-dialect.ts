@@ -1,5 +1,6 @@
 import { Decimal, type Schema } from '../../../data/index.js';
 import type { DatabaseDialect, TableId } from '../dialect/database-dialect.js';
+import type { SqlClient } from '../dialect/sql-client.js';
 import { defaultBinder, timestampFormatter, type ValueBinder } from './column-values.js';
 import type { SinkColumn } from './fields-metadata.js';
 
@@ -97,6 +98,43 @@ export abstract class SinkDialect {
     return [
       `ALTER TABLE ${this.table(table)} ${columns.map((c) => `ADD COLUMN ${this.columnDefinition(c)}`).join(', ')}`,
     ];
+  }
+
+  /**
+   * The statement failed because of the rows it wrote, not the database: a constraint (23xxx), a
+   * value too long or of the wrong type (22xxx). Such a batch is split to find the bad records;
+   * any other error is retried or fails the task.
+   */
+  isDataError(error: unknown): boolean {
+    const state = this.db.classifyError(error).sqlState ?? '';
+    return state.startsWith('22') || state.startsWith('23');
+  }
+
+  /**
+   * Unique keys of the table besides the primary key, where the database's upsert would match
+   * them too (MariaDB's ON DUPLICATE KEY): upserts into such a table take the safe path. Empty
+   * where the upsert names its conflict target (ON CONFLICT (pk)).
+   */
+  async extraUniqueKeys(_client: SqlClient, _table: TableId): Promise<string[]> {
+    return [];
+  }
+
+  /** INSERT that skips rows whose primary key exists already (insert.mode=insert.ignore), and only those. */
+  insertIgnore(table: TableId, keys: readonly string[], nonKeys: readonly string[], rows: number): string {
+    return `${this.insert(table, [...keys, ...nonKeys], rows)} ON CONFLICT (${this.columnList(keys)}) DO NOTHING`;
+  }
+
+  /**
+   * One row's INSERT that does nothing when a row with its primary key exists; a clash on another
+   * unique key still fails. Parameters: the row's values, then its key values.
+   */
+  insertMissing(table: TableId, keys: readonly string[], nonKeys: readonly string[]): string {
+    const columns = [...keys, ...nonKeys];
+    const values = columns.map((_, i) => this.db.placeholder(i + 1)).join(',');
+    const where = keys
+      .map((k, i) => `${this.quote(k)}=${this.db.placeholder(columns.length + i + 1)}`)
+      .join(' AND ');
+    return `INSERT INTO ${this.table(table)}(${this.columnList(columns)}) SELECT ${values} FROM (SELECT 1 AS one) AS single WHERE NOT EXISTS (SELECT 1 FROM ${this.table(table)} WHERE ${where})`;
   }
 
   insert(table: TableId, columns: readonly string[], rows: number): string {

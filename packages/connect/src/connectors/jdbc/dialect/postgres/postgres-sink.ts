@@ -1,3 +1,5 @@
+import type { Schema } from '../../../../data/index.js';
+import { offsetTimestampBinder, type ValueBinder } from '../../sink/column-values.js';
 import type { SinkColumn } from '../../sink/fields-metadata.js';
 import { SinkDialect } from '../../sink/sink-dialect.js';
 import type { TableId } from '../database-dialect.js';
@@ -63,6 +65,15 @@ export class PostgresSinkDialect extends SinkDialect {
   tableId(parts: readonly string[]): TableId {
     const table = parts.at(-1) ?? '';
     return parts.length >= 2 ? { schema: parts.at(-2), table } : { table };
+  }
+
+  /**
+   * Timestamps carry db.timezone's offset: a `timestamptz` column (an existing table) stores that
+   * instant whatever the session TimeZone, and a `timestamp` column keeps the clock time, since
+   * PostgreSQL ignores an offset written into a zone-less timestamp.
+   */
+  override binder(schema: Schema, timeZone: string): ValueBinder {
+    return offsetTimestampBinder(schema, timeZone) ?? super.binder(schema, timeZone);
   }
 
   /** Unquoted names are folded to lower case. */

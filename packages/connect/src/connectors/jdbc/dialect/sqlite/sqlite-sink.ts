@@ -57,6 +57,12 @@ export class SqliteSinkDialect extends SinkDialect {
     return `${this.insert(table, [...keys, ...nonKeys], rows)} ON CONFLICT (${this.columnList(keys)}) ${action}`;
   }
 
+  /** better-sqlite3 gives SQLite's extended result codes: constraints, type mismatches, oversized values. */
+  override isDataError(error: unknown): boolean {
+    const code = (error as { code?: unknown } | undefined)?.code;
+    return typeof code === 'string' && /^SQLITE_(CONSTRAINT|MISMATCH|TOOBIG|RANGE)/.test(code);
+  }
+
   tableId(parts: readonly string[]): TableId {
     return { table: parts.at(-1) ?? '' };
   }
