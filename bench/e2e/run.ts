@@ -1,0 +1,254 @@
+/**
+ * End to end: orders through the gateway, order-service, Kafka, the Connect worker's JDBC sink
+ * and MariaDB, with two order-service instances against one (the baseline) in the same run.
+ *
+ *   npx tsx bench/e2e/run.ts [--seconds 20] [--concurrency 64] [--rate 0] [--users 20] [--no-append]
+ *
+ * For each shape (1 order instance, then 2): a fresh MariaDB database on the shared server, a
+ * shop of its own (gateway, user, catalog, N order instances) on the shared broker, a Connect
+ * worker with the orders sink, then `runLoad` at --rate (0 = as fast as --concurrency allows)
+ * for --seconds, watching for each acknowledged order's row. Prints orders/s, POST latency,
+ * time to row visible, CPU seconds per process kind, and the ratio 2 instances / 1 instance;
+ * `verifyOrders` checks that nothing was lost or duplicated. Appends the table to bench/RESULTS.md.
+ */
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { type LoadSummary, runLoad, verifyOrders } from '@msa-sync/cli/load';
+import { brokerFiles, ordersSinkConfig, readPid, registerOrdersSink, stackPaths } from '@msa-sync/stack';
+import { TestShop } from '../../test/services/test-shop.js';
+import {
+  clusterSettings,
+  eventually,
+  rest,
+  startWorker,
+  type WorkerProcess,
+} from '../../test/support/connect-worker.js';
+import { createTestDatabase } from '../../test/support/databases.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const BOOTSTRAP = (process.env.KAFKA_BOOTSTRAP_SERVERS ?? '127.0.0.1:9092').split(',')[0] ?? '127.0.0.1:9092';
+const PRODUCTS = [
+  { productId: 'E2E-001', productName: 'Porto', stock: 1_000_000_000, unitPrice: 1100 },
+  { productId: 'E2E-002', productName: 'Kyoto', stock: 1_000_000_000, unitPrice: 800 },
+];
+
+const { values: args } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '20' },
+    concurrency: { type: 'string', default: '64' },
+    rate: { type: 'string', default: '0' },
+    users: { type: 'string', default: '20' },
+    'no-append': { type: 'boolean', default: false },
+  },
+});
+const SECONDS = Number(args.seconds);
+const CONCURRENCY = Number(args.concurrency);
+const RATE = Number(args.rate);
+const USERS = Number(args.users);
+
+interface Shape {
+  label: string;
+  orderInstances: number;
+  summary: LoadSummary;
+  lost: number;
+  duplicated: number;
+  /** Cores busy during the load (CPU seconds per second), by process kind. */
+  cpu: Record<string, number>;
+}
+
+const log = (line: string) => process.stderr.write(`[e2e] ${line}\n`);
+
+/** utime + stime of a process in seconds (Linux /proc), 0 once it is gone. */
+function cpuSeconds(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/** Busy CPU seconds of the whole machine so far (/proc/stat), to see what else ran meanwhile. */
+function machineBusySeconds(): number {
+  const cpu =
+    readFileSync('/proc/stat', 'utf8').split('\n')[0]?.trim().split(/\s+/).slice(1).map(Number) ?? [];
+  const idle = (cpu[3] ?? 0) + (cpu[4] ?? 0);
+  return (cpu.reduce((a, b) => a + b, 0) - idle) / 100;
+}
+
+/** The pid of whatever listens on a TCP port of this machine (the shared MariaDB). */
+function listenerPid(port: number): number | undefined {
+  try {
+    const out = execFileSync('ss', ['-ltnpH', `sport = :${port}`], { encoding: 'utf8' });
+    const m = /pid=(\d+)/.exec(out);
+    return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function measure(orderInstances: number): Promise<Shape> {
+  const label = `${orderInstances} order instance${orderInstances === 1 ? '' : 's'}`;
+  log(`${label}: starting a shop, a worker and the sink`);
+  const db = await createTestDatabase('mariadb', 'e2e');
+  let shop: TestShop | undefined;
+  let worker: WorkerProcess | undefined;
+  try {
+    [shop, worker] = await Promise.all([
+      TestShop.start({ bootstrap: BOOTSTRAP, database: db, orderInstances, products: PRODUCTS }),
+      startWorker(clusterSettings(BOOTSTRAP, `e2e-${Date.now().toString(36)}-${orderInstances}`)),
+    ]);
+    const sink = `${shop.id}-orders-sink`;
+    await registerOrdersSink(
+      worker.url,
+      ordersSinkConfig(db.url, { topic: shop.topics.orders, user: db.user }),
+      sink,
+    );
+    await eventually(
+      'the orders sink task to run',
+      async () => {
+        const status = (await rest(worker?.url ?? '', 'GET', `/connectors/${sink}/status`)).body as {
+          tasks?: { state: string }[];
+        };
+        return status.tasks?.[0]?.state === 'RUNNING';
+      },
+      90_000,
+    );
+    // The sink creates `orders` with its first record: one order warms the whole path up.
+    const warm = await shop.newUser('warmup');
+    await fetch(`${shop.url}/order-service/${warm.userId}/orders`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${warm.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ productId: PRODUCTS[0]?.productId, qty: 1, unitPrice: PRODUCTS[0]?.unitPrice }),
+    });
+    const client = await db.connect();
+    await eventually('the warm-up order in the orders table', async () => {
+      const rows = await client.query('SELECT order_id FROM orders').catch(() => []);
+      return rows.length > 0;
+    });
+    await client.close();
+
+    const processes: Record<string, number[]> = {
+      gateway: [shop.gateway.child.pid ?? 0],
+      'order-service': shop.orders.map((o) => o.child.pid ?? 0),
+      'user-service': [shop.user.child.pid ?? 0],
+      'catalog-service': [shop.catalog?.child.pid ?? 0],
+      'connect worker': [worker.child.pid ?? 0],
+      'kafka broker': [readPid(brokerFiles(stackPaths(root)).pid) ?? 0],
+      mariadb: [listenerPid(3306) ?? 0],
+    };
+    const cpuOf = (): Record<string, number> => ({
+      ...Object.fromEntries(
+        Object.entries(processes).map(([k, pids]) => [k, pids.reduce((s, p) => s + cpuSeconds(p), 0)]),
+      ),
+      'whole machine': machineBusySeconds(),
+    });
+    // CPU is counted over the ordering phase only: from the first progress tick of the load
+    // (users signed up) to the first tick after it (the visibility grace would dilute the shares).
+    let window: { at: number; cpu: Record<string, number>; load: NodeJS.CpuUsage } | undefined;
+    let closed: typeof window;
+    const snapshot = () => ({ at: performance.now(), cpu: cpuOf(), load: process.cpuUsage() });
+    const ackedFile = join(mkdtempSync(join(tmpdir(), 'msa-e2e-')), '{runId}.jsonl');
+    let lastLog = 0;
+    const summary = await runLoad(
+      {
+        gatewayUrl: shop.url,
+        ratePerSecond: RATE,
+        durationMs: SECONDS * 1000,
+        concurrency: CONCURRENCY,
+        users: USERS,
+        products: PRODUCTS.length,
+        ackedFile,
+        databaseUrl: `${db.url}?user=${db.user}`,
+        visibilityGraceMs: 120_000,
+      },
+      (p) => {
+        if (p.phase === 'load' && !window) window = snapshot();
+        if (p.phase === 'visibility' && !closed) closed = snapshot();
+        if (p.elapsedMs - lastLog < 5000 && p.phase === 'load') return;
+        lastLog = p.elapsedMs;
+        log(
+          `${label}: ${p.phase} ${Math.round(p.elapsedMs / 1000)} s, ${p.acked} acked, ${p.errors} errors, ` +
+            `${p.currentRate}/s${p.notYetVisible === undefined ? '' : `, ${p.notYetVisible} not yet visible`}`,
+        );
+      },
+    );
+    const end = closed ?? snapshot();
+    const start = window ?? end;
+    const windowSeconds = Math.max((end.at - start.at) / 1000, 0.001);
+    const cpu = Object.fromEntries(
+      Object.entries(end.cpu).map(([k, v]) => [k, (v - (start.cpu[k] ?? 0)) / windowSeconds]),
+    );
+    cpu['load generator'] =
+      (end.load.user - start.load.user + end.load.system - start.load.system) / 1e6 / windowSeconds;
+    const report = await verifyOrders({
+      ackedFile: summary.ackedFile,
+      databaseUrl: `${db.url}?user=${db.user}`,
+      waitMs: 60_000,
+    });
+    return {
+      label,
+      orderInstances,
+      summary,
+      lost: report.lost.length,
+      duplicated: report.duplicated.length,
+      cpu,
+    };
+  } finally {
+    await shop?.stop();
+    await worker?.kill();
+    await db.drop();
+  }
+}
+
+const shapes: Shape[] = [];
+for (const instances of [1, 2]) shapes.push(await measure(instances));
+const [one] = shapes;
+
+const ratio = (a: number, b: number | undefined) => (b ? (a / b).toFixed(2) : 'n/a');
+const fmt = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 1 });
+const header =
+  '| shape | orders/s | vs 1 instance | acked | errors | POST p50 ms | POST p99 ms | visible p50 ms | visible p99 ms | not visible | lost | duplicated |';
+const lines = [
+  header,
+  `|${' --- |'.repeat(12)}`,
+  ...shapes.map((s) =>
+    [
+      '',
+      s.label,
+      fmt(s.summary.ordersPerSecond),
+      ratio(s.summary.ordersPerSecond, one?.summary.ordersPerSecond),
+      fmt(s.summary.acked),
+      fmt(s.summary.errors + s.summary.timedOut),
+      fmt(s.summary.latencyMs.p50),
+      fmt(s.summary.latencyMs.p99),
+      fmt(s.summary.visibleMs?.p50 ?? Number.NaN),
+      fmt(s.summary.visibleMs?.p99 ?? Number.NaN),
+      fmt(s.summary.visibleMs?.notYetVisible ?? Number.NaN),
+      s.lost,
+      s.duplicated,
+      '',
+    ]
+      .join(' | ')
+      .trim(),
+  ),
+];
+const kinds = Object.keys(shapes[0]?.cpu ?? {});
+const cpuLines = [
+  `| cores busy during the load (of 2) | ${shapes.map((s) => s.label).join(' | ')} |`,
+  `|${' --- |'.repeat(shapes.length + 1)}`,
+  ...kinds.map((k) => `| ${k} | ${shapes.map((s) => (s.cpu[k] ?? 0).toFixed(2)).join(' | ')} |`),
+];
+const intro =
+  `Run ${new Date().toISOString()}: ${SECONDS} s per shape, concurrency ${CONCURRENCY}, rate ${RATE === 0 ? 'max' : `${RATE}/s`}, ` +
+  `${USERS} users, 2 products; shared broker ${BOOTSTRAP}, shared MariaDB (a fresh database per shape), Node ${process.version}. ` +
+  'POST latency is of the 201 answers; visible = from the 201 to the row found in `orders` (polled every 40 ms).';
+const text = [intro, '', ...lines, '', ...cpuLines, ''].join('\n');
+console.log(text);
+if (!args['no-append']) appendFileSync(join(root, 'bench', 'RESULTS.md'), `\n${text}`);

@@ -1,0 +1,218 @@
+import { dialectFor, type SqlClient } from '@msa-sync/connect/connectors/jdbc/dialect/index';
+import { parseJdbcUrl } from '@msa-sync/connect/connectors/jdbc/jdbc-url';
+import { ordersSinkConfig, registerOrdersSink } from '@msa-sync/stack';
+import { call, startService } from '../../services/shop-processes.js';
+import { TestShop } from '../../services/test-shop.js';
+import {
+  type ClusterSettings,
+  clusterSettings,
+  eventually,
+  rest,
+  startWorker,
+  type WorkerProcess,
+} from '../../support/connect-worker.js';
+import type { TestDatabase } from '../../support/databases.js';
+import { uniqueName } from '../../support/run-process.js';
+import { DelayProxy } from './delay-proxy.js';
+import { PrivateBroker } from './private-broker.js';
+import { PrivateMariaDb } from './private-mariadb.js';
+
+/** Enough stock that a fault run never runs out: every order is accepted and moves stock. */
+export const FAULT_PRODUCTS = [
+  { productId: 'FAULT-001', productName: 'Lisbon', stock: 100_000_000, unitPrice: 1200 },
+  { productId: 'FAULT-002', productName: 'Osaka', stock: 100_000_000, unitPrice: 900 },
+];
+
+const DATABASE = 'faultshop';
+const SINK = 'orders-sink';
+
+/**
+ * Everything an order passes through, private to one fault test so it can be broken on purpose:
+ * a Kafka broker and a MariaDB server of its own, a delay proxy in front of MariaDB (every
+ * database client — services and sink — connects through it), a Connect worker running the
+ * orders JDBC sink, and a shop with two order-service instances and the catalog.
+ */
+export class FaultRig {
+  worker!: WorkerProcess;
+  shop!: TestShop;
+  readonly id = uniqueName('fault');
+  readonly #cluster: ClusterSettings;
+
+  private constructor(
+    readonly broker: PrivateBroker,
+    readonly mariadb: PrivateMariaDb,
+    readonly proxy: DelayProxy,
+  ) {
+    this.#cluster = clusterSettings(broker.bootstrap, this.id);
+  }
+
+  static async start(): Promise<FaultRig> {
+    const [broker, mariadb] = await Promise.all([PrivateBroker.start(), PrivateMariaDb.start()]);
+    const proxy = await DelayProxy.start({ host: mariadb.host, port: mariadb.port });
+    const rig = new FaultRig(broker, mariadb, proxy);
+    const admin = await rig.#connect(mariadb.url(''));
+    await admin.execute(`CREATE DATABASE ${DATABASE}`);
+    await admin.close();
+    const [shop, worker] = await Promise.all([
+      TestShop.start({
+        bootstrap: broker.bootstrap,
+        database: rig.database,
+        orderInstances: 2,
+        products: FAULT_PRODUCTS,
+      }),
+      startWorker(rig.#cluster),
+    ]);
+    rig.shop = shop;
+    rig.worker = worker;
+    const registered = await registerOrdersSink(
+      worker.url,
+      {
+        ...ordersSinkConfig(rig.databaseUrl, { topic: shop.topics.orders, user: 'root' }),
+        // Rides out a database restart of several seconds (Connect's default gives up after 30 s).
+        'max.retries': '60',
+        'retry.backoff.ms': '1000',
+      },
+      SINK,
+    );
+    if (registered === 'plugin-missing') throw new Error('the worker has no JDBC sink plugin');
+    await rig.waitSinkRunning();
+    return rig;
+  }
+
+  /** The shop's database, through the delay proxy. */
+  get databaseUrl(): string {
+    return this.mariadb.url(DATABASE, this.proxy.port);
+  }
+
+  /** The same URL with the user in it, for tools that take only a URL (verifyOrders). */
+  get databaseUrlWithUser(): string {
+    return `${this.databaseUrl}?user=root`;
+  }
+
+  get database(): TestDatabase {
+    const url = this.databaseUrl;
+    return {
+      dialect: dialectFor('mariadb'),
+      url,
+      user: 'root',
+      password: undefined,
+      connect: () => this.#connect(url),
+      drop: async () => {},
+    };
+  }
+
+  #connect(url: string): Promise<SqlClient> {
+    return dialectFor('mariadb').connect(parseJdbcUrl(url), { user: 'root' });
+  }
+
+  async waitSinkRunning(timeoutMs = 90_000): Promise<void> {
+    await eventually(
+      'the orders sink task to run',
+      async () => {
+        const status = (await rest(this.worker.url, 'GET', `/connectors/${SINK}/status`)).body as {
+          tasks?: { state: string; trace?: string }[];
+        };
+        return status.tasks?.[0]?.state === 'RUNNING';
+      },
+      timeoutMs,
+      500,
+    );
+  }
+
+  /** The sink task's state, for a failure message. */
+  async sinkStatus(): Promise<unknown> {
+    return (await rest(this.worker.url, 'GET', `/connectors/${SINK}/status`)).body;
+  }
+
+  /** kill -9 of the only Connect worker, then a new one on the same cluster settings and port. */
+  async killAndRestartWorker(downMs: number): Promise<void> {
+    await this.worker.kill('SIGKILL');
+    await new Promise((r) => setTimeout(r, downMs));
+    this.worker = await startWorker(this.#cluster, this.worker.port);
+    await this.waitSinkRunning();
+  }
+
+  /**
+   * kill -9 of an order-service instance; a new one takes its place (the gateway routes around
+   * the dead one meanwhile, and evicts it once its heartbeats stop).
+   */
+  async killOrderInstance(index: number, downMs: number): Promise<void> {
+    const victim = this.shop.orders[index];
+    if (!victim) throw new Error(`no order instance ${index}`);
+    await victim.kill('SIGKILL');
+    await new Promise((r) => setTimeout(r, downMs));
+    const replacement = await startService('order-service', `${victim.name}-r`, this.shop.env());
+    this.shop.orders[index] = replacement;
+    await this.shop.waitRegistered(replacement.instanceId);
+  }
+
+  async restartBroker(downMs: number, signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM'): Promise<void> {
+    await this.broker.stop(signal);
+    await new Promise((r) => setTimeout(r, downMs));
+    await this.broker.resume();
+  }
+
+  async restartMariaDb(downMs: number, signal: 'SIGTERM' | 'SIGKILL' = 'SIGKILL'): Promise<void> {
+    await this.mariadb.stop(signal);
+    await new Promise((r) => setTimeout(r, downMs));
+    await this.mariadb.resume();
+  }
+
+  /**
+   * Until the shop answers again end to end: a service's first statement after a database
+   * restart fails (its connection is re-opened for the next one), so a round starts only once
+   * the catalog lists products and a user can sign up.
+   */
+  async waitShopReady(timeoutMs = 60_000): Promise<void> {
+    await eventually(
+      'the shop to answer after the last fault',
+      async () => {
+        const catalog = await call('GET', `${this.shop.url}/catalog-service/catalogs`);
+        if (catalog.status !== 200) return false;
+        await this.shop.newUser('ready');
+        return true;
+      },
+      timeoutMs,
+      500,
+    );
+  }
+
+  /**
+   * Order ids the catalog decided that have no row in `orders` (none expected once the sink
+   * caught up: the catalog and the sink read the two records of one publish). Waits up to
+   * `waitMs` for the sink before it answers.
+   */
+  async decidedWithoutOrder(waitMs = 30_000): Promise<string[]> {
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      const client = await this.#connect(this.databaseUrl);
+      try {
+        const rows = await client.query<{ order_id: string }>(
+          'SELECT l.order_id AS order_id FROM catalog_order_ledger l LEFT JOIN orders o ON o.order_id = l.order_id WHERE o.order_id IS NULL',
+        );
+        if (rows.length === 0 || Date.now() > deadline) return rows.map((r) => r.order_id);
+      } finally {
+        await client.close();
+      }
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+
+  /** Every process the rig started that is not running any more (a test's health check). */
+  deadProcesses(): string[] {
+    const all = [this.shop.gateway, this.shop.user, this.shop.catalog, ...this.shop.orders];
+    const dead = all
+      .filter((p) => p && (p.child.exitCode !== null || p.child.signalCode !== null))
+      .map((p) => `${p?.name} (log ${p?.logFile})`);
+    if (this.worker.child.exitCode !== null || this.worker.child.signalCode !== null)
+      dead.push(`connect worker (log ${this.worker.logFile})`);
+    return dead;
+  }
+
+  async stop(): Promise<void> {
+    await this.shop?.stop().catch(() => {});
+    await this.worker?.kill('SIGKILL').catch(() => {});
+    await this.proxy.close();
+    await Promise.all([this.broker.destroy(), this.mariadb.destroy()]);
+  }
+}
