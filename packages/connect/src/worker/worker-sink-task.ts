@@ -29,7 +29,7 @@ const TOPIC_CHECK_INTERVAL_MS = 2000;
  * After a delivery, how long no new record must arrive before the task gets an empty put() (as
  * Connect's worker after an empty poll): a task buffering across puts writes then.
  */
-const IDLE_PUT_MS = 100;
+const IDLE_PUT_MS = 20;
 
 type SchemaAndValue = ReturnType<RecordConverter['toConnectData']>;
 type RawMessage = Message<Buffer | undefined, Buffer | undefined, string, Buffer>;

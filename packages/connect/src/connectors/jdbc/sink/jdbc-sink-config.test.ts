@@ -69,6 +69,6 @@ describe('JDBC sink config', () => {
       /insert.mode=insert.ignore needs a primary key/,
     );
     const c = parseJdbcSinkConfig({ ...base, 'insert.mode': 'INSERT.IGNORE', 'pk.mode': 'kafka' });
-    expect(c).toMatchObject({ insertMode: 'insert.ignore', batchMaxWaitMs: 1000 });
+    expect(c).toMatchObject({ insertMode: 'insert.ignore', batchMaxWaitMs: 50 });
   });
 });

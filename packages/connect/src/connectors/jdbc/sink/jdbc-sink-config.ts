@@ -157,7 +157,7 @@ export const jdbcSinkConfigDef = new ConfigDef()
   .define({
     name: 'batch.max.wait.ms',
     type: 'LONG',
-    default: 1000,
+    default: 50,
     validator: atLeast(0),
     importance: 'LOW',
     documentation:
@@ -378,7 +378,7 @@ export function parseJdbcSinkConfig(props: RawConfig): JdbcSinkConfig {
     deleteEnabled: p.getBoolean('delete.enabled') ?? false,
     tableNameFormat: p.getString('table.name.format') || TOPIC_PLACEHOLDER,
     batchSize: Math.max(1, p.getNumber('batch.size') ?? 3000),
-    batchMaxWaitMs: p.getNumber('batch.max.wait.ms') ?? 1000,
+    batchMaxWaitMs: p.getNumber('batch.max.wait.ms') ?? 50,
     maxRetries: p.getNumber('max.retries') ?? 10,
     retryBackoffMs: p.getNumber('retry.backoff.ms') ?? 3000,
     dbTimezone: p.getString('db.timezone') || 'UTC',
