@@ -4,6 +4,7 @@ import {
   createAdmin,
   createConsumer,
   createProducer,
+  FetchIsolationLevels,
   type KafkaProducer,
   type Message,
   type MessagesStream,
@@ -52,6 +53,8 @@ export interface SinkTaskRunnerOptions {
   metrics: TaskMetrics;
   /** Most records handed to one put(). */
   maxBatch?: number;
+  /** `consumer.override.isolation.level`; unset keeps the client's default (read_committed). */
+  isolationLevel?: 'read_committed' | 'read_uncommitted';
   /** Called once per topic this task consumed a record from (the connector's active topics). */
   onTopicUsed: (topic: string) => void;
 }
@@ -84,6 +87,8 @@ export class WorkerSinkTask {
   /** The last open()/close() round: nothing is delivered before the task has seen its partitions. */
   #rebalancing: Promise<void> = Promise.resolve();
   #streamToken: symbol | undefined;
+  /** The client reported a consumer failure (e.g. rejoining while the broker was down). */
+  #consumerFailed = false;
   #topicsSeen = new Set<string>();
   /** The consumed message behind each record put, for the errant record reporter. */
   #messageOf = new WeakMap<SinkRecord, RawMessage>();
@@ -123,6 +128,14 @@ export class WorkerSinkTask {
       ...o.client,
       clientId: `${o.client.clientId}-${o.connector}-${o.taskId}`,
       groupId,
+      ...(o.isolationLevel
+        ? {
+            isolationLevel:
+              o.isolationLevel === 'read_committed'
+                ? FetchIsolationLevels.READ_COMMITTED
+                : FetchIsolationLevels.READ_UNCOMMITTED,
+          }
+        : {}),
       maxWaitTime: 500,
       // Smaller per-partition slices keep every partition moving and measured faster than one
       // partition filling the whole fetch (docs/decisions/kafka-client.md).
@@ -131,6 +144,13 @@ export class WorkerSinkTask {
       sessionTimeout: 10_000,
       heartbeatInterval: 1000,
       rebalanceTimeout: 30_000,
+    });
+    // Unheard, the client's 'error' event (a failed rejoin while the broker is down) would end
+    // the whole worker process; the loop reopens the stream from the committed offsets instead.
+    this.#consumer.on('error', (error: unknown) => {
+      this.#log.warn({ err: error }, 'consumer error; reopening the stream from the committed offsets');
+      this.#consumerFailed = true;
+      this.#wake?.();
     });
     this.#consumer.on(
       'consumer:group:join',
@@ -282,7 +302,16 @@ export class WorkerSinkTask {
       { offsets: seeks.map((s) => `${topicPartitionKey(s.topicPartition)}@${s.offset}`) },
       'rewinding partitions',
     );
+    await this.#reopenStream();
+  }
+
+  /**
+   * Replaces the stream by one reading from the committed offsets, opened before the old one is
+   * closed so the consumer keeps its topics; buffered messages are dropped and read again.
+   */
+  async #reopenStream(): Promise<void> {
     const old = this.#stream;
+    if (!old) return;
     const opening = this.#openStream(this.#topics);
     this.#buffer = [];
     this.#stream = await opening;
@@ -346,6 +375,15 @@ export class WorkerSinkTask {
       if (!this.#running) break;
       await this.#rebalancing;
       if (this.#pendingSeeks.size > 0) await this.#rewind();
+      if (this.#consumerFailed && !this.#paused) {
+        this.#consumerFailed = false;
+        // What was put is committed first, so nothing already written is delivered again.
+        await this.#commit();
+        await this.#reopenStream().catch((error: unknown) => {
+          this.#log.warn({ err: error }, 'reopening the stream failed; retrying');
+          this.#consumerFailed = true;
+        });
+      }
       if (!this.#paused && this.#buffer.length > 0) {
         const batch = this.#buffer.splice(0, o.maxBatch ?? 3000);
         if (this.#buffer.length < (o.maxBatch ?? 3000)) this.#stream?.resume();
