@@ -87,8 +87,6 @@ export class WorkerSinkTask {
   /** The last open()/close() round: nothing is delivered before the task has seen its partitions. */
   #rebalancing: Promise<void> = Promise.resolve();
   #streamToken: symbol | undefined;
-  /** The client reported a consumer failure (e.g. rejoining while the broker was down). */
-  #consumerFailed = false;
   #topicsSeen = new Set<string>();
   /** The consumed message behind each record put, for the errant record reporter. */
   #messageOf = new WeakMap<SinkRecord, RawMessage>();
@@ -145,13 +143,6 @@ export class WorkerSinkTask {
       heartbeatInterval: 1000,
       rebalanceTimeout: 30_000,
     });
-    // Unheard, the client's 'error' event (a failed rejoin while the broker is down) would end
-    // the whole worker process; the loop reopens the stream from the committed offsets instead.
-    this.#consumer.on('error', (error: unknown) => {
-      this.#log.warn({ err: error }, 'consumer error; reopening the stream from the committed offsets');
-      this.#consumerFailed = true;
-      this.#wake?.();
-    });
     this.#consumer.on(
       'consumer:group:join',
       (payload: { assignments?: { topic: string; partitions: number[] }[] }) => {
@@ -197,15 +188,7 @@ export class WorkerSinkTask {
       report: async (record, error) => {
         const message = this.#messageOf.get(record);
         const context: ConsumedRecordContext = message
-          ? {
-              topic: message.topic,
-              partition: message.partition,
-              offset: message.offset,
-              key: message.key,
-              value: message.value,
-              headers: message.headers,
-              timestamp: message.timestamp,
-            }
+          ? consumedContext(message)
           : {
               // A record the task made itself: serialized again with the connector's converters.
               topic: record.topic,
@@ -375,15 +358,6 @@ export class WorkerSinkTask {
       if (!this.#running) break;
       await this.#rebalancing;
       if (this.#pendingSeeks.size > 0) await this.#rewind();
-      if (this.#consumerFailed && !this.#paused) {
-        this.#consumerFailed = false;
-        // What was put is committed first, so nothing already written is delivered again.
-        await this.#commit();
-        await this.#reopenStream().catch((error: unknown) => {
-          this.#log.warn({ err: error }, 'reopening the stream failed; retrying');
-          this.#consumerFailed = true;
-        });
-      }
       if (!this.#paused && this.#buffer.length > 0) {
         const batch = this.#buffer.splice(0, o.maxBatch ?? 3000);
         if (this.#buffer.length < (o.maxBatch ?? 3000)) this.#stream?.resume();
@@ -421,15 +395,7 @@ export class WorkerSinkTask {
         failure = error;
       }
       if (key === undefined || value === undefined) {
-        const context: ConsumedRecordContext = {
-          topic: message.topic,
-          partition: message.partition,
-          offset: message.offset,
-          key: message.key,
-          value: message.value,
-          headers: message.headers,
-          timestamp: message.timestamp,
-        };
+        const context = consumedContext(message);
         await tolerance.execute(
           failedStage,
           () => {
@@ -537,4 +503,17 @@ export class WorkerSinkTask {
     await this.#dlqProducer?.close().catch(() => {});
     await this.#admin?.close().catch(() => {});
   }
+}
+
+/** What the error reporters (log, DLQ headers) tell about a consumed record. */
+function consumedContext(message: RawMessage): ConsumedRecordContext {
+  return {
+    topic: message.topic,
+    partition: message.partition,
+    offset: message.offset,
+    key: message.key,
+    value: message.value,
+    headers: message.headers,
+    timestamp: message.timestamp,
+  };
 }
