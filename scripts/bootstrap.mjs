@@ -4,7 +4,7 @@
 // workspaces (incremental, so a second run costs a second). Plain Node, no dependencies: it runs
 // before anything is installed.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -24,7 +24,14 @@ if (major < 20 || (major === 20 && minor < 19)) {
   process.exit(1);
 }
 
-if (!existsSync(installed) || statSync(installed).mtimeMs < statSync(lock).mtimeMs) {
+// patches/ holds fixes to installed packages (applied by patch-package on install): a changed
+// patch needs a fresh install just as a changed lockfile does.
+const patches = join(root, 'patches');
+const newestInput = Math.max(
+  statSync(lock).mtimeMs,
+  ...(existsSync(patches) ? readdirSync(patches).map((f) => statSync(join(patches, f)).mtimeMs) : []),
+);
+if (!existsSync(installed) || statSync(installed).mtimeMs < newestInput) {
   console.error('Installing npm packages (npm ci)...');
   run('npm', ['ci', '--no-audit', '--no-fund']);
 }
