@@ -127,6 +127,7 @@ describe('npm start: the shop processes', () => {
       'pk.fields': 'order_id',
       'auto.create': 'true',
       'table.name.format': 'orders',
+      'consumer.override.isolation.level': 'read_committed',
     });
   }, 180_000);
 });

@@ -1,22 +1,35 @@
-import { createConsumer, type Message } from '@msa-sync/kafka';
+import { createConsumer, FetchIsolationLevels, type Message } from '@msa-sync/kafka';
 import { uniqueName } from './run-process.js';
 
 export type RawRecord = Message<Buffer | undefined, Buffer | undefined, string, Buffer>;
 
 /**
- * Every committed record of a topic, from the earliest offset to the end as it is when called, read
- * by a consumer in a group of its own (nothing committed). The end is where the consumer's fetch
+ * Every committed record of a topic (aborted ones too with READ_UNCOMMITTED), from the earliest
+ * offset to the end as it is when called, read by a consumer in a group of its own (nothing
+ * committed). The end is where the consumer's fetch
  * position reaches the end offsets, not the last record seen: transaction markers (exactly-once
  * sources, the offsets topic) take offsets that no record has. Fails when the end is not reached in time.
  */
-export async function readTopic(bootstrap: string, topic: string, timeoutMs = 30_000): Promise<RawRecord[]> {
+export async function readTopic(
+  bootstrap: string,
+  topic: string,
+  timeoutMs = 30_000,
+  /** FetchIsolationLevels value; the client's default is READ_COMMITTED. */
+  isolationLevel?: number,
+): Promise<RawRecord[]> {
   const consumer = createConsumer({
     bootstrapServers: [bootstrap],
     clientId: 'test-topic-reader',
     groupId: uniqueName('test-reader'),
+    ...(isolationLevel === undefined ? {} : { isolationLevel }),
   });
   try {
-    const ends = (await consumer.listOffsets({ topics: [topic] })).get(topic) ?? [];
+    // The high watermark, not the last stable offset: a transaction committed just before this
+    // call may not have its markers written yet, and its records must still be read.
+    const ends =
+      (
+        await consumer.listOffsets({ topics: [topic], isolationLevel: FetchIsolationLevels.READ_UNCOMMITTED })
+      ).get(topic) ?? [];
     const records: RawRecord[] = [];
     if (ends.every((end) => end === 0n)) return records;
     const stream = await consumer.consume({ topics: [topic], mode: 'earliest', autocommit: false });

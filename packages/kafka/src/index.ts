@@ -6,7 +6,12 @@ export type {
   MessagesStream,
   Producer,
 } from '@platformatic/kafka';
-export { ConfigResourceTypes, ConfigSources, MessagesStreamModes } from '@platformatic/kafka';
+export {
+  ConfigResourceTypes,
+  ConfigSources,
+  FetchIsolationLevels,
+  MessagesStreamModes,
+} from '@platformatic/kafka';
 export * from './bootstrap.js';
 export * from './clients.js';
 export * from './group-protocol.js';

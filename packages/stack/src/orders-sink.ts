@@ -29,6 +29,8 @@ export function ordersSinkConfig(
     'key.converter': 'org.apache.kafka.connect.storage.StringConverter',
     'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
     'value.converter.schemas.enable': 'true',
+    // order-service publishes each order in a transaction; an aborted one must not become a row.
+    'consumer.override.isolation.level': 'read_committed',
   };
 }
 

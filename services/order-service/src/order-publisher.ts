@@ -10,9 +10,13 @@ export interface PlacedOrder extends OrderRecord {
 /**
  * Publishes an order as the seed does, to two topics: the envelope on `orders` (for the JDBC
  * sink) and a plain JSON copy on `example-catalog-topic` (for catalog-service), both keyed by
- * the order id and carrying the request id header. Both records go in one produce request of
- * the idempotent, acks=all producer; `publish` resolves only once the broker acknowledged it,
- * and fails with KAFKA_UNAVAILABLE otherwise (or when no answer came within the deadline).
+ * the order id and carrying the request id header. Both records go in one send of the
+ * transactional producer (createTransactionalProducer), so they are committed together or
+ * aborted together: a plain multi-partition produce is not atomic, and a broker stopping
+ * mid-request once left catalog-service taking stock for an order that never reached `orders`.
+ * Readers use read_committed. `publish` resolves only once the transaction committed, and fails
+ * with KAFKA_UNAVAILABLE otherwise (or when no answer came within the deadline; the records may
+ * still commit then, as with any unacknowledged write).
  */
 export class OrderPublisher {
   readonly #producer: KafkaProducer;

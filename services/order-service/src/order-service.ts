@@ -1,4 +1,4 @@
-import { type ClientSettings, createProducer, type KafkaProducer } from '@msa-sync/kafka';
+import { type ClientSettings, createTransactionalProducer, type KafkaProducer } from '@msa-sync/kafka';
 import {
   BatchConsumer,
   consumeOnceTopicsExist,
@@ -58,7 +58,12 @@ export async function startOrderService(options: OrderServiceOptions): Promise<R
     retryDelayMs: 200,
     requestTimeoutMs: 10_000,
   };
-  const producer: KafkaProducer = createProducer(client);
+  // Both records of an order in one transaction (see OrderPublisher). The id is stable per
+  // instance, so a restarted instance aborts what its predecessor left open.
+  const producer: KafkaProducer = createTransactionalProducer({
+    ...client,
+    transactionalId: `${settings.groupPrefix}${settings.instanceId}-orders`,
+  });
   const publisher = new OrderPublisher(producer, topics, options.produceTimeoutMs ?? 10_000);
   const recorder = new StatusRecorder(store, statusWrites, logger, metrics);
   const consumer = new BatchConsumer({

@@ -1,6 +1,7 @@
 import {
   type ClientSettings,
   createConsumer,
+  FetchIsolationLevels,
   type Message,
   type MessagesStream,
   MessagesStreamModes,
@@ -83,10 +84,20 @@ export class BatchConsumer {
     this.#consumer = createConsumer({
       ...o.client,
       groupId: o.groupId,
+      // Only committed transactions: order-service publishes each order's records in one, and
+      // an aborted half must not take stock or set a status.
+      isolationLevel: FetchIsolationLevels.READ_COMMITTED,
       maxWaitTime: 500,
       sessionTimeout: 10_000,
       heartbeatInterval: 1000,
       rebalanceTimeout: 20_000,
+    });
+    // The client emits 'error' on the consumer itself when rejoining the group fails (broker
+    // down across a heartbeat); unheard, that event kills the process. Reconnect instead.
+    this.#consumer.on('error', (error: unknown) => {
+      o.logger.warn({ err: error }, 'consumer error');
+      this.#restart = true;
+      this.#wake?.();
     });
     const stream = await this.#consumer.consume({
       topics: o.topics,

@@ -4,6 +4,7 @@ import {
   createAdmin,
   createConsumer,
   createProducer,
+  FetchIsolationLevels,
   type KafkaProducer,
   type Message,
   type MessagesStream,
@@ -52,6 +53,8 @@ export interface SinkTaskRunnerOptions {
   metrics: TaskMetrics;
   /** Most records handed to one put(). */
   maxBatch?: number;
+  /** `consumer.override.isolation.level`; unset keeps the client's default (read_committed). */
+  isolationLevel?: 'read_committed' | 'read_uncommitted';
   /** Called once per topic this task consumed a record from (the connector's active topics). */
   onTopicUsed: (topic: string) => void;
 }
@@ -123,6 +126,14 @@ export class WorkerSinkTask {
       ...o.client,
       clientId: `${o.client.clientId}-${o.connector}-${o.taskId}`,
       groupId,
+      ...(o.isolationLevel
+        ? {
+            isolationLevel:
+              o.isolationLevel === 'read_committed'
+                ? FetchIsolationLevels.READ_COMMITTED
+                : FetchIsolationLevels.READ_UNCOMMITTED,
+          }
+        : {}),
       maxWaitTime: 500,
       // Smaller per-partition slices keep every partition moving and measured faster than one
       // partition filling the whole fetch (docs/decisions/kafka-client.md).
@@ -274,7 +285,16 @@ export class WorkerSinkTask {
       { offsets: seeks.map((s) => `${topicPartitionKey(s.topicPartition)}@${s.offset}`) },
       'rewinding partitions',
     );
+    await this.#reopenStream();
+  }
+
+  /**
+   * Replaces the stream by one reading from the committed offsets, opened before the old one is
+   * closed so the consumer keeps its topics; buffered messages are dropped and read again.
+   */
+  async #reopenStream(): Promise<void> {
     const old = this.#stream;
+    if (!old) return;
     const opening = this.#openStream(this.#topics);
     this.#buffer = [];
     this.#stream = await opening;

@@ -262,6 +262,7 @@ export class Worker {
           topicsRegex: connectorConfig['topics.regex'] || undefined,
           offsetCommitIntervalMs: config.offsetFlushIntervalMs,
           maxBatch: Number(connectorConfig['consumer.override.max.poll.records'] ?? 3000),
+          isolationLevel: sinkIsolationLevel(connectorConfig['consumer.override.isolation.level']),
         });
       } else {
         running.runner = new WorkerSourceTask({
@@ -332,5 +333,15 @@ function prefixed(config: Record<string, string>, prefix: string): Record<string
     Object.entries(config)
       .filter(([k]) => k.startsWith(prefix))
       .map(([k, v]) => [k.slice(prefix.length), v]),
+  );
+}
+
+/** Apache's consumer key `isolation.level`; anything else fails the task at start. */
+function sinkIsolationLevel(value: string | undefined): 'read_committed' | 'read_uncommitted' | undefined {
+  if (value === undefined || value === '') return undefined;
+  const level = value.trim().toLowerCase();
+  if (level === 'read_committed' || level === 'read_uncommitted') return level;
+  throw new Error(
+    `consumer.override.isolation.level must be read_committed or read_uncommitted, not ${value}`,
   );
 }
