@@ -108,14 +108,18 @@ function isUnknownDatabase(error: unknown): boolean {
 }
 
 function isConnectionGone(error: unknown): boolean {
-  const text = `${(error as { code?: string })?.code ?? ''} ${(error as Error)?.message ?? ''}`;
-  return /ECONNREFUSED|ECONNRESET|EPIPE|closed|terminated|not open|Connection terminated|socket/i.test(text);
+  const code = (error as { code?: string })?.code ?? '';
+  // PostgreSQL: class 08 (connection exception) and 57P01-57P03 (the server shutting down or
+  // restarting: "terminating connection due to administrator command").
+  if (/^(08...|57P0[123])$/.test(code)) return true;
+  const text = `${code} ${(error as Error)?.message ?? ''}`;
+  return /ECONNREFUSED|ECONNRESET|EPIPE|closed|terminated|not open|not queryable|socket/i.test(text);
 }
 
 /**
  * A SqlClient that opens its connection on first use and opens a new one after a statement
- * failed because the connection broke. The failed statement still fails: callers decide whether
- * to retry (for consumers: the batch is re-read from Kafka).
+ * failed because the connection broke. A read is then run once more; a failed write still fails:
+ * callers decide whether to retry (for consumers: the batch is re-read from Kafka).
  */
 export class ReconnectingSqlClient implements SqlClient {
   readonly #open: () => Promise<SqlClient>;
@@ -138,22 +142,30 @@ export class ReconnectingSqlClient implements SqlClient {
     return this.#client;
   }
 
-  async #run<T>(work: (client: SqlClient) => Promise<T>): Promise<T> {
+  /**
+   * `repeatable` work (a read) that failed because its connection broke runs once more on a new
+   * connection: after a database restart the first read would otherwise answer 500 although the
+   * database is back. A failure to open is not repeated (the database is down: fail fast).
+   */
+  async #run<T>(work: (client: SqlClient) => Promise<T>, repeatable = false): Promise<T> {
     const current = this.#get();
     const client = await current;
     try {
       return await work(client);
     } catch (error) {
-      if (isConnectionGone(error) && this.#client === current) {
+      if (!isConnectionGone(error)) throw error;
+      if (this.#client === current) {
         this.#client = undefined;
         client.close().catch(() => {});
       }
+      if (repeatable) return this.#run(work);
       throw error;
     }
   }
 
+  /** Only reads go through here (writes use execute/transaction), so a broken connection is retried. */
   query<T extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<T[]> {
-    return this.#run((c) => c.query<T>(sql, params));
+    return this.#run((c) => c.query<T>(sql, params), true);
   }
 
   execute(sql: string, params?: readonly unknown[]): Promise<{ affectedRows: number }> {
