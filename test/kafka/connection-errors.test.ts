@@ -1,0 +1,28 @@
+import { ConnectionPool } from '@platformatic/kafka';
+import { describe, expect, inject, it } from 'vitest';
+
+/**
+ * Patched in patches/@platformatic+kafka+1.35.0.patch. The client's connection pool listened for
+ * a connection's 'error' only once; a socket that fails twice (a broker killed mid-request: the
+ * reset, then a write to the dead socket) emitted a second 'error' with no listener, which ends
+ * a Node process. The fault suite lost its Connect worker that way in a broker kill -9 round.
+ */
+const [host = '127.0.0.1', port = '9092'] = inject('kafkaBootstrap').split(':');
+
+describe('a pooled broker connection that fails twice (real broker)', () => {
+  it('does not throw on the second error, and the pool drops the connection', async () => {
+    const pool = new ConnectionPool('connection-errors-test');
+    try {
+      const broker = { host, port: Number(port) };
+      const connection = await pool.get(broker);
+      const failure = () => connection.emit('error', new Error('read ECONNRESET'));
+      expect(failure).not.toThrow();
+      // Unpatched, this emit had no listener left and threw (in a real run: the process died).
+      expect(failure).not.toThrow();
+      const next = await pool.get(broker);
+      expect(next).not.toBe(connection);
+    } finally {
+      await pool.close();
+    }
+  });
+});
