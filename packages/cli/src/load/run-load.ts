@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type DatabaseCredentials, ShopDatabase } from '../shop-database.js';
 import { AckedFileWriter, type RunHeader } from './acked-file.js';
+import { OrderClient } from './order-request.js';
 import { type LatencySummary, summarize } from './percentiles.js';
 import { fetchProducts, inParallel, LoadSetupError, type LoadUser, signUpAndLogIn } from './shop-client.js';
 import { type VisibilitySummary, VisibilityWatcher } from './visibility-watcher.js';
@@ -218,6 +219,7 @@ class OrderDriver {
   readonly #watcher: VisibilityWatcher | undefined;
   readonly #timeoutMs: number;
   readonly #qty: number;
+  readonly #client = new OrderClient();
 
   constructor(
     options: LoadOptions,
@@ -263,7 +265,9 @@ class OrderDriver {
     let sending = true;
     return new Promise<number>((resolve) => {
       const settleIfDone = () => {
-        if (!sending && this.#inFlight === 0) resolve(performance.now() - this.#started);
+        if (sending || this.#inFlight > 0) return;
+        this.#client.close();
+        resolve(performance.now() - this.#started);
       };
       // Open loop: the schedule says how many requests should have left by now (not a sleep per
       // request, which drifts). A backlog is capped at `concurrency` so that after a stall the
@@ -317,16 +321,13 @@ class OrderDriver {
       });
     };
     try {
-      const response = await fetch(
+      const response = await this.#client.post(
         `${this.#gatewayUrl}/order-service/${encodeURIComponent(user.userId)}/orders`,
-        {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${user.token}` },
-          body: JSON.stringify({ productId: product.productId, qty, unitPrice: product.unitPrice }),
-          signal: AbortSignal.timeout(this.#timeoutMs),
-        },
+        { 'content-type': 'application/json', authorization: `Bearer ${user.token}` },
+        JSON.stringify({ productId: product.productId, qty, unitPrice: product.unitPrice }),
+        this.#timeoutMs,
       );
-      const text = await response.text();
+      const { text } = response;
       const latencyMs = performance.now() - started;
       if (response.status === 201) {
         const orderId = (JSON.parse(text) as { orderId?: unknown }).orderId;
