@@ -33,6 +33,10 @@ export interface LedgerEntry {
   decidedAt: string;
 }
 
+/** Order ids per ledger lookup, and rows per ledger INSERT (well under every dialect's parameter limit). */
+const DECISIONS_PER_QUERY = 500;
+const LEDGER_ROWS_PER_INSERT = 200;
+
 export type StockChange = { applied: true } | { applied: false; reason: RejectionReason };
 
 /**
@@ -126,24 +130,39 @@ export class CatalogStore {
 
   /** The decision already recorded for an order, if any (inside the caller's transaction). */
   async decision(tx: SqlClient, orderId: string): Promise<LedgerEntry | undefined> {
+    return (await this.decisions(tx, [orderId])).get(orderId);
+  }
+
+  /**
+   * The decisions already recorded for these order ids, by order id (inside the caller's
+   * transaction): one query per DECISIONS_PER_QUERY ids, not one per order.
+   */
+  async decisions(tx: SqlClient, orderIds: readonly string[]): Promise<Map<string, LedgerEntry>> {
     const s = this.#db.sql;
-    const rows = await tx.query<Record<string, unknown>>(
-      `SELECT ${s.id('order_id')} AS order_id, ${s.id('product_id')} AS product_id, ${s.id('qty')} AS qty,
+    const found = new Map<string, LedgerEntry>();
+    const ids = [...new Set(orderIds)];
+    for (let from = 0; from < ids.length; from += DECISIONS_PER_QUERY) {
+      const chunk = ids.slice(from, from + DECISIONS_PER_QUERY);
+      const rows = await tx.query<Record<string, unknown>>(
+        `SELECT ${s.id('order_id')} AS order_id, ${s.id('product_id')} AS product_id, ${s.id('qty')} AS qty,
               ${s.id('status')} AS status, ${s.id('reason')} AS reason, ${s.id('decided_at')} AS decided_at
-       FROM ${s.id(CatalogStore.LEDGER)} WHERE ${s.id('order_id')} = ${s.p(1)}`,
-      [orderId],
-    );
-    const row = rows[0];
-    if (!row) return undefined;
-    return {
-      orderId: String(row.order_id),
-      productId: String(row.product_id),
-      qty: Number(row.qty),
-      status: String(row.status) as OrderStatus,
-      reason:
-        row.reason === null || row.reason === undefined ? null : (String(row.reason) as RejectionReason),
-      decidedAt: isoTimestamp(row.decided_at) ?? '',
-    };
+       FROM ${s.id(CatalogStore.LEDGER)} WHERE ${s.id('order_id')} IN (${s.params(chunk.length)})`,
+        chunk,
+      );
+      for (const row of rows) {
+        const entry: LedgerEntry = {
+          orderId: String(row.order_id),
+          productId: String(row.product_id),
+          qty: Number(row.qty),
+          status: String(row.status) as OrderStatus,
+          reason:
+            row.reason === null || row.reason === undefined ? null : (String(row.reason) as RejectionReason),
+          decidedAt: isoTimestamp(row.decided_at) ?? '',
+        };
+        found.set(entry.orderId, entry);
+      }
+    }
+    return found;
   }
 
   /** Lowers stock by qty if there is that much (inside the caller's transaction). */
@@ -160,12 +179,37 @@ export class CatalogStore {
     return { applied: false, reason: exists.length > 0 ? 'OUT_OF_STOCK' : 'UNKNOWN_PRODUCT' };
   }
 
+  /**
+   * Lowers stock by `total` only if there is that much (inside the caller's transaction): the
+   * orders of a batch for one product at once. False changes nothing; the caller then decides
+   * them one by one (takeStock), as each order would have been.
+   */
+  async takeStockTogether(tx: SqlClient, productId: string, total: number): Promise<boolean> {
+    const s = this.#db.sql;
+    const stock = s.id('stock');
+    const result = await tx.execute(
+      `UPDATE ${s.id(CatalogStore.PRODUCTS)} SET ${stock} = ${stock} - ${s.p(1)}
+       WHERE ${s.id('product_id')} = ${s.p(2)} AND ${stock} >= ${s.p(3)}`,
+      [total, productId, total],
+    );
+    return result.affectedRows === 1;
+  }
+
   async record(tx: SqlClient, entry: LedgerEntry): Promise<void> {
+    await this.recordAll(tx, [entry]);
+  }
+
+  /** Records decisions, LEDGER_ROWS_PER_INSERT rows per statement (inside the caller's transaction). */
+  async recordAll(tx: SqlClient, entries: readonly LedgerEntry[]): Promise<void> {
     const s = this.#db.sql;
     const columns = ['order_id', 'product_id', 'qty', 'status', 'reason', 'decided_at'];
-    await tx.execute(
-      `INSERT INTO ${s.id(CatalogStore.LEDGER)} (${columns.map((c) => s.id(c)).join(', ')}) VALUES (${s.params(columns.length)})`,
-      [entry.orderId, entry.productId, entry.qty, entry.status, entry.reason, new Date(entry.decidedAt)],
-    );
+    for (let from = 0; from < entries.length; from += LEDGER_ROWS_PER_INSERT) {
+      const chunk = entries.slice(from, from + LEDGER_ROWS_PER_INSERT);
+      const values = chunk.map((_, i) => `(${s.params(columns.length, i * columns.length + 1)})`).join(', ');
+      await tx.execute(
+        `INSERT INTO ${s.id(CatalogStore.LEDGER)} (${columns.map((c) => s.id(c)).join(', ')}) VALUES ${values}`,
+        chunk.flatMap((e) => [e.orderId, e.productId, e.qty, e.status, e.reason, new Date(e.decidedAt)]),
+      );
+    }
   }
 }

@@ -111,6 +111,34 @@ describe('StockKeeper', () => {
     expect(decisions().at(-1)).toMatchObject({ orderId: 'b', status: 'REJECTED', reason: 'OUT_OF_STOCK' });
   });
 
+  it('decides a batch as its orders one by one: together where stock covers a product, in order where not', async () => {
+    await store.seed(client, [{ productId: 'CATALOG-002', productName: 'Tokyo', stock: 3, unitPrice: 10 }]);
+    await keeper.handle([
+      record({ orderId: 'p1', qty: 2 }),
+      record({ orderId: 'q1', productId: 'CATALOG-002', qty: 2 }),
+      record({ orderId: 'p2', qty: 3 }),
+      record({ orderId: 'q2', productId: 'CATALOG-002', qty: 2 }),
+      record({ orderId: 'p1', qty: 2 }),
+      record({ orderId: 'z1', qty: 0 }),
+      record({ orderId: 'q3', productId: 'CATALOG-002', qty: 1 }),
+    ]);
+    expect(await stock()).toBe(5);
+    expect(await stock('CATALOG-002')).toBe(0);
+    expect(decisions().map((d) => [d.orderId, d.status, d.reason])).toEqual([
+      ['p1', 'ACCEPTED', null],
+      ['q1', 'ACCEPTED', null],
+      ['p2', 'ACCEPTED', null],
+      ['q2', 'REJECTED', 'OUT_OF_STOCK'],
+      ['p1', 'ACCEPTED', null],
+      ['z1', 'REJECTED', 'INVALID_ORDER'],
+      ['q3', 'ACCEPTED', null],
+    ]);
+    const ledger = await client.transaction((tx) =>
+      store.decisions(tx, ['p1', 'p2', 'q1', 'q2', 'q3', 'z1']),
+    );
+    expect(ledger.size).toBe(6);
+  });
+
   it('keeps the request id on the event and skips records that are not orders', async () => {
     const junk = { ...record({ orderId: 'x' }), value: Buffer.from('not json') } as ConsumedRecord;
     await keeper.handle([junk, record({ orderId: 'o2', qty: 1 }, 'req-42')]);

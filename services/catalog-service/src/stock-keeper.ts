@@ -2,13 +2,14 @@ import type { KafkaProducer, OutgoingMessage } from '@msa-sync/kafka';
 import type { ConsumedRecord, ServiceMetrics, SqlClient } from '@msa-sync/service-runtime';
 import {
   type CatalogEvent,
+  type CatalogOrder,
   decodeCatalogOrder,
   encodeCatalogEvent,
   MessageShapeError,
   REQUEST_ID_HEADER,
 } from '@msa-sync/shop-contracts';
 import type { Logger } from 'pino';
-import type { CatalogStore, LedgerEntry } from './catalog-store.js';
+import type { CatalogStore, LedgerEntry, StockChange } from './catalog-store.js';
 
 export interface StockKeeperOptions {
   store: CatalogStore;
@@ -47,11 +48,11 @@ export class StockKeeper {
       [];
     await client.transaction(async (tx) => {
       decided.length = 0;
+      const orders: { order: CatalogOrder; requestId: string | undefined }[] = [];
       for (const record of records) {
         const requestId = record.headers.get(REQUEST_ID_HEADER)?.toString('utf8');
-        let order: ReturnType<typeof decodeCatalogOrder>;
         try {
-          order = decodeCatalogOrder(record.value);
+          orders.push({ order: decodeCatalogOrder(record.value), requestId });
         } catch (error) {
           if (!(error instanceof MessageShapeError)) throw error;
           logger.warn(
@@ -64,17 +65,47 @@ export class StockKeeper {
             },
             'skipping a record that is not an order',
           );
+        }
+      }
+      // The batch's statements are few, not three per order: one lookup of the ledger, one
+      // UPDATE per product (when its stock covers all the batch's orders for it), one INSERT of
+      // the new entries. Each order is decided as if alone and in record order: an order id seen
+      // before (in the ledger, or earlier in this batch) keeps its decision, and when a product's
+      // stock does not cover the batch, its orders take stock one by one as before.
+      const known = await store.decisions(
+        tx,
+        orders.map(({ order }) => order.orderId),
+      );
+      const fresh = new Set<CatalogOrder>();
+      const byProduct = new Map<string, CatalogOrder[]>();
+      const firstSeen = new Set<string>();
+      for (const { order } of orders) {
+        if (known.has(order.orderId) || firstSeen.has(order.orderId)) continue;
+        firstSeen.add(order.orderId);
+        fresh.add(order);
+        if (order.qty <= 0) continue;
+        const group = byProduct.get(order.productId);
+        if (group) group.push(order);
+        else byProduct.set(order.productId, [order]);
+      }
+      const changes = new Map<CatalogOrder, StockChange>();
+      for (const productId of [...byProduct.keys()].sort()) {
+        const group = byProduct.get(productId) as CatalogOrder[];
+        const total = group.reduce((sum, order) => sum + order.qty, 0);
+        if (group.length > 1 && (await store.takeStockTogether(tx, productId, total))) {
+          for (const order of group) changes.set(order, { applied: true });
           continue;
         }
-        const known = await store.decision(tx, order.orderId);
-        if (known) {
-          decided.push({ entry: known, userId: order.userId, requestId, fresh: false });
+        for (const order of group) changes.set(order, await store.takeStock(tx, order.productId, order.qty));
+      }
+      const entries: LedgerEntry[] = [];
+      for (const { order, requestId } of orders) {
+        const seen = known.get(order.orderId);
+        if (!fresh.has(order) || seen) {
+          if (seen) decided.push({ entry: seen, userId: order.userId, requestId, fresh: false });
           continue;
         }
-        const change =
-          order.qty > 0
-            ? await store.takeStock(tx, order.productId, order.qty)
-            : ({ applied: false, reason: 'INVALID_ORDER' } as const);
+        const change = changes.get(order) ?? ({ applied: false, reason: 'INVALID_ORDER' } as const);
         const entry: LedgerEntry = {
           orderId: order.orderId,
           productId: order.productId,
@@ -83,9 +114,11 @@ export class StockKeeper {
           reason: change.applied ? null : change.reason,
           decidedAt: new Date().toISOString(),
         };
-        await store.record(tx, entry);
+        known.set(order.orderId, entry);
+        entries.push(entry);
         decided.push({ entry, userId: order.userId, requestId, fresh: true });
       }
+      await store.recordAll(tx, entries);
     });
 
     for (const d of decided) {
