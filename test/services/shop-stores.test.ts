@@ -61,6 +61,35 @@ describe.each(ALL_DIALECTS)('%s: the services’ tables', (dialect) => {
         qty: 3,
         decidedAt: '2026-11-25T10:00:00.123Z',
       });
+      // A batch's statements: several ledger rows in one INSERT, one lookup for many ids, and a
+      // product's orders taken together only when its stock covers them all.
+      await client.transaction((tx) =>
+        catalog.recordAll(tx, [
+          {
+            orderId: 'o-2',
+            productId: 'CATALOG-001',
+            qty: 1,
+            status: 'ACCEPTED',
+            reason: null,
+            decidedAt: '2026-11-25T10:00:01.000Z',
+          },
+          {
+            orderId: 'o-3',
+            productId: 'NOPE',
+            qty: 1,
+            status: 'REJECTED',
+            reason: 'UNKNOWN_PRODUCT',
+            decidedAt: '2026-11-25T10:00:02.000Z',
+          },
+        ]),
+      );
+      const found = await client.transaction((tx) => catalog.decisions(tx, ['o-1', 'o-3', 'o-9', 'o-1']));
+      expect([...found.keys()].sort()).toEqual(['o-1', 'o-3']);
+      expect(found.get('o-3')).toMatchObject({ status: 'REJECTED', reason: 'UNKNOWN_PRODUCT', qty: 1 });
+      expect(await client.transaction((tx) => catalog.takeStockTogether(tx, 'CATALOG-001', 3))).toBe(false);
+      expect((await catalog.products(client))[0]?.stock).toBe(2);
+      expect(await client.transaction((tx) => catalog.takeStockTogether(tx, 'CATALOG-001', 2))).toBe(true);
+      expect((await catalog.products(client))[0]?.stock).toBe(0);
       // The CHECK keeps stock at zero or more even for a statement that forgets the WHERE.
       await expect(client.execute('UPDATE catalog SET stock = stock - 100')).rejects.toThrow();
 
@@ -89,6 +118,16 @@ describe.each(ALL_DIALECTS)('%s: the services’ tables', (dialect) => {
       };
       await orders.recordStatuses(client, [event]);
       await orders.recordStatuses(client, [event]);
+      // A batch is one upsert; an order named twice in it is written once (PostgreSQL refuses to
+      // update a row twice in one statement).
+      await orders.recordStatuses(client, [event, { ...event, orderId: 'o-2', status: 'REJECTED' }, event]);
+      const statuses = await client.query<Record<string, unknown>>(
+        'SELECT order_id, status FROM order_status ORDER BY order_id',
+      );
+      expect(statuses.map((r) => [String(r.order_id), String(r.status)])).toEqual([
+        ['o-1', 'ACCEPTED'],
+        ['o-2', 'REJECTED'],
+      ]);
       const [listed] = await orders.ordersOf(client, 'u-1');
       expect(listed).toMatchObject({ orderId: 'o-1', qty: 3, unitPrice: 1500, status: 'ACCEPTED' });
       expect(listed?.createdAt).toMatch(/Z$/);

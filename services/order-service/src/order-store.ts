@@ -2,6 +2,9 @@ import { ensureTable, isoTimestamp, type ServiceDatabase, type SqlClient } from 
 import type { CatalogEvent } from '@msa-sync/shop-contracts';
 import type { Logger } from 'pino';
 
+/** Rows per status upsert (well under every dialect's parameter limit). */
+const STATUS_ROWS_PER_UPSERT = 200;
+
 export type ListedStatus = 'PENDING' | 'ACCEPTED' | 'REJECTED';
 
 export interface ListedOrder {
@@ -129,26 +132,38 @@ export class OrderStore {
     }));
   }
 
-  /** Records catalog decisions (idempotent: the same event twice writes the same row). */
+  /**
+   * Records catalog decisions (idempotent: the same event twice writes the same row), in one
+   * transaction of multi-row upserts rather than a statement per event. Events for the same order
+   * say the same (the catalog decides once); the last of them is written, as before.
+   */
   async recordStatuses(client: SqlClient, events: readonly CatalogEvent[]): Promise<void> {
     if (events.length === 0) return;
     const s = this.#db.sql;
-    const sql = s.upsert(
-      OrderStore.STATUS,
-      ['order_id'],
-      ['order_id', 'status', 'reason', 'decided_at', 'updated_at'],
-    );
+    const columns = ['order_id', 'status', 'reason', 'decided_at', 'updated_at'];
+    const latest = new Map<string, CatalogEvent>();
+    for (const e of events) {
+      latest.delete(e.orderId);
+      latest.set(e.orderId, e);
+    }
+    const unique = [...latest.values()];
     const now = new Date();
     await client.transaction(async (tx) => {
-      for (const e of events) {
-        const decided = e.decidedAt ? new Date(e.decidedAt) : null;
-        await tx.execute(sql, [
-          e.orderId,
-          e.status,
-          e.reason,
-          decided && !Number.isNaN(decided.getTime()) ? decided : null,
-          now,
-        ]);
+      for (let from = 0; from < unique.length; from += STATUS_ROWS_PER_UPSERT) {
+        const chunk = unique.slice(from, from + STATUS_ROWS_PER_UPSERT);
+        await tx.execute(
+          s.upsert(OrderStore.STATUS, ['order_id'], columns, chunk.length),
+          chunk.flatMap((e) => {
+            const decided = e.decidedAt ? new Date(e.decidedAt) : null;
+            return [
+              e.orderId,
+              e.status,
+              e.reason,
+              decided && !Number.isNaN(decided.getTime()) ? decided : null,
+              now,
+            ];
+          }),
+        );
       }
     });
   }

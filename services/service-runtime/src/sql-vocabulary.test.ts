@@ -16,6 +16,16 @@ describe('SqlVocabulary', () => {
     );
   });
 
+  it('writes a multi-row upsert with the placeholders numbered row after row', () => {
+    const columns = ['order_id', 'status'];
+    expect(new SqlVocabulary(dialectFor('postgres')).upsert('order_status', ['order_id'], columns, 2)).toBe(
+      'INSERT INTO "order_status" ("order_id", "status") VALUES ($1, $2), ($3, $4) ON CONFLICT ("order_id") DO UPDATE SET "status" = EXCLUDED."status"',
+    );
+    expect(new SqlVocabulary(dialectFor('mariadb')).upsert('order_status', ['order_id'], columns, 2)).toBe(
+      'INSERT INTO `order_status` (`order_id`, `status`) VALUES (?, ?), (?, ?) ON DUPLICATE KEY UPDATE `status` = VALUES(`status`)',
+    );
+  });
+
   it('quotes hostile names so they stay names', () => {
     expect(new SqlVocabulary(dialectFor('mariadb')).id('a`; DROP TABLE x; --')).toBe(
       '`a``; DROP TABLE x; --`',

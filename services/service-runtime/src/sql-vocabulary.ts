@@ -66,9 +66,17 @@ export class SqlVocabulary {
     return `CREATE TABLE IF NOT EXISTS ${this.id(table)} (\n  ${body.join(',\n  ')}\n)${suffix}`;
   }
 
-  /** INSERT that updates `columns` minus `keys` when a row with the same key exists. */
-  upsert(table: string, keys: readonly string[], columns: readonly string[]): string {
-    const insert = `INSERT INTO ${this.id(table)} (${columns.map((c) => this.id(c)).join(', ')}) VALUES (${this.params(columns.length)})`;
+  /**
+   * INSERT that updates `columns` minus `keys` when a row with the same key exists; `rows` rows
+   * of parameters (row after row). The rows of one statement must not share a key (PostgreSQL
+   * refuses to update a row twice in one statement).
+   */
+  upsert(table: string, keys: readonly string[], columns: readonly string[], rows = 1): string {
+    const values = Array.from(
+      { length: rows },
+      (_, i) => `(${this.params(columns.length, i * columns.length + 1)})`,
+    ).join(', ');
+    const insert = `INSERT INTO ${this.id(table)} (${columns.map((c) => this.id(c)).join(', ')}) VALUES ${values}`;
     const updated = columns.filter((c) => !keys.includes(c));
     if (this.#dialect.name === 'mariadb') {
       return `${insert} ON DUPLICATE KEY UPDATE ${updated.map((c) => `${this.id(c)} = VALUES(${this.id(c)})`).join(', ')}`;
