@@ -4,8 +4,8 @@ import {
   createHttpService,
   errorBody,
   JwtError,
+  JwtVerifier,
   type ServiceMetrics,
-  verifyJwt,
 } from '@msa-sync/service-runtime';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
@@ -69,9 +69,10 @@ export function createGatewayApp(options: GatewayAppOptions): FastifyInstance {
     scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, (_request, body, done) =>
       done(null, body),
     );
+    const jwt = new JwtVerifier(options.jwtSecret);
     for (const service of options.services ?? ROUTED_SERVICES) {
       const handler = (request: FastifyRequest, reply: FastifyReply) =>
-        routeRequest(request, reply, service, options);
+        routeRequest(request, reply, service, options, jwt);
       scope.all(`/${service}`, handler);
       scope.all(`/${service}/*`, handler);
     }
@@ -84,6 +85,7 @@ async function routeRequest(
   reply: FastifyReply,
   service: string,
   options: GatewayAppOptions,
+  jwt: JwtVerifier,
 ): Promise<FastifyReply> {
   const prefix = `/${service}`;
   const rest = request.url.slice(prefix.length) || '/';
@@ -105,7 +107,7 @@ async function routeRequest(
     if (!token) return reply.code(401).send(errorBody('UNAUTHORIZED', request.id));
     let subject: string;
     try {
-      subject = verifyJwt(token, options.jwtSecret).sub;
+      subject = jwt.verify(token).sub;
     } catch (error) {
       const reason = error instanceof JwtError ? error.message : 'invalid token';
       return reply.code(401).send(errorBody('UNAUTHORIZED', request.id, `Invalid token: ${reason}`));

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { bearerToken, JwtError, signJwt, verifyJwt } from './hs256-jwt.js';
+import { bearerToken, JwtError, JwtVerifier, signJwt, verifyJwt } from './hs256-jwt.js';
 
 const SECRET = 'a-test-secret-that-is-long-enough-for-hs256';
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -51,5 +51,21 @@ describe('HS256 JWT', () => {
     expect(bearerToken('bearer   aa.bb.cc ')).toBe('aa.bb.cc');
     expect(bearerToken('Basic abc')).toBeUndefined();
     expect(bearerToken(undefined)).toBeUndefined();
+  });
+
+  it('JwtVerifier remembers good tokens only, and still expires them on time', () => {
+    const verifier = new JwtVerifier(SECRET);
+    const now = Date.now();
+    const token = signJwt({ sub: 'u' }, SECRET, 60, now);
+    expect(verifier.verify(token, now).sub).toBe('u');
+    expect(verifier.verify(token, now + 1000)).toEqual(verifyJwt(token, SECRET, now + 1000));
+    expect(() => verifier.verify(token, now + 60_000)).toThrow('expired');
+    expect(() => verifier.verify(token, now + 61_000)).toThrow('expired');
+    const [header, payload] = token.split('.');
+    const forged = `${header}.${payload}.${'A'.repeat(43)}`;
+    expect(() => verifier.verify(forged, now)).toThrow('bad signature');
+    expect(() => verifier.verify(forged, now)).toThrow('bad signature');
+    expect(() => new JwtVerifier(`${SECRET}x`).verify(token, now)).toThrow('bad signature');
+    expect(() => new JwtVerifier('short').verify(token, now)).toThrow('at least 32 bytes');
   });
 });
