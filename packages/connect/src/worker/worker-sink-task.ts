@@ -31,6 +31,15 @@ const TOPIC_CHECK_INTERVAL_MS = 2000;
  * Connect's worker after an empty poll): a task buffering across puts writes then.
  */
 const IDLE_PUT_MS = 20;
+/** open() of newly assigned partitions: attempts before the task fails, and the back-off between them. */
+const OPEN_ATTEMPTS = 10;
+const OPEN_BACKOFF_MS = { first: 500, max: 10_000 };
+/**
+ * How long stop() lets the loop finish (and commit) while the consumer stays in the group; after
+ * that the consumer leaves, so a put() blocked on the database does not hold partitions away from
+ * their new owner.
+ */
+const STOP_GRACE_MS = 5000;
 
 type SchemaAndValue = ReturnType<RecordConverter['toConnectData']>;
 type RawMessage = Message<Buffer | undefined, Buffer | undefined, string, Buffer>;
@@ -84,8 +93,11 @@ export class WorkerSinkTask {
   #topics: string[] = [];
   /** Rewinds asked for through SinkTaskContext.offset(), applied by the loop before the next put. */
   #pendingSeeks: OffsetMap = new Map();
-  /** The last open()/close() round: nothing is delivered before the task has seen its partitions. */
-  #rebalancing: Promise<void> = Promise.resolve();
+  /**
+   * Assignments the client reported, applied (close()/open()) by the loop between deliveries, so
+   * that a revocation never runs while put() is busy with the partition.
+   */
+  #assignments: { topic: string; partitions: number[] }[][] = [];
   #streamToken: symbol | undefined;
   #topicsSeen = new Set<string>();
   /** The consumed message behind each record put, for the errant record reporter. */
@@ -93,6 +105,13 @@ export class WorkerSinkTask {
   /** Records were put since the last empty put(). */
   #owesIdlePut = false;
   #errantReporting = false;
+  /** Partitions of the latest assignment the client reported (the open() retries stop for the others). */
+  #latestAssignment = new Set<string>();
+  /** Ends a back-off wait early (stop()). */
+  #interrupt: (() => void) | undefined;
+  #leftGroup = false;
+  /** Records of the current re-read dropped so far (see #skipDelivered). */
+  #reread = 0;
 
   constructor(options: SinkTaskRunnerOptions) {
     this.#o = options;
@@ -146,7 +165,14 @@ export class WorkerSinkTask {
     this.#consumer.on(
       'consumer:group:join',
       (payload: { assignments?: { topic: string; partitions: number[] }[] }) => {
-        this.#rebalancing = this.#rebalancing.then(() => this.#onAssignment(payload.assignments ?? []));
+        const assignments = payload.assignments ?? [];
+        this.#latestAssignment = new Set(
+          assignments.flatMap((a) =>
+            a.partitions.map((partition) => topicPartitionKey({ topic: a.topic, partition })),
+          ),
+        );
+        this.#assignments.push(assignments);
+        this.#wake?.();
       },
     );
     const errantRecordReporter = this.#errantRecordReporter();
@@ -169,10 +195,12 @@ export class WorkerSinkTask {
     await o.task.start(o.taskConfig, context);
     this.#running = true;
     o.report(this.#paused ? 'PAUSED' : 'RUNNING');
-    this.#done = this.#loop().catch((error: unknown) => {
+    this.#done = this.#loop().catch(async (error: unknown) => {
       this.#log.error({ err: error }, 'sink task failed');
       o.report('FAILED', error);
       this.#running = false;
+      // A failed task consumes nothing more: its partitions go to the connector's other tasks.
+      await this.#leaveGroup();
     });
   }
 
@@ -311,6 +339,12 @@ export class WorkerSinkTask {
     return wanted.sort();
   }
 
+  async #applyAssignments(): Promise<void> {
+    for (let next = this.#assignments.shift(); next; next = this.#assignments.shift()) {
+      await this.#onAssignment(next);
+    }
+  }
+
   async #onAssignment(assignments: { topic: string; partitions: number[] }[]): Promise<void> {
     const next = assignments.flatMap((a) => a.partitions.map((partition) => ({ topic: a.topic, partition })));
     const nextKeys = new Set(next.map(topicPartitionKey));
@@ -318,13 +352,80 @@ export class WorkerSinkTask {
     const oldKeys = new Set(this.#assignment.map(topicPartitionKey));
     const added = next.filter((tp) => !oldKeys.has(topicPartitionKey(tp)));
     this.#assignment = next;
-    try {
-      if (lost.length) await this.#o.task.close?.(lost);
-      for (const tp of lost) this.#current.delete(topicPartitionKey(tp));
-      if (added.length) await this.#o.task.open?.(added);
-    } catch (error) {
-      this.#log.error({ err: error }, 'open/close of partitions failed');
+    if (lost.length || added.length) {
+      this.#log.info(
+        { revoked: lost.map(topicPartitionKey), assigned: added.map(topicPartitionKey) },
+        'partition assignment changed',
+      );
     }
+    if (lost.length) {
+      try {
+        await this.#o.task.close?.(lost);
+      } catch (error) {
+        // The partitions are gone either way; their new owner re-reads what was not committed.
+        this.#log.warn({ err: error }, 'close of revoked partitions failed');
+      }
+      const lostKeys = new Set(lost.map(topicPartitionKey));
+      for (const key of lostKeys) this.#current.delete(key);
+      // Read but not delivered: the new owner reads them again. Delivered after close(), they
+      // would be written past records the task dropped on close(), and those would be lost.
+      this.#buffer = this.#buffer.filter((m) => !lostKeys.has(topicPartitionKey(m)));
+    }
+    if (added.length) await this.#open(added);
+  }
+
+  /**
+   * open() of new partitions, retried with back-off. The loop applies assignments before it
+   * delivers, so nothing is delivered until open() succeeded: a task that resumes from offsets of
+   * its own (the JDBC sink's exactly-once table) must rewind first. After OPEN_ATTEMPTS the task
+   * fails, as in Connect.
+   */
+  async #open(partitions: TopicPartition[]): Promise<void> {
+    let backoff = OPEN_BACKOFF_MS.first;
+    for (let attempt = 1; ; attempt++) {
+      // Partitions revoked meanwhile are the next owner's to open.
+      const still = partitions.filter((tp) => this.#latestAssignment.has(topicPartitionKey(tp)));
+      if (still.length === 0 || !this.#running) return;
+      try {
+        await this.#o.task.open?.(still);
+        return;
+      } catch (error) {
+        if (!this.#running) return;
+        if (attempt >= OPEN_ATTEMPTS) throw error;
+        this.#log.warn(
+          { err: error, attempt, partitions: still.map(topicPartitionKey), backoffMs: backoff },
+          'open of assigned partitions failed; holding delivery and retrying',
+        );
+        await new Promise<void>((resolve) => {
+          this.#interrupt = resolve;
+          setTimeout(resolve, backoff);
+        });
+        this.#interrupt = undefined;
+        backoff = Math.min(backoff * 2, OPEN_BACKOFF_MS.max);
+      }
+    }
+  }
+
+  /**
+   * Leaves the consumer group and closes the consumer, once; offsets can no longer be committed.
+   * leaveGroup() comes first because it ends the client's membership: close() alone does not, and
+   * a rejoin in progress (the group rebalancing as a thawed zombie comes back) then goes on over
+   * closed connections, fails, and emits 'error', which unheard ends the worker process.
+   */
+  async #leaveGroup(): Promise<void> {
+    const consumer = this.#consumer;
+    if (!consumer || this.#leftGroup) return;
+    this.#leftGroup = true;
+    this.#streamToken = undefined;
+    await this.#stream?.close().catch(() => {});
+    const settle = (what: string, resolve: () => void) => (error?: unknown) => {
+      if (error) this.#log.warn({ err: error }, `${what} failed`);
+      resolve();
+    };
+    await new Promise<void>((resolve) =>
+      consumer.leaveGroup(true, settle('leaving the consumer group', resolve)),
+    );
+    await new Promise<void>((resolve) => consumer.close(true, settle('closing the consumer', resolve)));
   }
 
   async #loop(): Promise<void> {
@@ -340,7 +441,7 @@ export class WorkerSinkTask {
           await this.#subscribe(topics);
         }
       }
-      if (this.#buffer.length === 0 && !this.#commitRequested) {
+      if (this.#buffer.length === 0 && !this.#commitRequested && this.#assignments.length === 0) {
         await new Promise<void>((resolve) => {
           this.#wake = resolve;
           setTimeout(
@@ -356,7 +457,7 @@ export class WorkerSinkTask {
         this.#wake = undefined;
       }
       if (!this.#running) break;
-      await this.#rebalancing;
+      await this.#applyAssignments();
       if (this.#pendingSeeks.size > 0) await this.#rewind();
       if (!this.#paused && this.#buffer.length > 0) {
         const batch = this.#buffer.splice(0, o.maxBatch ?? 3000);
@@ -370,15 +471,54 @@ export class WorkerSinkTask {
       if (this.#commitRequested || Date.now() - lastCommit >= o.offsetCommitIntervalMs) {
         this.#commitRequested = false;
         lastCommit = Date.now();
+        // A revocation that came during put(): those partitions' offsets are not ours to commit.
+        await this.#applyAssignments();
         await this.#commit();
       }
     }
     await this.#stream?.close().catch(() => {});
   }
 
-  async #deliver(batch: RawMessage[]): Promise<void> {
+  /**
+   * Drops messages of partitions no longer assigned, and at offsets already handed to put(). The
+   * client's stream goes back to the group's committed offsets whenever the consumer rejoins the
+   * group, even when it keeps its partitions (a thawed zombie's consumer coming back makes every
+   * member rejoin): without this, what was put since the last commit would be put again, in the
+   * same batch as the first copy. A rewind (SinkTaskContext.offset()) and a revoked partition
+   * reset the position, so records read again after those pass.
+   */
+  #skipDelivered(batch: RawMessage[]): RawMessage[] {
+    const next = new Map<string, bigint>();
+    const assigned = new Set(this.#assignment.map(topicPartitionKey));
+    let skipped = 0;
+    const fresh = batch.filter((message) => {
+      const key = topicPartitionKey(message);
+      // A fetch that was under way when the partition was revoked.
+      if (!assigned.has(key)) return false;
+      const expected = next.get(key) ?? this.#current.get(key)?.offset;
+      if (expected !== undefined && message.offset < expected) {
+        skipped++;
+        return false;
+      }
+      next.set(key, message.offset + 1n);
+      return true;
+    });
+    // One line per re-read, when it is over, not one per batch.
+    this.#reread += skipped;
+    if (this.#reread > 0 && fresh.length > 0) {
+      this.#log.info(
+        { skipped: this.#reread },
+        'dropped records read again after a rejoin; they were put already',
+      );
+      this.#reread = 0;
+    }
+    return fresh;
+  }
+
+  async #deliver(messages: RawMessage[]): Promise<void> {
     const o = this.#o;
     const tolerance = this.#tolerance as ToleranceOperator;
+    const batch = this.#skipDelivered(messages);
     const records: SinkRecord[] = [];
     for (const message of batch) {
       // Converters are synchronous and rarely fail: convert directly, and go through the
@@ -488,8 +628,29 @@ export class WorkerSinkTask {
     const wasRunning = this.#running;
     this.#running = false;
     this.#wake?.();
-    await this.#done;
-    if (wasRunning) {
+    this.#interrupt?.();
+    let finished = true;
+    if (this.#done) {
+      let timer: NodeJS.Timeout | undefined;
+      finished = await Promise.race([
+        this.#done.then(() => true),
+        new Promise<boolean>((resolve) => {
+          timer = setTimeout(() => resolve(false), STOP_GRACE_MS);
+        }),
+      ]);
+      clearTimeout(timer);
+      if (!finished) {
+        // Still in put() or open() (e.g. waiting on a database lock): leave the group now, so
+        // the partitions' new owner gets them instead of waiting for this task.
+        this.#log.warn(
+          { graceMs: STOP_GRACE_MS },
+          'sink task still busy while stopping; leaving the consumer group first',
+        );
+        await this.#leaveGroup();
+        await this.#done;
+      }
+    }
+    if (wasRunning && finished && !this.#leftGroup) {
       // Everything handed to put() gets one last chance to be committed.
       await this.#commit().catch(() => {});
     }
@@ -498,8 +659,7 @@ export class WorkerSinkTask {
     } catch (error) {
       this.#log.warn({ err: error }, 'task stop failed');
     }
-    const consumer = this.#consumer;
-    if (consumer) await new Promise<void>((resolve) => consumer.close(true, () => resolve()));
+    await this.#leaveGroup();
     await this.#dlqProducer?.close().catch(() => {});
     await this.#admin?.close().catch(() => {});
   }

@@ -12,6 +12,15 @@ import { sinkDialectFor } from './sink-dialects.js';
 
 type OffsetMap = Map<string, { topicPartition: TopicPartition; offset: bigint }>;
 
+/**
+ * The server ends a sink connection that sits idle inside a transaction this long. The task's
+ * transactions never wait on the client between statements for that long; a task frozen mid-write
+ * (a stopped process, a stalled VM: a zombie) does, and would keep the offsets row and the rows it
+ * wrote locked, so their next owner could not write until it thawed. Killed, its write rolls back;
+ * when it thaws, its retry goes through the offsets check like any other write.
+ */
+const IDLE_TRANSACTION_TIMEOUT_S = 10;
+
 /** The task failed for good: the worker marks it FAILED with this message as its trace. */
 export class JdbcSinkTaskError extends Error {
   readonly retriable = false;
@@ -74,12 +83,24 @@ export class JdbcSinkTask implements SinkTask {
     );
   }
 
-  /** With the exactly-once table: resume each partition from the offset stored next to the rows. */
+  /**
+   * With the exactly-once table: resume each partition from the offset stored next to the rows.
+   * Takes no row lock, so a previous owner frozen inside a write (a zombie) does not hold it up;
+   * that owner's write, if it still commits, is skipped by the check in the write transaction.
+   * A failure is thrown: the worker retries open() and delivers nothing for the partitions before.
+   */
   async open(partitions: TopicPartition[]): Promise<void> {
     if (!this.#offsets || partitions.length === 0) return;
-    const client = await this.#connect();
-    await this.#offsets.ensureRows(client, partitions);
-    const stored = await this.#offsets.read(client, partitions, false);
+    let stored: Map<string, bigint>;
+    try {
+      const client = await this.#connect();
+      await this.#offsets.ensureRows(client, partitions);
+      stored = await this.#offsets.read(client, partitions, false);
+    } catch (error) {
+      // The next attempt starts on a new connection (this one may be the cause).
+      await this.#closeClient();
+      throw error;
+    }
     if (stored.size === 0) return;
     const rewind: OffsetMap = new Map();
     for (const tp of partitions) {
@@ -192,11 +213,17 @@ export class JdbcSinkTask implements SinkTask {
     await offsets.ensureRows(client, partitions);
     await client.transaction(async (tx) => {
       const stored = await offsets.read(tx, partitions, true);
+      // A record is written when its offset is at or past the stored one, and once: a batch can
+      // hold an offset twice when the consumer re-read records after a rebalance.
+      const seen = new Set<string>();
       const fresh = prepared.filter((r) => {
-        const next = stored.get(
-          topicPartitionKey({ topic: r.record.topic, partition: r.record.kafkaPartition }),
-        );
-        return next === undefined || r.record.kafkaOffset >= next;
+        const key = topicPartitionKey({ topic: r.record.topic, partition: r.record.kafkaPartition });
+        const next = stored.get(key);
+        if (next !== undefined && r.record.kafkaOffset < next) return false;
+        const id = `${key}@${r.record.kafkaOffset}`;
+        if (seen.has(id)) return false;
+        seen.add(id);
+        return true;
       });
       if (fresh.length < prepared.length) {
         this.#log.info(
@@ -239,12 +266,23 @@ export class JdbcSinkTask implements SinkTask {
     const { url, user, password, dbTimezone, connectionAttempts, connectionBackoffMs } = this.#config;
     for (let attempt = 1; ; attempt++) {
       try {
-        this.#client = await this.#dialect.db.connect(url, {
+        const client = await this.#dialect.db.connect(url, {
           user,
           password: password?.value(),
           timeZone: dbTimezone,
         });
-        return this.#client;
+        const idleTimeout = idleTransactionTimeoutSql(this.#dialect.db.name);
+        if (idleTimeout) {
+          await client.execute(idleTimeout).catch((error: unknown) => {
+            // MySQL and MariaDB before 10.3 lack the variable: writes work, zombies keep locks.
+            this.#log.warn(
+              { err: error },
+              'could not set the idle transaction timeout; a task frozen mid-write keeps its locks until it thaws',
+            );
+          });
+        }
+        this.#client = client;
+        return client;
       } catch (error) {
         const info = this.#dialect.db.classifyError(error);
         if (attempt >= connectionAttempts || this.#stopping) {
@@ -302,6 +340,18 @@ export class JdbcSinkTask implements SinkTask {
   #scrub(text: string): string {
     const secret = this.#config.password?.value();
     return secret && secret.length >= 3 ? text.replaceAll(secret, '[hidden]') : text;
+  }
+}
+
+function idleTransactionTimeoutSql(database: string): string | undefined {
+  switch (database) {
+    case 'mariadb':
+      return `SET SESSION idle_transaction_timeout = ${IDLE_TRANSACTION_TIMEOUT_S}`;
+    case 'postgres':
+      return `SET idle_in_transaction_session_timeout = ${IDLE_TRANSACTION_TIMEOUT_S * 1000}`;
+    default:
+      // SQLite: one process, no server to hold a zombie's locks.
+      return undefined;
   }
 }
 

@@ -44,9 +44,17 @@ export class OffsetsTable {
     }
   }
 
-  /** Makes sure each partition has a row (outside the data transaction), so it can be locked. */
+  /**
+   * Makes sure each partition has a row (outside the data transaction), so it can be locked. Rows
+   * that exist are found with a plain read: the upsert locks an existing row, and a task frozen
+   * inside a write transaction (a zombie) would make a new owner's open() wait on that lock.
+   */
   async ensureRows(client: SqlClient, partitions: readonly TopicPartition[]): Promise<void> {
-    const missing = partitions.filter((tp) => !this.#known.has(topicPartitionKey(tp)));
+    const unknown = partitions.filter((tp) => !this.#known.has(topicPartitionKey(tp)));
+    if (unknown.length === 0) return;
+    const existing = await this.#select(client, unknown, false);
+    for (const key of existing.keys()) this.#known.add(key);
+    const missing = unknown.filter((tp) => !existing.has(topicPartitionKey(tp)));
     if (missing.length === 0) return;
     const sql = this.#dialect.upsert(this.#id, KEYS, [], missing.length);
     await client.execute(
@@ -63,7 +71,20 @@ export class OffsetsTable {
     forUpdate: boolean,
   ): Promise<Map<string, bigint>> {
     const stored = new Map<string, bigint>();
-    if (partitions.length === 0) return stored;
+    for (const [key, offset] of await this.#select(client, partitions, forUpdate)) {
+      if (offset !== null) stored.set(key, offset);
+    }
+    return stored;
+  }
+
+  /** The rows of these partitions that exist, with their next offset (null before the first write). */
+  async #select(
+    client: SqlClient,
+    partitions: readonly TopicPartition[],
+    forUpdate: boolean,
+  ): Promise<Map<string, bigint | null>> {
+    const rowsByKey = new Map<string, bigint | null>();
+    if (partitions.length === 0) return rowsByKey;
     const p = (i: number) => this.#dialect.db.placeholder(i);
     const q = (n: string) => this.#dialect.quote(n);
     const conditions = partitions.map(
@@ -76,13 +97,12 @@ export class OffsetsTable {
       [this.#connector, ...partitions.flatMap((tp) => [tp.topic, tp.partition])],
     );
     for (const row of rows) {
-      if (row.o === null || row.o === undefined) continue;
-      stored.set(
+      rowsByKey.set(
         topicPartitionKey({ topic: String(row.t), partition: Number(row.p) }),
-        BigInt(row.o as bigint),
+        row.o === null || row.o === undefined ? null : BigInt(row.o as bigint),
       );
     }
-    return stored;
+    return rowsByKey;
   }
 
   /** Records the next offset of each partition written in this transaction. */
