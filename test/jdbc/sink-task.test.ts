@@ -413,9 +413,9 @@ describe.each(ALL_DIALECTS)('JDBC sink task on %s', (dialect) => {
     expect(other.rewinds).toEqual([]);
   });
 
-  it.skipIf(dialect === 'sqlite')(
-    'retries a connection lost mid-write, reconnecting, and writes the batch once',
-    async () => {
+  // Only a server has a connection to cut: not registered for SQLite.
+  if (dialect !== 'sqlite')
+    it('retries a connection lost mid-write, reconnecting, and writes the batch once', async () => {
       const { task } = await startTask(db, { 'max.retries': '3', 'retry.backoff.ms': '100' });
       await task.put([rec('retry', user(1))]);
       // Hold the table so the next write waits, then cut the task's connection under it.
@@ -435,8 +435,7 @@ describe.each(ALL_DIALECTS)('JDBC sink task on %s', (dialect) => {
       await task.stop();
       expect(victims.length).toBeGreaterThan(0);
       expect(await count('retry')).toBe(3);
-    },
-  );
+    });
 });
 
 function instant(value: unknown): number {

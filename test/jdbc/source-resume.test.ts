@@ -124,9 +124,9 @@ describe.each(ALL_DIALECTS)('JDBC source resume after kill -9 on %s', (dialect) 
     expect([...result.duplicated]).toEqual([]);
   }, 180_000);
 
-  it.runIf(dialect === 'mariadb')(
-    'exactly.once.source.support=disabled: no row missing; repeats only since the last offset flush',
-    async () => {
+  // The at-least-once path is the worker's, the same whatever the database: shown on one server only.
+  if (dialect === 'mariadb')
+    it('exactly.once.source.support=disabled: no row missing; repeats only since the last offset flush', async () => {
       const db = await createTestDatabase(dialect, 'srcresume');
       dbs.push(db);
       const result = await crashAndResume(db, dialect, 'disabled');
@@ -137,7 +137,5 @@ describe.each(ALL_DIALECTS)('JDBC source resume after kill -9 on %s', (dialect) 
       );
       // offset.flush.interval.ms is 1 s here: at most about a second of records repeats.
       expect([...result.duplicated.values()].every((n) => n === 2)).toBe(true);
-    },
-    180_000,
-  );
+    }, 180_000);
 });
