@@ -167,14 +167,7 @@ export class CatalogStore {
 
   /** Lowers stock by qty if there is that much (inside the caller's transaction). */
   async takeStock(tx: SqlClient, productId: string, qty: number): Promise<StockChange> {
-    const s = this.#db.sql;
-    const stock = s.id('stock');
-    const result = await tx.execute(
-      `UPDATE ${s.id(CatalogStore.PRODUCTS)} SET ${stock} = ${stock} - ${s.p(1)}
-       WHERE ${s.id('product_id')} = ${s.p(2)} AND ${stock} >= ${s.p(3)}`,
-      [qty, productId, qty],
-    );
-    if (result.affectedRows === 1) return { applied: true };
+    if (await this.takeStockTogether(tx, productId, qty)) return { applied: true };
     const exists = await this.products(tx, productId);
     return { applied: false, reason: exists.length > 0 ? 'OUT_OF_STOCK' : 'UNKNOWN_PRODUCT' };
   }
