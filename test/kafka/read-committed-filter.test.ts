@@ -1,12 +1,7 @@
-import {
-  createAdmin,
-  createConsumer,
-  createRawProducer,
-  FetchIsolationLevels,
-  type Message,
-} from '@msa-sync/kafka';
+import { createAdmin, createRawProducer, FetchIsolationLevels } from '@msa-sync/kafka';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { uniqueName } from '../support/run-process.js';
+import { type RawRecord as Raw, readTopic } from '../support/topic-reader.js';
 
 /**
  * The client's read_committed filter, patched in patches/@platformatic+kafka+1.35.0.patch. As
@@ -19,7 +14,6 @@ import { uniqueName } from '../support/run-process.js';
  */
 const bootstrap = inject('kafkaBootstrap');
 const bootstrapServers = [bootstrap];
-type Raw = Message<Buffer | undefined, Buffer | undefined, string, Buffer>;
 
 /** Offsets 0..13; c = committed, x = aborted, markers in brackets. */
 const LOG = `a1x b1x a2x [a-abort] c1c [c-commit] b2x [b-abort] a3c [a-commit] b3x [b-abort] a4x [a-abort]`;
@@ -83,48 +77,11 @@ beforeAll(async () => {
 }, 120_000);
 
 /** Records from `offset` to the end of the log, one reader with a fresh group. */
-async function readFrom(offset: bigint, isolationLevel: number, maxBytes?: number): Promise<Raw[]> {
-  const consumer = createConsumer({
-    bootstrapServers,
-    clientId: 'rc-filter-reader',
-    groupId: uniqueName('rc-filter-reader'),
-    isolationLevel,
-    maxWaitTime: 100,
-    ...(maxBytes ? { maxBytes } : {}),
+function readFrom(offset: bigint, isolationLevel: number, maxBytes?: number): Promise<Raw[]> {
+  return readTopic(bootstrap, topic, 20_000, isolationLevel, {
+    startOffset: offset,
+    ...(maxBytes === undefined ? {} : { maxBytes }),
   });
-  const records: Raw[] = [];
-  try {
-    const stream = await consumer.consume({
-      topics: [topic],
-      mode: 'manual',
-      offsets: [{ topic, partition: 0, offset }],
-      autocommit: false,
-    });
-    try {
-      await new Promise<void>((resolve, reject) => {
-        const deadline = Date.now() + 20_000;
-        const check = setInterval(() => {
-          if ((stream.offsetsToFetch.get(`${topic}:0`) ?? 0n) >= 14n) {
-            clearInterval(check);
-            setTimeout(resolve, 100);
-          } else if (Date.now() > deadline) {
-            clearInterval(check);
-            reject(new Error(`reader from ${offset} did not reach the end (${records.length} records)`));
-          }
-        }, 20);
-        stream.on('data', (record: Raw) => records.push(record));
-        stream.on('error', (error: unknown) => {
-          clearInterval(check);
-          reject(error);
-        });
-      });
-    } finally {
-      await stream.close().catch(() => {});
-    }
-  } finally {
-    await new Promise<void>((resolve) => consumer.close(true, () => resolve()));
-  }
-  return records;
 }
 
 describe('read_committed consumer over interleaved aborted transactions (real broker)', () => {

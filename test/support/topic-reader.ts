@@ -16,12 +16,15 @@ export async function readTopic(
   timeoutMs = 30_000,
   /** FetchIsolationLevels value; the client's default is READ_COMMITTED. */
   isolationLevel?: number,
+  /** `startOffset`: read every partition from there, not the earliest; `maxBytes`: per fetch. */
+  options: { startOffset?: bigint; maxBytes?: number } = {},
 ): Promise<RawRecord[]> {
   const consumer = createConsumer({
     bootstrapServers: [bootstrap],
     clientId: 'test-topic-reader',
     groupId: uniqueName('test-reader'),
     ...(isolationLevel === undefined ? {} : { isolationLevel }),
+    ...(options.maxBytes === undefined ? {} : { maxBytes: options.maxBytes }),
   });
   try {
     // The high watermark, not the last stable offset: a transaction committed just before this
@@ -32,7 +35,17 @@ export async function readTopic(
       ).get(topic) ?? [];
     const records: RawRecord[] = [];
     if (ends.every((end) => end === 0n)) return records;
-    const stream = await consumer.consume({ topics: [topic], mode: 'earliest', autocommit: false });
+    const { startOffset } = options;
+    const stream = await consumer.consume(
+      startOffset === undefined
+        ? { topics: [topic], mode: 'earliest', autocommit: false }
+        : {
+            topics: [topic],
+            mode: 'manual',
+            offsets: ends.map((_, partition) => ({ topic, partition, offset: startOffset })),
+            autocommit: false,
+          },
+    );
     const reached = () =>
       ends.every((end, partition) => (stream.offsetsToFetch.get(`${topic}:${partition}`) ?? 0n) >= end);
     try {
