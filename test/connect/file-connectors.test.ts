@@ -139,7 +139,7 @@ describe('Connect worker with FileStream connectors (real broker)', () => {
     const plugins = await rest(worker.url, 'GET', '/connector-plugins');
     expect(plugins.body).toEqual(
       expect.arrayContaining([
-        { class: 'org.apache.kafka.connect.file.FileStreamSinkConnector', type: 'sink', version: '4.1.1' },
+        { class: 'org.apache.kafka.connect.file.FileStreamSinkConnector', type: 'sink', version: '4.4.0' },
       ]),
     );
     expect((await rest(worker.url, 'DELETE', '/connectors/dup')).status).toBe(204);

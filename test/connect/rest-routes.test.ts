@@ -86,7 +86,7 @@ describe('Connect REST routes (real broker, one worker)', () => {
     }
     expect(clusterId).toMatch(/^[\w-]{22}$/);
     const root = await rest(worker.url, 'GET', '/');
-    expect(root).toMatchObject({ status: 200, body: { version: '4.1.1', kafka_cluster_id: clusterId } });
+    expect(root).toMatchObject({ status: 200, body: { version: '4.4.0', kafka_cluster_id: clusterId } });
     expect(typeof (root.body as { commit: unknown }).commit).toBe('string');
   });
 

@@ -17,7 +17,7 @@ import {
 } from './json-converter-cases.js';
 
 /**
- * Our JsonConverter against Apache Kafka's (4.1.1, from infra/kafka/libs), run fresh on every
+ * Our JsonConverter against Apache Kafka's (4.4.0, from infra/kafka/libs), run fresh on every
  * test run: for each case both read the same input and write the result, and the bytes must be
  * identical; where the case also builds the data with our API, that must serialise identically
  * too. It runs on the `java` on PATH and on a JDK 19+ if one is installed (see

@@ -14,7 +14,8 @@ export const consumeUsage = `Usage: msa-sync consume --topic <name> [options]
   --max-messages <n>               exit after n records
   --timeout-ms <ms>                exit when no record arrives for this long
   --property print.key=true        also print keys; print.partition, print.offset, print.timestamp,
-                                   print.headers, print.value=false, key.separator=<sep>`;
+                                   print.headers, print.value=false, key.separator=<sep>
+  --formatter-property k=v         the same as --property (Kafka 4.4's name for it)`;
 
 const options = {
   'bootstrap-server': { type: 'string' },
@@ -24,7 +25,7 @@ const options = {
   'max-messages': { type: 'string' },
   'timeout-ms': { type: 'string' },
   property: { type: 'string', multiple: true },
-  'consumer-property': { type: 'string', multiple: true },
+  'formatter-property': { type: 'string', multiple: true },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -71,7 +72,11 @@ export async function consumeCommand(
   const bootstrap = bootstrapFrom(values);
   const maxMessages = parseIntFlag(values['max-messages'], '--max-messages');
   const idleTimeout = parseIntFlag(values['timeout-ms'], '--timeout-ms');
-  const props = parseKeyValues(values.property, '--property');
+  // Kafka 4.4 renamed the console consumer's --property to --formatter-property; both are read.
+  const props = parseKeyValues(
+    [...(values.property ?? []), ...(values['formatter-property'] ?? [])],
+    '--property',
+  );
   const format: RecordFormat = {
     printKey: props.get('print.key') === 'true',
     printValue: props.get('print.value') !== 'false',

@@ -10,6 +10,7 @@ export const produceUsage = `Usage: msa-sync produce --topic <name> [options] < 
   --topic <name>                   topic to write to (created by the broker if it auto-creates topics)
   --property parse.key=true        split each line into key and value
   --property key.separator=<sep>   separator between key and value (default: a tab)
+  --reader-property k=v            the same as --property (Kafka 4.4's name for it)
   --request-required-acks <acks>   all/-1 (default), 1 or 0
   --batch-size <n>                 records per produce request (default 500)`;
 
@@ -18,7 +19,7 @@ const options = {
   'broker-list': { type: 'string' },
   topic: { type: 'string' },
   property: { type: 'string', multiple: true },
-  'producer-property': { type: 'string', multiple: true },
+  'reader-property': { type: 'string', multiple: true },
   'request-required-acks': { type: 'string' },
   'batch-size': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -38,7 +39,11 @@ export async function produceCommand(
   validateTopicName(values.topic);
   const topic = values.topic;
   const bootstrap = bootstrapFrom(values);
-  const props = parseKeyValues(values.property, '--property');
+  // Kafka 4.4 renamed the console producer's --property to --reader-property; both are read.
+  const props = parseKeyValues(
+    [...(values.property ?? []), ...(values['reader-property'] ?? [])],
+    '--property',
+  );
   const parseKey = props.get('parse.key') === 'true';
   const separator = props.get('key.separator') ?? '\t';
   const acksFlag = values['request-required-acks'] ?? 'all';

@@ -1,6 +1,7 @@
 import { type ClientSettings, createAdmin } from '@msa-sync/kafka';
 import type { Logger } from 'pino';
 import type { ConnectorPlugin } from '../api/connector.js';
+import { KAFKA_VERSION } from '../api/kafka-version.js';
 import { configErrorsMessage, validateConnectorConfig } from '../config/connector-config.js';
 import {
   alreadyExists,
@@ -601,10 +602,14 @@ export class DistributedHerder implements Herder {
       {
         class: 'org.apache.kafka.connect.converters.ByteArrayConverter',
         type: 'converter',
-        version: '4.1.1',
+        version: KAFKA_VERSION,
       },
-      { class: 'org.apache.kafka.connect.json.JsonConverter', type: 'converter', version: '4.1.1' },
-      { class: 'org.apache.kafka.connect.storage.StringConverter', type: 'converter', version: '4.1.1' },
+      { class: 'org.apache.kafka.connect.json.JsonConverter', type: 'converter', version: KAFKA_VERSION },
+      {
+        class: 'org.apache.kafka.connect.storage.StringConverter',
+        type: 'converter',
+        version: KAFKA_VERSION,
+      },
     ];
   }
 

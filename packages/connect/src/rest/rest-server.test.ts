@@ -237,7 +237,7 @@ describe('Connect REST API', () => {
       const res = await app.inject({ method: 'GET', url: '/' });
       expect(res.statusCode).toBe(200);
       expect(res.json()).toEqual({
-        version: '4.1.1',
+        version: '4.4.0',
         commit: 'unknown',
         kafka_cluster_id: 'test-cluster-id',
       });

@@ -8,6 +8,7 @@ import {
   type RawServerDefault,
 } from 'fastify';
 import type { Logger } from 'pino';
+import { KAFKA_VERSION } from '../api/kafka-version.js';
 import { NotLeaderError } from '../errors/connect-error.js';
 import type { Herder } from '../herder/herder.js';
 import { getLogger, type LoggerRegistry, loggerRegistry } from '../logging/index.js';
@@ -52,7 +53,7 @@ export type RestServer = FastifyInstance<
   Logger
 >;
 
-export const DEFAULT_VERSION = '4.1.1';
+export const DEFAULT_VERSION = KAFKA_VERSION;
 const HEALTHY: WorkerHealth = {
   status: 'healthy',
   message: 'Worker has completed startup and is ready to handle requests.',

@@ -1,9 +1,10 @@
 import { type FileHandle, open } from 'node:fs/promises';
 import type { ConnectorPlugin, SinkTask } from '../../api/connector.js';
+import { KAFKA_VERSION } from '../../api/kafka-version.js';
 import type { SinkRecord } from '../../api/records.js';
 import { ConfigDef } from '../../config/config-def.js';
 
-const VERSION = '4.1.1';
+const VERSION = KAFKA_VERSION;
 
 const configDef = new ConfigDef().define({
   name: 'file',

@@ -1,10 +1,11 @@
 import { open } from 'node:fs/promises';
 import type { ConnectorPlugin, SourceTask, SourceTaskContext } from '../../api/connector.js';
+import { KAFKA_VERSION } from '../../api/kafka-version.js';
 import type { SourceRecord } from '../../api/records.js';
 import { ConfigDef } from '../../config/config-def.js';
 import { Schema } from '../../data/schema.js';
 
-const VERSION = '4.1.1';
+const VERSION = KAFKA_VERSION;
 const STRING_SCHEMA = new Schema({ type: 'string' });
 
 const configDef = new ConfigDef()
