@@ -23,8 +23,17 @@ describe('orders envelope against Apache Kafka’s JsonConverter', () => {
         qty: 40,
         unitPrice: 1500,
         totalPrice: 60000,
+        createdAt: '2026-12-05T09:41:13.854Z',
       },
-      { orderId: 'o"2\\', userId: 'ü/\u0007', productId: 'X', qty: 1, unitPrice: 0, totalPrice: 0 },
+      {
+        orderId: 'o"2\\',
+        userId: 'ü/\u0007',
+        productId: 'X',
+        qty: 1,
+        unitPrice: 0,
+        totalPrice: 0,
+        createdAt: '1970-01-01T00:00:00.000Z',
+      },
       {
         orderId: 'o3',
         userId: 'u',
@@ -32,6 +41,7 @@ describe('orders envelope against Apache Kafka’s JsonConverter', () => {
         qty: 1_000_000,
         unitPrice: 2147,
         totalPrice: 2_147_000_000,
+        createdAt: '2099-12-31T23:59:59.999Z',
       },
     ];
     const envelopes = orders.map((o) => orderEnvelope('orders', o));

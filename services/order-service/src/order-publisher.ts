@@ -3,9 +3,7 @@ import { ServiceError } from '@msa-sync/service-runtime';
 import { encodeCatalogOrder, REQUEST_ID_HEADER, type ShopTopics } from '@msa-sync/shop-contracts';
 import { type OrderRecord, orderEnvelope } from './order-envelope.js';
 
-export interface PlacedOrder extends OrderRecord {
-  createdAt: string;
-}
+export type PlacedOrder = OrderRecord;
 
 /**
  * Publishes an order as the seed does, to two topics: the envelope on `orders` (for the JDBC
