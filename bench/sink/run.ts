@@ -9,7 +9,7 @@
  *    (--batch rows per statement, autocommit) through the same driver (mariadb) — no Kafka, no JSON.
  * 3. msa-sync: a fresh worker process per run, the JDBC sink with tasks.max 1, then 2, each
  *    into its own table; rows/s from the first row seen to the last, RSS peak of the worker.
- * 4. Apache Kafka Connect 4.1.1 (JVM, the same Maven jars as the broker) + the Debezium JDBC
+ * 4. Apache Kafka Connect (JVM, the version infra/kafka/pom.xml fetches, the same Maven jars as the broker) + the Debezium JDBC
  *    sink 3.4.0.Final (fetched by infra/kafka/debezium-jdbc/pom.xml on first use).
  *
  * Prints ratios (vs raw ceiling, vs Debezium) and appends the table to bench/RESULTS.md.
@@ -21,6 +21,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { dialectFor, type SqlClient } from '@msa-sync/connect/connectors/jdbc/dialect/index';
+import { KAFKA_VERSION } from '@msa-sync/connect/api/kafka-version';
 import { parseJdbcUrl } from '@msa-sync/connect/connectors/jdbc/jdbc-url';
 import { createAdmin, createProducer } from '@msa-sync/kafka';
 import {
@@ -286,11 +287,11 @@ const DEBEZIUM_PLUGIN = join(root, 'infra', 'kafka', 'plugins', 'debezium-connec
 const DEBEZIUM_VERSION = '3.4.0.Final';
 
 /**
- * Apache Kafka Connect 4.1.1 (the JVM worker from the same Maven jars as our broker) running
+ * Apache Kafka Connect (the JVM worker from the same Maven jars as our broker) running
  * the Debezium JDBC sink on the same topic into the same database.
  */
 async function debezium(client: SqlClient, dbUrl: string, topic: string): Promise<Result> {
-  const candidate = `Apache Connect 4.1.1 (JVM) + Debezium JDBC sink ${DEBEZIUM_VERSION}`;
+  const candidate = `Apache Connect ${KAFKA_VERSION} (JVM) + Debezium JDBC sink ${DEBEZIUM_VERSION}`;
   if (!existsSync(DEBEZIUM_PLUGIN)) {
     process.stderr.write('fetching the Debezium JDBC sink plugin (infra/kafka/debezium-jdbc/pom.xml)...\n');
     const fetch = spawnSync(
