@@ -12,6 +12,7 @@ import {
   stringDeserializers,
   stringSerializers,
 } from '@platformatic/kafka';
+import { assertClientPatched } from './client-patch-check.js';
 
 /**
  * The one place that builds Kafka clients. Defaults are chosen so a missing broker fails fast
@@ -30,6 +31,7 @@ export interface ClientSettings {
 }
 
 function baseOptions(settings: ClientSettings) {
+  assertClientPatched();
   return {
     clientId: settings.clientId,
     bootstrapBrokers: [...settings.bootstrapServers],

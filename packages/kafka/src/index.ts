@@ -13,6 +13,7 @@ export {
   MessagesStreamModes,
 } from '@platformatic/kafka';
 export * from './bootstrap.js';
+export * from './client-patch-check.js';
 export * from './clients.js';
 export * from './group-protocol.js';
 export * from './kafka-errors.js';

@@ -1,0 +1,53 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { assertClientPatched, clientPatchProblems, installedClientRoot } from './client-patch-check.js';
+
+const copies: string[] = [];
+afterEach(() => {
+  for (const dir of copies.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A copy of the installed client's package.json and the two patched files, to spoil. */
+function copyOfClient(): string {
+  const root = installedClientRoot();
+  const copy = mkdtempSync(join(tmpdir(), 'client-patch-'));
+  copies.push(copy);
+  for (const file of [
+    'package.json',
+    'dist/clients/consumer/consumer.js',
+    'dist/network/connection-pool.js',
+  ]) {
+    cpSync(join(root, file), join(copy, file), { recursive: true });
+  }
+  return copy;
+}
+
+describe('the Kafka client patch check', () => {
+  it('passes on this install (patch-package ran)', () => {
+    expect(clientPatchProblems(installedClientRoot())).toEqual([]);
+    expect(() => assertClientPatched()).not.toThrow();
+  });
+
+  it('names each patch that is missing', () => {
+    const copy = copyOfClient();
+    const pool = join(copy, 'dist/network/connection-pool.js');
+    writeFileSync(pool, readFileSync(pool, 'utf8').replaceAll('msa-sync patch', 'upstream code'));
+    expect(clientPatchProblems(copy)).toEqual([
+      expect.stringContaining("dist/network/connection-pool.js is not applied: the connection pool's error"),
+    ]);
+  });
+
+  it('refuses another client version', () => {
+    const copy = copyOfClient();
+    const manifest = join(copy, 'package.json');
+    writeFileSync(
+      manifest,
+      JSON.stringify({ ...JSON.parse(readFileSync(manifest, 'utf8')), version: '1.36.0' }),
+    );
+    expect(clientPatchProblems(copy)).toEqual([
+      expect.stringContaining('@platformatic/kafka 1.36.0 is installed'),
+    ]);
+  });
+});
