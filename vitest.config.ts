@@ -1,13 +1,31 @@
 import { defineConfig } from 'vitest/config';
 
+// Two lanes. `unit`: the tests next to the code, needing no broker and no database (seconds).
+// `integration`: test/, against the real broker and databases the global setup provides.
+// `npm test` runs unit first and stops there on a failure.
 export default defineConfig({
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'services/*/src/**/*.test.ts', 'test/**/*.test.ts'],
-    globalSetup: ['test/global-setup.ts'],
     reporters: ['default', './test/summary-reporter.ts'],
-    // Integration tests talk to a real broker and databases on a shared 2-core machine.
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
     pool: 'forks',
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['packages/*/src/**/*.test.ts', 'services/*/src/**/*.test.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['test/**/*.test.ts'],
+          globalSetup: ['test/global-setup.ts'],
+          // Integration tests talk to a real broker and databases on a shared 2-core machine.
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
   },
 });
