@@ -20,8 +20,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { dialectFor, type SqlClient } from '@msa-sync/connect/connectors/jdbc/dialect/index';
 import { KAFKA_VERSION } from '@msa-sync/connect/api/kafka-version';
+import { dialectFor, type SqlClient } from '@msa-sync/connect/connectors/jdbc/dialect/index';
 import { parseJdbcUrl } from '@msa-sync/connect/connectors/jdbc/jdbc-url';
 import { createAdmin, createProducer } from '@msa-sync/kafka';
 import {
