@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { SqlError } from 'mariadb';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
+import { dialectFor } from './index.js';
 import type { SqlClient } from './sql-client.js';
 import { MASKED_VALUE, maskSqlError, withMaskedErrors } from './sql-error-masking.js';
 
@@ -191,5 +192,24 @@ describe('withMaskedErrors', () => {
     }
     const plain = new Error(`not a driver error ${MARKER}`);
     expect(maskSqlError(plain).message).toContain(MARKER);
+  });
+});
+
+describe('classifyError', () => {
+  it('masks a driver error that did not come through a client, and still sorts it by its fields', () => {
+    const error = mariadbError(
+      `Duplicate entry '${MARKER}' for key 'email'`,
+      1062,
+      '23000',
+      `INSERT INTO t VALUES (?) - parameters:['${MARKER}']`,
+    );
+    const info = dialectFor('mariadb').classifyError(error);
+    expect(info.message).not.toContain(MARKER);
+    expect(info).toMatchObject({ retriable: false, sqlState: '23000' });
+    const pgInfo = dialectFor('postgres').classifyError(
+      pgError(`invalid input syntax for type integer: "${MARKER}"`, { code: '22P02' }),
+    );
+    expect(pgInfo.message).not.toContain(MARKER);
+    expect(pgInfo.sqlState).toBe('22P02');
   });
 });

@@ -8,7 +8,7 @@ import {
   type TableDescription,
 } from '../database-dialect.js';
 import type { Row, SqlClient, SqlErrorInfo } from '../sql-client.js';
-import { withMaskedErrors } from '../sql-error-masking.js';
+import { maskSqlError, withMaskedErrors } from '../sql-error-masking.js';
 
 /** Errors after which the same statement may well succeed: lost connections, deadlocks, lock timeouts. */
 const RETRIABLE_ERRNO = new Set([1205, 1213, 2002, 2006, 2013, 1040, 1053, 1927, 45009, 45012, 45028]);
@@ -153,7 +153,8 @@ export const mariadbDialect: DatabaseDialect = {
   },
 
   classifyError(error): SqlErrorInfo {
-    const e = error as {
+    // An error that did not come through a client (connecting) is masked here: the message goes on.
+    const e = maskSqlError(error) as {
       errno?: number;
       sqlState?: string;
       fatal?: boolean;
