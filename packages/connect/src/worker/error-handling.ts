@@ -101,14 +101,8 @@ export class ToleranceOperator {
             {
               err: error,
               stage,
-              ...(record
-                ? {
-                    topic: record.topic,
-                    partition: record.partition,
-                    offset: String(record.offset),
-                    ...(this.#config.logIncludeMessages ? { value: record.value?.toString('utf8') } : {}),
-                  }
-                : {}),
+              class: stageClassName(stage),
+              ...(record ? recordLogFields(record, this.#config.logIncludeMessages) : {}),
             },
             'error tolerated: record skipped',
           );
@@ -118,6 +112,26 @@ export class ToleranceOperator {
       }
     }
   }
+}
+
+/**
+ * What an error log line tells about the record, as Connect's LogReporter: where it was consumed,
+ * and its content (key, value, headers, timestamp) only with errors.log.include.messages=true.
+ * Bytes are shown as UTF-8 text, which is what JSON and string records are.
+ */
+export function recordLogFields(
+  record: ConsumedRecordContext,
+  includeMessages: boolean,
+): Record<string, unknown> {
+  const where = { topic: record.topic, partition: record.partition, offset: String(record.offset) };
+  if (!includeMessages) return where;
+  return {
+    ...where,
+    timestamp: String(record.timestamp),
+    key: record.key?.toString('utf8') ?? null,
+    value: record.value?.toString('utf8') ?? null,
+    headers: Object.fromEntries([...record.headers].map(([k, v]) => [k, v.toString('utf8')])),
+  };
 }
 
 export function isRetriableError(error: unknown): boolean {

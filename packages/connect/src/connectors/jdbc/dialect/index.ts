@@ -6,6 +6,7 @@ import { sqliteDialect } from './sqlite/sqlite-dialect.js';
 
 export * from './database-dialect.js';
 export * from './sql-client.js';
+export { MASKED_VALUE, maskSqlError } from './sql-error-masking.js';
 
 const dialects: Record<DialectName, DatabaseDialect> = {
   mariadb: mariadbDialect,

@@ -298,7 +298,7 @@ function toColumn(
     else return `${show(raw)} is not an integer`;
     const unsigned = column.declaredType.includes('unsigned');
     const [min, max] = unsigned ? [0n, UNSIGNED_MAX[type] as bigint] : range;
-    if (n < min || n > max) return `${n} is out of range for ${column.declaredType}`;
+    if (n < min || n > max) return `the value is out of range for ${column.declaredType}`;
     // Unsigned BIGINT above 2^63 does not fit a Connect int64: bind it as exact text.
     if (n > 2n ** 63n - 1n) return { schema: Schemas.OPTIONAL_STRING, value: n.toString() };
     return { schema: Schemas.OPTIONAL_INT64, value: Number.isSafeInteger(Number(n)) ? Number(n) : n };
@@ -457,8 +457,16 @@ function where(record: SinkRecord): string {
   return `(topic='${record.topic}',partition=${record.kafkaPartition},offset=${record.kafkaOffset})`;
 }
 
+/**
+ * What a value is, never what it holds: these messages reach logs, task traces and DLQ headers,
+ * where record content stays out (errors.log.include.messages logs the record itself).
+ */
 function show(value: unknown): string {
-  const text =
-    typeof value === 'string' ? JSON.stringify(value) : isStructured(value) ? jsonText(value) : String(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  if (typeof value === 'string')
+    return `a string of ${value.length} character${value.length === 1 ? '' : 's'}`;
+  if (Array.isArray(value)) return 'an array';
+  if (value instanceof Uint8Array) return 'bytes';
+  if (isStructured(value)) return 'an object';
+  if (value === null || value === undefined) return 'null';
+  return `a ${typeof value}`;
 }

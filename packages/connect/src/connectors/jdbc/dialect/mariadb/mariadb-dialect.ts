@@ -8,6 +8,7 @@ import {
   type TableDescription,
 } from '../database-dialect.js';
 import type { Row, SqlClient, SqlErrorInfo } from '../sql-client.js';
+import { maskSqlError, withMaskedErrors } from '../sql-error-masking.js';
 
 /** Errors after which the same statement may well succeed: lost connections, deadlocks, lock timeouts. */
 const RETRIABLE_ERRNO = new Set([1205, 1213, 2002, 2006, 2013, 1040, 1053, 1927, 45009, 45012, 45028]);
@@ -80,12 +81,14 @@ export const mariadbDialect: DatabaseDialect = {
       decimalAsNumber: false,
       insertIdAsNumber: true,
       checkDuplicate: false,
+      // Errors name the statement, never its parameters (the driver's default appends them).
+      logParam: false,
       connectTimeout: 10_000,
     });
     // A server closing an idle connection (restart, wait_timeout) must not crash the worker:
     // the next statement reports it and is retried on a new connection.
     conn.on('error', () => {});
-    return new MariaDbClient(conn);
+    return withMaskedErrors(new MariaDbClient(conn));
   },
 
   async listTables(client, types) {
@@ -150,7 +153,8 @@ export const mariadbDialect: DatabaseDialect = {
   },
 
   classifyError(error): SqlErrorInfo {
-    const e = error as {
+    // An error that did not come through a client (connecting) is masked here: the message goes on.
+    const e = maskSqlError(error) as {
       errno?: number;
       sqlState?: string;
       fatal?: boolean;

@@ -8,6 +8,7 @@ import {
   type TableDescription,
 } from '../database-dialect.js';
 import type { Row, SqlClient, SqlErrorInfo } from '../sql-client.js';
+import { maskSqlError, withMaskedErrors } from '../sql-error-masking.js';
 
 const PG_TIMESTAMP = 1114;
 const PG_DATE = 1082;
@@ -94,7 +95,7 @@ export const postgresDialect: DatabaseDialect = {
     // Errors on an idle connection must not crash the process; the next statement reports them.
     client.on('error', () => {});
     await client.query(`SET TIME ZONE ${quoteLiteral(options.timeZone ?? 'UTC')}`);
-    return new PostgresClient(client);
+    return withMaskedErrors(new PostgresClient(client));
   },
 
   async listTables(client, types) {
@@ -178,7 +179,8 @@ export const postgresDialect: DatabaseDialect = {
   },
 
   classifyError(error): SqlErrorInfo {
-    const e = error as { code?: string; message?: string };
+    // An error that did not come through a client (connecting) is masked here: the message goes on.
+    const e = maskSqlError(error) as { code?: string; message?: string };
     const code = e.code ?? '';
     const retriable =
       RETRIABLE_STATES.test(code) ||

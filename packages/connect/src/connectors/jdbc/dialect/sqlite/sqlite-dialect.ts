@@ -10,6 +10,7 @@ import {
   type TableDescription,
 } from '../database-dialect.js';
 import type { Row, SqlClient, SqlErrorInfo } from '../sql-client.js';
+import { maskSqlError, withMaskedErrors } from '../sql-error-masking.js';
 
 /**
  * better-sqlite3 is synchronous; wrapping it in promises keeps one interface for all dialects.
@@ -90,7 +91,7 @@ export const sqliteDialect: DatabaseDialect = {
     // WAL lets services read while a connector writes; waiting beats failing on a busy file.
     db.pragma('journal_mode = WAL');
     db.pragma('busy_timeout = 10000');
-    return new SqliteClient(db);
+    return withMaskedErrors(new SqliteClient(db));
   },
 
   async listTables(client, types) {
@@ -163,7 +164,8 @@ export const sqliteDialect: DatabaseDialect = {
   },
 
   classifyError(error): SqlErrorInfo {
-    const e = error as { code?: string; message?: string };
+    // An error that did not come through a client (connecting) is masked here: the message goes on.
+    const e = maskSqlError(error) as { code?: string; message?: string };
     return {
       retriable: e.code === 'SQLITE_BUSY' || e.code === 'SQLITE_LOCKED',
       sqlState: undefined,
