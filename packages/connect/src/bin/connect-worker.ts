@@ -5,6 +5,7 @@ import { createRestServer } from '../rest/index.js';
 import { parseJavaProperties } from '../worker/java-properties.js';
 import { builtInPlugins, PluginRegistry } from '../worker/plugins.js';
 import { WorkerConfigError, workerConfig } from '../worker/worker-config.js';
+import { installLastResortHandlers } from './last-resort-handlers.js';
 
 export const connectUsage = `Usage: msa-sync-connect <connect-distributed.properties>
   Starts a Kafka Connect-compatible worker in distributed mode, reading the same keys as Apache
@@ -67,6 +68,7 @@ export async function runConnectWorker(argv: string[]): Promise<number> {
     process.stderr.write(`${connectUsage}\n`);
     return file === '--help' || file === '-h' ? 0 : 2;
   }
+  installLastResortHandlers(getLogger('org.msa.connect.runtime'));
   let worker: RunningWorker;
   try {
     worker = await startConnectWorker(file);
