@@ -44,6 +44,9 @@ export async function startConnectWorker(propertiesFile: string): Promise<Runnin
     return herder.metrics.registry.metrics();
   });
   await server.listen({ host: config.restHost, port: config.restPort });
+  // After listen, an accept failure (EMFILE, ...) is an 'error' event on the HTTP server; unheard
+  // it would end the process. Requests on other connections go on.
+  server.server.on('error', (error: unknown) => logger.error({ err: error }, 'REST server error'));
   logger.info({ url: herder.url, listen: `${config.restHost}:${config.restPort}` }, 'REST API listening');
   try {
     await herder.start();

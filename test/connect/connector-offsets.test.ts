@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAdmin, createProducer } from '@msa-sync/kafka';
@@ -162,4 +162,35 @@ describe('sink connector offsets API (real broker)', () => {
     expect(worker.child.exitCode).toBeNull();
     expect((await rest(worker.url, 'GET', '/')).status).toBe(200);
   }, 120_000);
+
+  it("checks a FileStreamSource's offsets as Apache's connector does, storing only valid ones", async () => {
+    const source = `${name}-source`;
+    const input = join(mkdtempSync(join(tmpdir(), 'msa-source-offsets-')), 'in.txt');
+    writeFileSync(input, 'one\ntwo\n');
+    const created = await rest(worker.url, 'POST', '/connectors', {
+      name: source,
+      config: { 'connector.class': 'FileStreamSource', file: input, topic: `${topic}-source` },
+      initial_state: 'STOPPED',
+    });
+    expect(created.status).toBe(201);
+    const url = `/connectors/${source}/offsets`;
+    for (const [offsets, message] of [
+      [[{ partition: { filename: input }, offset: { position: 'abc' } }], 'expected to be a Long value'],
+      [[{ partition: { filename: input }, offset: { position: -4 } }], 'should be a non-negative value'],
+      [[{ partition: { file: input }, offset: { position: 4 } }], "must contain the key 'filename'"],
+      [[{ partition: { filename: input }, offset: { pos: 4 } }], "contain the key 'position'"],
+    ] as const) {
+      const answer = await rest(worker.url, 'PATCH', url, { offsets });
+      expect(answer.status, JSON.stringify(offsets)).toBe(400);
+      expect((answer.body as { message: string }).message).toContain(message);
+    }
+    expect((await rest(worker.url, 'GET', url)).body).toEqual({ offsets: [] });
+    const valid = await rest(worker.url, 'PATCH', url, {
+      offsets: [{ partition: { filename: input }, offset: { position: 4 } }],
+    });
+    expect(valid.status).toBe(200);
+    expect((await rest(worker.url, 'GET', url)).body).toEqual({
+      offsets: [{ partition: { filename: input }, offset: { position: 4 } }],
+    });
+  }, 60_000);
 });
