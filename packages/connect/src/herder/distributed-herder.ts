@@ -633,10 +633,7 @@ export class DistributedHerder implements Herder {
 
 /** The group never committed (or was deleted): nothing to read, alter away or reset. */
 function isGroupNotFound(error: unknown): boolean {
-  return (
-    hasProtocolError(error, 'GROUP_ID_NOT_FOUND') ||
-    /GROUP_ID_NOT_FOUND|does not exist/i.test(String((error as Error | undefined)?.message))
-  );
+  return hasProtocolError(error, 'GROUP_ID_NOT_FOUND');
 }
 
 function shapeOf(connectors: string[], counts: Map<string, number>): string {
