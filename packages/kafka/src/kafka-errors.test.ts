@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeKafkaError, isBrokerUnreachable } from './kafka-errors.js';
+import { describeKafkaError, hasProtocolError, isBrokerUnreachable } from './kafka-errors.js';
 
 describe('describeKafkaError', () => {
   it('finds a refused connection inside nested aggregate errors', () => {
@@ -25,5 +25,19 @@ describe('describeKafkaError', () => {
       'Kafka request to h:1 failed: Topic with this name already exists.',
     );
     expect(describeKafkaError('plain', ['h:1'])).toBe('Kafka request to h:1 failed: plain');
+  });
+});
+
+describe('hasProtocolError', () => {
+  it('finds the protocol id the client attaches, however deep it nests the error', () => {
+    const protocol = Object.assign(new Error('The group id does not exist.'), {
+      apiId: 'GROUP_ID_NOT_FOUND',
+    });
+    const nested = new AggregateError([new AggregateError([protocol], 'Deleting groups failed.')], 'outer');
+    expect(hasProtocolError(nested, 'GROUP_ID_NOT_FOUND')).toBe(true);
+    expect(hasProtocolError({ errors: { group: protocol } }, 'GROUP_ID_NOT_FOUND')).toBe(true);
+    expect(hasProtocolError(new Error('x', { cause: protocol }), 'GROUP_ID_NOT_FOUND')).toBe(true);
+    expect(hasProtocolError(nested, 'NON_EMPTY_GROUP')).toBe(false);
+    expect(hasProtocolError(new Error('GROUP_ID_NOT_FOUND'), 'GROUP_ID_NOT_FOUND')).toBe(false);
   });
 });

@@ -31,3 +31,18 @@ function collectMessages(error: unknown, depth = 0): string[] {
   const cause = e.cause ? collectMessages(e.cause, depth + 1) : [];
   return [...own, ...nested, ...cause];
 }
+
+/**
+ * True when the broker answered with this protocol error (`GROUP_ID_NOT_FOUND`, ...) anywhere in
+ * the client's nested errors: by the protocol id the client attaches, never by message text.
+ */
+export function hasProtocolError(error: unknown, id: string, depth = 0): boolean {
+  if (depth > 6 || error === null || typeof error !== 'object') return false;
+  const e = error as { apiId?: unknown; errors?: unknown; cause?: unknown };
+  if (e.apiId === id) return true;
+  if (Array.isArray(e.errors) && e.errors.some((x) => hasProtocolError(x, id, depth + 1))) return true;
+  if (e.errors && typeof e.errors === 'object' && !Array.isArray(e.errors)) {
+    if (Object.values(e.errors).some((x) => hasProtocolError(x, id, depth + 1))) return true;
+  }
+  return hasProtocolError(e.cause, id, depth + 1);
+}

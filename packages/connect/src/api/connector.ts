@@ -88,6 +88,15 @@ export interface ConnectorPlugin {
   configDef: ConfigDef;
   /** Extra checks that need the whole config or the outside world (database reachable, table exists...). */
   validate?(config: ConnectorConfigMap): Promise<Map<string, string[]>> | Map<string, string[]>;
+  /**
+   * Connect's `Connector.alterOffsets`: checks offsets an operator writes through
+   * `PATCH /connectors/{name}/offsets` before anything is stored, and throws (a 400) on any
+   * partition or offset this connector would not understand. A null offset removes a partition.
+   */
+  alterOffsets?(
+    config: ConnectorConfigMap,
+    offsets: readonly { partition: Record<string, unknown>; offset: Record<string, unknown> | null }[],
+  ): Promise<void> | void;
   createConnector(): Connector;
   createTask(): SourceTask | SinkTask;
 }

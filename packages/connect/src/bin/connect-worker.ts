@@ -5,6 +5,7 @@ import { createRestServer } from '../rest/index.js';
 import { parseJavaProperties } from '../worker/java-properties.js';
 import { builtInPlugins, PluginRegistry } from '../worker/plugins.js';
 import { WorkerConfigError, workerConfig } from '../worker/worker-config.js';
+import { installLastResortHandlers } from './last-resort-handlers.js';
 
 export const connectUsage = `Usage: msa-sync-connect <connect-distributed.properties>
   Starts a Kafka Connect-compatible worker in distributed mode, reading the same keys as Apache
@@ -43,6 +44,9 @@ export async function startConnectWorker(propertiesFile: string): Promise<Runnin
     return herder.metrics.registry.metrics();
   });
   await server.listen({ host: config.restHost, port: config.restPort });
+  // After listen, an accept failure (EMFILE, ...) is an 'error' event on the HTTP server; unheard
+  // it would end the process. Requests on other connections go on.
+  server.server.on('error', (error: unknown) => logger.error({ err: error }, 'REST server error'));
   logger.info({ url: herder.url, listen: `${config.restHost}:${config.restPort}` }, 'REST API listening');
   try {
     await herder.start();
@@ -67,6 +71,7 @@ export async function runConnectWorker(argv: string[]): Promise<number> {
     process.stderr.write(`${connectUsage}\n`);
     return file === '--help' || file === '-h' ? 0 : 2;
   }
+  installLastResortHandlers(getLogger('org.msa.connect.runtime'));
   let worker: RunningWorker;
   try {
     worker = await startConnectWorker(file);

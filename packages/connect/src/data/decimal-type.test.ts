@@ -66,3 +66,17 @@ describe('Decimal logical type', () => {
     expect(() => twosComplementToBigint(Buffer.alloc(0))).toThrow('zero length');
   });
 });
+
+describe('Decimal logical type bounds', () => {
+  it('refuses a schema scale or a byte length past the bounds with a DataError', () => {
+    const schema = SchemaBuilder.bytes()
+      .name(DecimalType.LOGICAL_NAME)
+      .parameter('scale', '400000000')
+      .build();
+    expect(() => DecimalType.toLogical(schema, Buffer.from([1]))).toThrow(/outside the supported range/);
+    expect(() => DecimalType.toLogical(DecimalType.schema(2), Buffer.alloc(1_000_000, 0x7f))).toThrow(
+      /more than \d+ digits/,
+    );
+    expect(DecimalType.toLogical(DecimalType.schema(16_383), Buffer.from([5])).scale).toBe(16_383);
+  });
+});

@@ -1,10 +1,12 @@
 import { DataError } from './data-error.js';
-import { Decimal } from './decimal.js';
+import { checkDecimalScale, Decimal, MAX_DECIMAL_PRECISION } from './decimal.js';
 import { DECIMAL_LOGICAL_NAME } from './logical-type-names.js';
 import type { Schema } from './schema.js';
 import { SchemaBuilder } from './schema-builder.js';
 
 const SCALE_FIELD = 'scale';
+/** Two's complement bytes of the largest unscaled value MAX_DECIMAL_PRECISION digits hold. */
+const MAX_DECIMAL_BYTES = Math.ceil((MAX_DECIMAL_PRECISION * Math.log2(10)) / 8) + 1;
 
 /**
  * Decimal: bytes holding the unscaled value as big-endian two's complement (Java's
@@ -25,6 +27,7 @@ export const DecimalType = Object.freeze({
     if (!Number.isInteger(scale) || scale < -(2 ** 31) || scale >= 2 ** 31) {
       throw new DataError(`Invalid scale parameter found in Decimal schema: ${JSON.stringify(text)}`);
     }
+    checkDecimalScale(scale);
     return scale;
   },
   fromLogical(schema: Schema, value: Decimal): Buffer {
@@ -64,6 +67,12 @@ export function bigintToTwosComplement(value: bigint): Buffer {
 /** The integer in big-endian two's complement bytes (`new BigInteger(bytes)`). */
 export function twosComplementToBigint(bytes: Uint8Array): bigint {
   if (bytes.length === 0) throw new DataError('Invalid Decimal bytes: zero length');
+  // Refused before any BigInt is built: more bytes than the largest supported Decimal needs.
+  if (bytes.length > MAX_DECIMAL_BYTES) {
+    throw new DataError(
+      `Decimal has more than ${MAX_DECIMAL_PRECISION} digits, the most this worker supports`,
+    );
+  }
   if (bytes.length <= 6) {
     return BigInt(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).readIntBE(0, bytes.length));
   }

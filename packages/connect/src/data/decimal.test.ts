@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Decimal } from './decimal.js';
+import { DataError } from './data-error.js';
+import { Decimal, MAX_DECIMAL_PRECISION, MAX_DECIMAL_SCALE } from './decimal.js';
 
 describe('Decimal', () => {
   it.each([
@@ -58,5 +59,23 @@ describe('Decimal', () => {
   it('converts to a number and JSON text', () => {
     expect(Decimal.fromString('12.5').toNumber()).toBe(12.5);
     expect(JSON.stringify({ d: Decimal.fromString('1E+3') })).toBe('{"d":"1E+3"}');
+  });
+});
+
+describe('Decimal bounds', () => {
+  it('takes scales and digits up to the documented bounds', () => {
+    expect(new Decimal(1n, MAX_DECIMAL_SCALE).scale).toBe(MAX_DECIMAL_SCALE);
+    expect(new Decimal(-1n, -MAX_DECIMAL_SCALE).scale).toBe(-MAX_DECIMAL_SCALE);
+    expect(Decimal.fromString(`0.${'1'.repeat(MAX_DECIMAL_SCALE)}`).scale).toBe(MAX_DECIMAL_SCALE);
+    expect(new Decimal(10n ** 100_000n).unscaled).toBe(10n ** 100_000n);
+  });
+
+  it('refuses larger ones with a DataError, never a RangeError or a huge string', () => {
+    expect(() => new Decimal(1n, MAX_DECIMAL_SCALE + 1)).toThrow(DataError);
+    expect(() => new Decimal(1n, 400_000_000)).toThrow(/outside the supported range/);
+    expect(() => new Decimal(1n, -(2 ** 31))).toThrow(DataError);
+    expect(() => new Decimal(10n ** BigInt(MAX_DECIMAL_PRECISION + 10))).toThrow(/more than \d+ digits/);
+    expect(() => Decimal.fromString('1e-400000000')).toThrow(DataError);
+    expect(() => Decimal.fromString('1e+2147483647')).toThrow(DataError);
   });
 });

@@ -3,8 +3,19 @@ import { DataError } from './data-error.js';
 export type DecimalRounding = 'UNNECESSARY' | 'HALF_UP' | 'HALF_EVEN' | 'DOWN';
 
 const DECIMAL_TEXT = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
-const INT32_MIN = -(2 ** 31);
-const INT32_MAX = 2 ** 31 - 1;
+/**
+ * The largest scale (either sign) and the most digits a Decimal may have. Java's BigDecimal takes
+ * any 32-bit scale, but a value of scale 400,000,000 is a 400 MB string when written out, and
+ * past ~2^30 digits V8 throws a RangeError. The bounds are PostgreSQL numeric's, the widest of the
+ * databases we write to (16,383 digits after the point, 131,072 before); MariaDB's DECIMAL is far
+ * narrower (65 digits, scale 30). A value outside them is a DataError: a per-record failure that
+ * errors.tolerance=all sends to the dead letter queue, and that fails the task under none.
+ */
+export const MAX_DECIMAL_SCALE = 16_383;
+export const MAX_DECIMAL_PRECISION = 131_072 + 16_383;
+/** Bits of the largest unscaled value of MAX_DECIMAL_PRECISION digits. */
+const MAX_UNSCALED_BITS = Math.ceil(MAX_DECIMAL_PRECISION * Math.log2(10));
+const SMALL_LIMIT = 1n << 1024n;
 
 /**
  * An exact decimal number, `unscaled × 10^-scale`, like Java's `BigDecimal`: the scale is part of
@@ -16,8 +27,13 @@ export class Decimal {
   readonly scale: number;
 
   constructor(unscaled: bigint, scale = 0) {
-    if (!Number.isInteger(scale) || scale < INT32_MIN || scale > INT32_MAX) {
-      throw new DataError(`Decimal scale must be a 32-bit integer, got ${scale}`);
+    checkDecimalScale(scale);
+    const magnitude = unscaled < 0n ? -unscaled : unscaled;
+    // Only a large value pays for the check; its hex length bounds the bit length in one pass.
+    if (magnitude >= SMALL_LIMIT && magnitude.toString(16).length * 4 > MAX_UNSCALED_BITS) {
+      throw new DataError(
+        `Decimal has more than ${MAX_DECIMAL_PRECISION} digits, the most this worker supports`,
+      );
     }
     this.unscaled = unscaled;
     this.scale = scale;
@@ -30,8 +46,14 @@ export class Decimal {
     if (!match || whole.length + fraction.length === 0) {
       throw new DataError(`Not a decimal number: ${JSON.stringify(text)}`);
     }
-    const unscaled = BigInt(`${sign === '-' ? '-' : ''}${whole}${fraction}`);
     const scale = fraction.length - (exponent === undefined ? 0 : Number(exponent));
+    checkDecimalScale(scale);
+    if (whole.length + fraction.length > MAX_DECIMAL_PRECISION + MAX_DECIMAL_SCALE) {
+      throw new DataError(
+        `Decimal has more than ${MAX_DECIMAL_PRECISION} digits, the most this worker supports`,
+      );
+    }
+    const unscaled = BigInt(`${sign === '-' ? '-' : ''}${whole}${fraction}`);
     return new Decimal(unscaled, scale);
   }
 
@@ -118,5 +140,14 @@ export class Decimal {
         return new Decimal(up ? quotient + away : quotient, scale);
       }
     }
+  }
+}
+
+/** Throws a DataError unless `scale` is an integer within ±MAX_DECIMAL_SCALE. */
+export function checkDecimalScale(scale: number): void {
+  if (!Number.isInteger(scale) || Math.abs(scale) > MAX_DECIMAL_SCALE) {
+    throw new DataError(
+      `Decimal scale ${scale} is outside the supported range -${MAX_DECIMAL_SCALE}..${MAX_DECIMAL_SCALE}`,
+    );
   }
 }

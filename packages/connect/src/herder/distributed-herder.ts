@@ -1,4 +1,4 @@
-import { type ClientSettings, createAdmin } from '@msa-sync/kafka';
+import { type Admin, type ClientSettings, createAdmin, hasProtocolError } from '@msa-sync/kafka';
 import type { Logger } from 'pino';
 import type { ConnectorPlugin } from '../api/connector.js';
 import { KAFKA_VERSION } from '../api/kafka-version.js';
@@ -22,6 +22,7 @@ import { WorkerMetrics } from '../worker/worker-metrics.js';
 import { assignWork, type MemberInfo, type WorkerAssignment } from './assignor.js';
 import type { Herder } from './herder.js';
 import { RequestQueue } from './request-queue.js';
+import { parseSinkConnectorOffsets } from './sink-connector-offsets.js';
 import type {
   ConfigInfos,
   ConnectorConfig,
@@ -136,7 +137,7 @@ export class DistributedHerder implements Herder {
       ],
       this.#log,
     );
-    const admin = createAdmin({ ...this.#client, clientId: `${this.#client.clientId}-admin` });
+    const admin = this.#admin();
     try {
       this.#clusterId = (await admin.metadata({ topics: [] })).id;
     } finally {
@@ -499,8 +500,15 @@ export class DistributedHerder implements Herder {
     return { offsets: this.#offsets.list(name) };
   }
 
-  async #sinkOffsets(name: string): Promise<ConnectorOffsets['offsets']> {
+  /** A short-lived admin client whose stray 'error' events are logged, never left unheard. */
+  #admin(): Admin {
     const admin = createAdmin({ ...this.#client, clientId: `${this.#client.clientId}-admin` });
+    admin.on('error', (error: unknown) => this.#log.warn({ err: error }, 'admin client error'));
+    return admin;
+  }
+
+  async #sinkOffsets(name: string): Promise<ConnectorOffsets['offsets']> {
+    const admin = this.#admin();
     try {
       const groups = await admin.listConsumerGroupOffsets({ groups: [`connect-${name}`] });
       return (groups[0]?.topics ?? []).flatMap((topic) =>
@@ -528,37 +536,31 @@ export class DistributedHerder implements Herder {
 
   async alterConnectorOffsets(name: string, offsets: ConnectorOffsets): Promise<string> {
     const config = await this.#requireStopped(name);
-    if (this.#pluginOf(config)?.type === 'sink') {
-      const admin = createAdmin({ ...this.#client, clientId: `${this.#client.clientId}-admin` });
+    const plugin = this.#pluginOf(config);
+    try {
+      await plugin?.alterOffsets?.(config, offsets.offsets);
+    } catch (error) {
+      // As Connect: whatever the connector refuses is the caller's mistake.
+      if (error instanceof ConnectError) throw error;
+      throw badRequest(`Failed to alter offsets for connector ${name}: ${(error as Error).message}`);
+    }
+    if (plugin?.type === 'sink') {
+      // Every entry is checked before anything is sent: a bad one changes nothing.
+      const changes = parseSinkConnectorOffsets(offsets.offsets);
+      const groupId = `connect-${name}`;
+      const admin = this.#admin();
       try {
-        const byTopic = new Map<string, { partitionIndex: number; committedOffset: bigint }[]>();
-        for (const { partition, offset } of offsets.offsets) {
-          const topic = partition.kafka_topic;
-          const p = partition.kafka_partition;
-          const o = offset?.kafka_offset;
-          if (
-            typeof topic !== 'string' ||
-            typeof p !== 'number' ||
-            (typeof o !== 'number' && o !== undefined)
-          ) {
-            throw badRequest(
-              'Sink connector offsets need partition {kafka_topic, kafka_partition} and offset {kafka_offset}',
-            );
-          }
-          if (o === undefined) continue;
-          byTopic.set(topic, [
-            ...(byTopic.get(topic) ?? []),
-            { partitionIndex: p, committedOffset: BigInt(o) },
-          ]);
+        if (changes.alter.length > 0) {
+          await admin.alterConsumerGroupOffsets({ groupId, topics: changes.alter });
         }
-        await admin.alterConsumerGroupOffsets({
-          groupId: `connect-${name}`,
-          topics: [...byTopic].map(([topicName, partitions]) => ({
-            name: topicName,
-            partitionIndexes: partitions.map((p) => p.partitionIndex),
-            partitions: partitions.map((p) => ({ ...p, committedLeaderEpoch: -1, committedMetadata: null })),
-          })) as never,
-        });
+        if (changes.remove.length > 0) {
+          await admin
+            .deleteConsumerGroupOffsets({ groupId, topics: changes.remove })
+            .catch((error: unknown) => {
+              // A group that never committed has nothing to remove.
+              if (!isGroupNotFound(error)) throw error;
+            });
+        }
       } finally {
         await admin.close().catch(() => {});
       }
@@ -574,12 +576,11 @@ export class DistributedHerder implements Herder {
   async resetConnectorOffsets(name: string): Promise<string> {
     const config = await this.#requireStopped(name);
     if (this.#pluginOf(config)?.type === 'sink') {
-      const admin = createAdmin({ ...this.#client, clientId: `${this.#client.clientId}-admin` });
+      const admin = this.#admin();
       try {
         await admin.deleteGroups({ groups: [`connect-${name}`] }).catch((error: unknown) => {
           // A group that never committed does not exist: nothing to reset.
-          if (!/GROUP_ID_NOT_FOUND|does not exist|not found/i.test(String((error as Error).message)))
-            throw error;
+          if (!isGroupNotFound(error)) throw error;
         });
       } finally {
         await admin.close().catch(() => {});
@@ -633,6 +634,11 @@ export class DistributedHerder implements Herder {
       extraErrors: extra,
     });
   }
+}
+
+/** The group never committed (or was deleted): nothing to read, alter away or reset. */
+function isGroupNotFound(error: unknown): boolean {
+  return hasProtocolError(error, 'GROUP_ID_NOT_FOUND');
 }
 
 function shapeOf(connectors: string[], counts: Map<string, number>): string {

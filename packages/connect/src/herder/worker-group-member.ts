@@ -229,6 +229,11 @@ export class WorkerGroupMember {
     for (const server of this.#o.bootstrapServers) {
       const i = server.lastIndexOf(':');
       const bootstrap = new Connection(this.#o.clientId, { connectTimeout: 5000, requestTimeout });
+      // A raw connection emits 'error' on a socket reset; unheard, that ends the process. The
+      // pending request fails on its own, and the loop below tries the next server.
+      bootstrap.on('error', (error: unknown) =>
+        this.#log.debug({ err: error, server }, 'bootstrap connection error'),
+      );
       try {
         await bootstrap.connect(server.slice(0, i).replace(/^\[|\]$/g, ''), Number(server.slice(i + 1)));
         const found = await findCoordinatorV6.api.async(bootstrap, 0, [this.#o.groupId]);
@@ -239,6 +244,12 @@ export class WorkerGroupMember {
           });
         }
         const coordinator = new Connection(this.#o.clientId, { connectTimeout: 5000, requestTimeout });
+        coordinator.on('error', (error: unknown) => {
+          // The in-flight join/sync/heartbeat fails with it; the membership loop then finds the
+          // coordinator again. Waking the heartbeat makes a quiet member notice at once.
+          this.#log.warn({ err: error }, 'group coordinator connection error');
+          if (this.#coordinator === coordinator) this.#wakeHeartbeat?.();
+        });
         await coordinator.connect(c.host, c.port);
         this.#coordinator = coordinator;
         return coordinator;

@@ -17,6 +17,7 @@ export async function ensureInternalTopics(
   logger: Logger,
 ): Promise<void> {
   const admin = createAdmin({ ...client, clientId: `${client.clientId}-admin` });
+  admin.on('error', (error: unknown) => logger.warn({ err: error }, 'admin client error'));
   try {
     const existing = new Set(await admin.listTopics({ includeInternals: false }));
     for (const topic of topics) {

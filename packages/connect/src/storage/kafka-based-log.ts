@@ -54,6 +54,12 @@ export class KafkaBasedLog {
     const { client } = this.#options;
     // The group id is never joined: reads use plain fetches on every partition.
     this.#consumer = createConsumer({ ...client, groupId: `unused-${client.clientId}`, maxWaitTime: 500 });
+    // The client emits 'error' for failures outside any call (a heartbeat, a rejoin); an unheard
+    // 'error' ends the process. Fetch failures reach the loop below, which retries them.
+    this.#consumer.on('error', (error: unknown) => {
+      this.#lastError = error;
+      this.#log.warn({ err: error }, 'log consumer error');
+    });
     this.#producer = createProducer({ ...client, clientId: `${client.clientId}-producer` });
     await this.#refreshMetadata();
     this.#positions = this.#leaders.map(() => 0n);

@@ -69,28 +69,42 @@ export class ToleranceOperator {
   errorsTotal = 0;
   skippedTotal = 0;
 
-  constructor(config: ErrorHandlingConfig, logger: Logger, dlq?: DeadLetterQueueReporter) {
+  readonly #clock: RetryClock;
+
+  constructor(
+    config: ErrorHandlingConfig,
+    logger: Logger,
+    dlq?: DeadLetterQueueReporter,
+    clock: RetryClock = SYSTEM_CLOCK,
+  ) {
     this.#config = config;
     this.#logger = logger;
     this.#dlq = dlq;
+    this.#clock = clock;
   }
 
-  /** Returns the stage's result, or `undefined` when the record was tolerated and must be skipped. */
+  /**
+   * Returns the stage's result, or `undefined` when the record was tolerated and must be skipped.
+   * `work` is run again on each retry, so it must be the operation itself, not a rethrow of an
+   * earlier failure.
+   */
   async execute<T>(
     stage: Stage,
     work: () => T | Promise<T>,
     record?: ConsumedRecordContext,
     isRetriable: (error: unknown) => boolean = isRetriableError,
   ): Promise<{ ok: true; value: T } | { ok: false }> {
-    const deadline = Date.now() + this.#config.retryTimeoutMs;
-    let delay = 300;
-    for (;;) {
+    const started = this.#clock.now();
+    for (let attempt = 1; ; attempt++) {
       try {
         return { ok: true, value: await work() };
       } catch (error) {
-        if (isRetriable(error) && Date.now() < deadline) {
-          await new Promise((r) => setTimeout(r, Math.min(delay, Math.max(0, deadline - Date.now()))));
-          delay = Math.min(delay * 2, this.#config.retryMaxDelayMs);
+        const delay = isRetriable(error)
+          ? retryDelay(this.#config, attempt, started, this.#clock.now())
+          : undefined;
+        if (delay !== undefined) {
+          this.#logger.debug({ err: error, stage, attempt, delayMs: delay }, 'retriable failure; retrying');
+          await this.#clock.sleep(delay);
           continue;
         }
         this.errorsTotal++;
@@ -132,6 +146,41 @@ export function recordLogFields(
     value: record.value?.toString('utf8') ?? null,
     headers: Object.fromEntries([...record.headers].map(([k, v]) => [k, v.toString('utf8')])),
   };
+}
+
+/** Time as the operator sees it; tests give one that does not wait. */
+export interface RetryClock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+const SYSTEM_CLOCK: RetryClock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+/** Connect's RetryWithToleranceOperator waits 300 ms before its first retry, then doubles. */
+export const RETRIES_DELAY_MIN_MS = 300;
+
+/**
+ * The wait before retry number `attempt` (1 for the first), as Connect's
+ * RetryWithToleranceOperator: 300 ms doubled per attempt, at most errors.retry.delay.max.ms and
+ * never past errors.retry.timeout from the first try; undefined when no retry is left.
+ * errors.retry.timeout 0 never retries, -1 retries without end.
+ */
+export function retryDelay(
+  config: Pick<ErrorHandlingConfig, 'retryTimeoutMs' | 'retryMaxDelayMs'>,
+  attempt: number,
+  startedAt: number,
+  now: number,
+): number | undefined {
+  const { retryTimeoutMs, retryMaxDelayMs } = config;
+  if (retryTimeoutMs === 0) return undefined;
+  const infinite = retryTimeoutMs < 0;
+  const remaining = infinite ? Number.POSITIVE_INFINITY : startedAt + retryTimeoutMs - now;
+  if (remaining <= 0) return undefined;
+  const exponential = RETRIES_DELAY_MIN_MS * 2 ** Math.min(attempt - 1, 30);
+  return Math.max(0, Math.min(exponential, Math.max(0, retryMaxDelayMs), remaining));
 }
 
 export function isRetriableError(error: unknown): boolean {

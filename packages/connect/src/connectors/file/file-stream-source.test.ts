@@ -26,3 +26,37 @@ describe('FileStreamSource task', () => {
     await task.stop();
   });
 });
+
+describe('FileStreamSource offsets check', () => {
+  const alter = (offsets: { partition: Record<string, unknown>; offset: Record<string, unknown> | null }[]) =>
+    fileStreamSourcePlugin.alterOffsets?.({ file: '/tmp/in.txt', topic: 't' }, offsets);
+
+  it('accepts a filename partition with a non-negative position, or a null offset', () => {
+    expect(() =>
+      alter([
+        { partition: { filename: '/tmp/in.txt' }, offset: { position: 0 } },
+        { partition: { filename: '/tmp/in.txt' }, offset: { position: 120 } },
+        { partition: { filename: '/tmp/other.txt' }, offset: null },
+      ]),
+    ).not.toThrow();
+  });
+
+  it.each([
+    [{ file: '/tmp/in.txt' }, { position: 1 }, "must contain the key 'filename'"],
+    [{ filename: 5 }, { position: 1 }, "must contain the key 'filename'"],
+    [{ filename: '/tmp/in.txt' }, { offset: 1 }, "contain the key 'position'"],
+    [{ filename: '/tmp/in.txt' }, { position: 'abc' }, 'expected to be a Long value'],
+    [{ filename: '/tmp/in.txt' }, { position: 1.5 }, 'expected to be a Long value'],
+    [{ filename: '/tmp/in.txt' }, { position: null }, 'expected to be a Long value'],
+    [{ filename: '/tmp/in.txt' }, { position: -1 }, 'should be a non-negative value'],
+  ])('rejects partition %j offset %j with a 400', (partition, offset, message) => {
+    let caught: unknown;
+    try {
+      alter([{ partition, offset }]);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toMatchObject({ httpStatus: 400 });
+    expect((caught as Error).message).toContain(message);
+  });
+});

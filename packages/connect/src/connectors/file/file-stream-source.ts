@@ -4,6 +4,7 @@ import { KAFKA_VERSION } from '../../api/kafka-version.js';
 import type { SourceRecord } from '../../api/records.js';
 import { ConfigDef } from '../../config/config-def.js';
 import { Schema } from '../../data/schema.js';
+import { badRequest } from '../../errors/connect-error.js';
 
 const VERSION = KAFKA_VERSION;
 const STRING_SCHEMA = new Schema({ type: 'string' });
@@ -107,6 +108,41 @@ class FileStreamSourceTask implements SourceTask {
   stop(): void {}
 }
 
+const FILENAME_FIELD = 'filename';
+const POSITION_FIELD = 'position';
+
+/**
+ * What Apache's `FileStreamSourceConnector.alterOffsets` accepts: partitions `{"filename": …}`,
+ * offsets null or `{"position": <a non-negative long>}`. Anything else would be stored and then
+ * misread by the task (a string position restarts the file from byte 0).
+ */
+export function checkFileStreamSourceOffsets(
+  offsets: readonly { partition: Record<string, unknown>; offset: Record<string, unknown> | null }[],
+): void {
+  for (const { partition, offset } of offsets) {
+    if (typeof partition[FILENAME_FIELD] !== 'string') {
+      throw badRequest(
+        `The partition for FileStreamSourceConnector offsets must contain the key '${FILENAME_FIELD}' with a string value, but was: ${JSON.stringify(partition)}`,
+      );
+    }
+    if (offset === null) continue;
+    if (!(POSITION_FIELD in offset)) {
+      throw badRequest(`Offset objects should either be null or contain the key '${POSITION_FIELD}'`);
+    }
+    const position = offset[POSITION_FIELD];
+    if (typeof position !== 'number' || !Number.isInteger(position)) {
+      throw badRequest(
+        `The value for the '${POSITION_FIELD}' key in the offset is expected to be a Long value, but was: ${JSON.stringify(position)}`,
+      );
+    }
+    if (position < 0 || !Number.isSafeInteger(position)) {
+      throw badRequest(
+        `The value for the '${POSITION_FIELD}' key in the offset should be a non-negative value, but was: ${position}`,
+      );
+    }
+  }
+}
+
 export const fileStreamSourcePlugin: ConnectorPlugin = {
   className: 'org.apache.kafka.connect.file.FileStreamSourceConnector',
   aliases: ['FileStreamSourceConnector', 'FileStreamSource'],
@@ -125,6 +161,7 @@ export const fileStreamSourcePlugin: ConnectorPlugin = {
     }
     return problems;
   },
+  alterOffsets: (_config, offsets) => checkFileStreamSourceOffsets(offsets),
   createConnector: () => {
     let config: Record<string, string> = {};
     return {

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { SinkRecord } from '../../../api/records.js';
 import { SchemaBuilder, Schemas, Struct } from '../../../data/index.js';
-import { extractFields, keyValues, nonKeyValues } from './fields-metadata.js';
+import {
+  extractFields,
+  impossibleIdentifier,
+  keyValues,
+  nonKeyValues,
+  RecordShapeError,
+} from './fields-metadata.js';
 
 const value = SchemaBuilder.struct()
   .name('users1')
@@ -102,5 +108,28 @@ describe('extractFields (Confluent FieldsMetadata)', () => {
     const bad = { ...record(null, undefined), value: 'plain text' };
     const f = extractFields('t', settings('none'), undefined, value);
     expect(() => nonKeyValues(bad, f)).toThrow(/non-null Struct value.*offset=41/);
+  });
+});
+
+describe('impossible column names', () => {
+  it.each([
+    ['na\u0000me', /NUL character/],
+    ['  ', /empty/],
+    ['a\uD800b', /unpaired UTF-16 surrogate/],
+  ])('%j is a RecordShapeError', (name, message) => {
+    expect(impossibleIdentifier(name)).toMatch(message);
+    const value = SchemaBuilder.struct().field('id', Schemas.INT32).field(name, Schemas.STRING).build();
+    const settings = { pkMode: 'none' as const, pkFields: [], fieldsWhitelist: [] };
+    expect(() => extractFields('t', settings, undefined, value)).toThrow(RecordShapeError);
+  });
+
+  it('an empty name is impossible too (the schema builder already refuses it)', () => {
+    expect(impossibleIdentifier('')).toMatch(/empty/);
+  });
+
+  it('accepts names any database can hold, quotes and emoji included', () => {
+    for (const name of ['id', 'order id', 'a"b', "o'k", 'naïve', '😀', 'x'.repeat(200)]) {
+      expect(impossibleIdentifier(name)).toBeUndefined();
+    }
   });
 });

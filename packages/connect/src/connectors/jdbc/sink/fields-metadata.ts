@@ -144,6 +144,12 @@ export function extractFields(
     throw new RecordShapeError(`No fields found using key and value schemas for table: ${tableName}`);
   }
   for (const column of all.values()) {
+    const impossible = impossibleIdentifier(column.name);
+    if (impossible) {
+      throw new RecordShapeError(
+        `Field ${JSON.stringify(column.name)} of table '${tableName}' ${impossible}`,
+      );
+    }
     if (column.schema.type === 'struct' || column.schema.type === 'array' || column.schema.type === 'map') {
       throw new RecordShapeError(
         `Field '${column.name}' of table '${tableName}' is of type ${column.schema.type.toUpperCase()}, which has no column type; ` +
@@ -160,6 +166,20 @@ export function extractFields(
     if (!ordered.has(name)) ordered.set(name, all.get(name) as SinkColumn);
   }
   return { keyFieldNames: keyNames, nonKeyFieldNames: nonKeyNames, allFields: ordered };
+}
+
+/**
+ * Why no database can have a column of this name, or undefined. A NUL ends a C string (PostgreSQL
+ * refuses it, MariaDB cuts the name at it); a lone UTF-16 surrogate has no UTF-8 encoding; an
+ * empty or blank name is not an identifier. Such a record is a per-record error (the dead letter
+ * queue under errors.tolerance=all), never a failed batch or DDL.
+ */
+export function impossibleIdentifier(name: string): string | undefined {
+  if (name.includes('\u0000')) return 'contains a NUL character, which no database allows in a column name';
+  if (name.trim() === '') return 'is empty: a column needs a name';
+  if (/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(name))
+    return 'contains an unpaired UTF-16 surrogate, which has no UTF-8 encoding';
+  return undefined;
 }
 
 /**

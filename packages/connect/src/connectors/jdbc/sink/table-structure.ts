@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { ColumnDescription, TableDescription, TableId } from '../dialect/database-dialect.js';
+import { modifyColumnSql, readColumnDefinition } from '../dialect/mariadb/mariadb-modify-column.js';
 import type { SqlClient } from '../dialect/sql-client.js';
 import type { SinkColumn } from './fields-metadata.js';
 import type { UnknownFieldsPolicy } from './jdbc-sink-config.js';
@@ -164,7 +165,7 @@ export class TableStructure {
     column: ColumnDescription,
     sqlType: string,
   ): Promise<TableDescription | undefined> {
-    const sql = this.#widenSql(id, column, sqlType);
+    const sql = await this.#widenSql(client, id, column, sqlType);
     if (sql) {
       this.#log.info(
         { table: this.#dialect.table(id), column: column.name, from: column.declaredType, to: sqlType },
@@ -194,18 +195,27 @@ export class TableStructure {
     return { table: widened ?? table, ignored: [] };
   }
 
-  /** The DDL that changes a column's type, keeping its nullability and default; none for SQLite (type affinity). */
-  #widenSql(id: TableId, column: ColumnDescription, sqlType: string): string | undefined {
+  /**
+   * The DDL that changes a column's type and keeps the rest of its definition; none for SQLite
+   * (type affinity). PostgreSQL changes the type alone. MariaDB's MODIFY restates the whole
+   * column, so its full definition is read back from the catalogue first (AUTO_INCREMENT,
+   * UNSIGNED, comment, default, nullability), and a column it cannot restate is refused.
+   */
+  async #widenSql(
+    client: SqlClient,
+    id: TableId,
+    column: ColumnDescription,
+    sqlType: string,
+  ): Promise<string | undefined> {
     const table = this.#dialect.table(id);
     const name = this.#dialect.quote(column.name);
     switch (this.#dialect.db.name) {
       case 'postgres':
         return `ALTER TABLE ${table} ALTER COLUMN ${name} TYPE ${sqlType}`;
       case 'mariadb': {
-        // MODIFY restates the whole column: nullability and default (as the catalogue reports it) come along.
-        const nullability = column.nullable ? 'NULL' : 'NOT NULL';
-        const fallback = column.defaultValue === undefined ? '' : ` DEFAULT ${column.defaultValue}`;
-        return `ALTER TABLE ${table} MODIFY COLUMN ${name} ${sqlType} ${nullability}${fallback}`;
+        const current = await readColumnDefinition(client, id.catalog, id.table, column.name);
+        if (!current) throw new Error(`Column '${column.name}' of ${table} disappeared while widening it`);
+        return modifyColumnSql(table, name, column.name, sqlType, current);
       }
       default:
         return undefined;

@@ -1,4 +1,5 @@
 import type { ConnectorConfigMap, ConnectorPlugin } from '../../../api/connector.js';
+import { badRequest } from '../../../errors/connect-error.js';
 import type { ColumnDescription, SqlClient } from '../dialect/index.js';
 import { JdbcUrlError, parseJdbcUrl, redactUrl } from '../jdbc-url.js';
 import {
@@ -16,6 +17,7 @@ import {
 } from './jdbc-source-connector.js';
 import { JdbcSourceTask } from './jdbc-source-task.js';
 import { type SourceDialect, sourceDialectFor } from './source-dialect.js';
+import { checkSourceOffsets } from './source-offsets.js';
 import { missingWhitelisted } from './table-selection.js';
 
 /** Tables whose columns validation checks; more would make validation slow on big schemas. */
@@ -231,6 +233,13 @@ export const jdbcSourcePlugin: ConnectorPlugin = {
   version: JDBC_SOURCE_VERSION,
   configDef: jdbcSourceConfigDef,
   validate,
+  alterOffsets: (config, offsets) => {
+    try {
+      checkSourceOffsets(config, offsets);
+    } catch (error) {
+      throw badRequest((error as Error).message);
+    }
+  },
   createConnector: () => new JdbcSourceConnector(),
   createTask: () => new JdbcSourceTask(),
 };

@@ -84,6 +84,9 @@ export const mariadbDialect: DatabaseDialect = {
       // Errors name the statement, never its parameters (the driver's default appends them).
       logParam: false,
       connectTimeout: 10_000,
+      // One statement per call, always: SQL from a config (a source `query`) must never smuggle
+      // `; DROP TABLE …` in. The driver's default, written down so no URL or option turns it on.
+      multipleStatements: false,
     });
     // A server closing an idle connection (restart, wait_timeout) must not crash the worker:
     // the next statement reports it and is retried on a new connection.

@@ -29,6 +29,16 @@ const typeParsers = {
 
 const RETRIABLE_STATES = /^(08|53|57P0|40001|40P01|55P03)/;
 
+/**
+ * Every statement goes through the extended protocol (Parse/Bind/Execute), even without
+ * parameters: the server then refuses text holding a second statement, so SQL that comes from a
+ * config (a source `query`) can never smuggle `; DROP TABLE …` in. pg would otherwise send a
+ * parameterless statement as a simple query, which runs every statement in it. Same round trip.
+ */
+function singleStatement(text: string, params: readonly unknown[]): pg.QueryConfig {
+  return { text, values: params as unknown[], queryMode: 'extended' } as pg.QueryConfig;
+}
+
 class PostgresClient implements SqlClient {
   readonly #client: pg.Client;
   constructor(client: pg.Client) {
@@ -36,11 +46,11 @@ class PostgresClient implements SqlClient {
   }
 
   async query<T extends Row = Row>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
-    return (await this.#client.query(sql, params as unknown[])).rows as T[];
+    return (await this.#client.query(singleStatement(sql, params))).rows as T[];
   }
 
   async execute(sql: string, params: readonly unknown[] = []): Promise<{ affectedRows: number }> {
-    return { affectedRows: (await this.#client.query(sql, params as unknown[])).rowCount ?? 0 };
+    return { affectedRows: (await this.#client.query(singleStatement(sql, params))).rowCount ?? 0 };
   }
 
   async executeMany(sql: string, rows: readonly (readonly unknown[])[]): Promise<{ affectedRows: number }> {

@@ -57,6 +57,8 @@ function columnType(column: ColumnDescription): SourceColumnType | undefined {
 }
 
 let queryViews = 0;
+/** Thrown to end describeQuery's transaction with a rollback. */
+const ROLLBACK = Symbol('rollback');
 
 export const postgresSourceDialect: SourceDialect = {
   base: postgresDialect,
@@ -68,19 +70,26 @@ export const postgresSourceDialect: SourceDialect = {
 
   async describeQuery(client, query) {
     // A temporary view of the query: the catalogue describes its columns like a table's.
+    // Nothing runs and nothing stays: CREATE VIEW only parses and plans the query (and refuses a
+    // data-modifying WITH), the client's extended protocol refuses a second statement
+    // (`SELECT 1; DROP TABLE users`), and the transaction around it is always rolled back.
     const view = `msa_source_query_${process.pid}_${++queryViews}`;
     const quoted = postgresDialect.quoteIdentifier(view);
-    await client.execute(`CREATE TEMPORARY VIEW ${quoted} AS ${query}`);
-    try {
-      const rows = await client.query<{ nspname: string }>(
-        'SELECT nspname FROM pg_namespace WHERE oid = pg_my_temp_schema()',
-      );
-      const schema = rows[0]?.nspname;
-      const described = await postgresDialect.describeTable(client, { schema, table: view });
-      return described?.columns ?? [];
-    } finally {
-      await client.execute(`DROP VIEW IF EXISTS ${quoted}`);
-    }
+    let columns: ColumnDescription[] = [];
+    await client
+      .transaction(async (tx) => {
+        await tx.execute(`CREATE TEMPORARY VIEW ${quoted} AS ${query}`);
+        const rows = await tx.query<{ nspname: string }>(
+          'SELECT nspname FROM pg_namespace WHERE oid = pg_my_temp_schema()',
+        );
+        const described = await postgresDialect.describeTable(tx, { schema: rows[0]?.nspname, table: view });
+        columns = described?.columns ?? [];
+        throw ROLLBACK;
+      })
+      .catch((error: unknown) => {
+        if (error !== ROLLBACK) throw error;
+      });
+    return columns;
   },
 
   async databaseNow(client, zone) {
