@@ -4,6 +4,7 @@ import { getLogger, loggerRegistry } from '../logging/index.js';
 import { createRestServer } from '../rest/index.js';
 import { parseJavaProperties } from '../worker/java-properties.js';
 import { builtInPlugins, PluginRegistry } from '../worker/plugins.js';
+import { isLoopbackHost, loadRestCredentials } from '../worker/rest-security-config.js';
 import { WorkerConfigError, workerConfig } from '../worker/worker-config.js';
 
 export const connectUsage = `Usage: msa-sync-connect <connect-distributed.properties>
@@ -29,21 +30,39 @@ export async function startConnectWorker(propertiesFile: string): Promise<Runnin
     );
   }
   const config = workerConfig(parseJavaProperties(text));
+  const credentials = config.restSecurity.enabled ? loadRestCredentials(config.restSecurity) : undefined;
   const logger = getLogger('org.msa.connect.runtime');
   for (const note of config.notes) logger.info(note);
-  const herder = new DistributedHerder({ config, plugins: new PluginRegistry(builtInPlugins()), logger });
+  const herder = new DistributedHerder({
+    config,
+    plugins: new PluginRegistry(builtInPlugins({ fileStreamAllowedDirs: config.fileStreamAllowedDirs })),
+    logger,
+  });
   const server = createRestServer({
     herder,
     advertisedUrl: herder.url,
     logger: getLogger('org.msa.connect.rest'),
     loggers: loggerRegistry,
+    ...(credentials ? { credentials } : {}),
+    ...(isLoopbackHost(config.restHost)
+      ? { hostCheck: { names: [config.advertisedHost], ports: [config.advertisedPort] } }
+      : {}),
   });
   server.get('/metrics', async (_request, reply) => {
     reply.header('content-type', herder.metrics.registry.contentType);
     return herder.metrics.registry.metrics();
   });
   await server.listen({ host: config.restHost, port: config.restPort });
-  logger.info({ url: herder.url, listen: `${config.restHost}:${config.restPort}` }, 'REST API listening');
+  logger.info(
+    {
+      url: herder.url,
+      listen: `${config.restHost}:${config.restPort}`,
+      authentication: credentials
+        ? [credentials.basicUsers ? 'basic' : '', credentials.bearerToken ? 'bearer' : ''].filter(Boolean)
+        : 'none (loopback only)',
+    },
+    'REST API listening',
+  );
   try {
     await herder.start();
   } catch (error) {

@@ -4,6 +4,7 @@
  * goes by key name and by URL shape, on the serialized line, wherever the value sits.
  */
 import { HIDDEN } from '../config/config-types.js';
+import { scrubKnownSecrets } from './known-secrets.js';
 
 /** Config keys whose values are secrets: `connection.password`, `sasl.jaas.config`, `api.secret`... */
 export const DEFAULT_SECRET_KEY_PATTERN = /password|passwd|pwd|secret|credential|token|jaas\.config/i;
@@ -31,7 +32,9 @@ const URL_USER_INFO = /(\b[a-z][a-z0-9+.-]*:\/\/[^:/@\s"\\]+):([^@/\s"\\]+)@/gi;
 
 /** Masks secrets embedded in free text (messages, stack traces, URLs). */
 export function redactText(text: string): string {
-  return text.replace(INLINE_SECRET, `$1=${HIDDEN}`).replace(URL_USER_INFO, `$1:${HIDDEN}@`);
+  return scrubKnownSecrets(text)
+    .replace(INLINE_SECRET, `$1=${HIDDEN}`)
+    .replace(URL_USER_INFO, `$1:${HIDDEN}@`);
 }
 
 // A JSON member: "key": "string" | number | true | false | null.
