@@ -128,3 +128,17 @@ describe('worker REST settings', () => {
     expect(() => parseJaasConfig('A { x.Y required k; };')).toThrow(/Malformed/);
   });
 });
+
+describe('worker properties with config provider references', () => {
+  it('resolves them with the providers the worker configures, and refuses what cannot be resolved', () => {
+    const providers: [string, string][] = [
+      ['config.providers', 'env'],
+      ['config.providers.env.class', 'org.apache.kafka.common.config.provider.EnvVarConfigProvider'],
+    ];
+    const config = workerConfig(new Map([...providers, ['group.id', `$\{env:GROUP}`]]), { GROUP: 'g-1' });
+    expect(config.groupId).toBe('g-1');
+    expect(() => workerConfig(new Map([...providers, ['group.id', `$\{env:NOPE}`]]), {})).toThrow(
+      /group.id: Cannot resolve .* is not set/,
+    );
+  });
+});

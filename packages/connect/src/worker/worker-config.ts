@@ -1,5 +1,7 @@
 import { tmpdir } from 'node:os';
 import { parseBootstrapServers } from '@msa-sync/kafka';
+import { createConfigProviders } from '../config-providers/config-providers.js';
+import { ConfigTransformer } from '../config-providers/config-transformer.js';
 import {
   type ConfigProviderSettings,
   configProviderSettings,
@@ -62,7 +64,12 @@ export class WorkerConfigError extends Error {
 
 const JSON_CONVERTER = 'org.apache.kafka.connect.json.JsonConverter';
 
-export function workerConfig(props: Map<string, string>, env: NodeJS.ProcessEnv = process.env): WorkerConfig {
+export function workerConfig(
+  original: Map<string, string>,
+  env: NodeJS.ProcessEnv = process.env,
+): WorkerConfig {
+  const configProviders = configProviderSettings(original);
+  const props = resolveWorkerReferences(original, configProviders, env);
   const get = (key: string) => props.get(key)?.trim();
   const int = (key: string, fallback: number) => {
     const value = get(key);
@@ -120,7 +127,7 @@ export function workerConfig(props: Map<string, string>, env: NodeJS.ProcessEnv 
     restPort: port,
     restSecurity,
     fileStreamAllowedDirs: fileStreamAllowedDirs(props.get('file.stream.allowed.dirs')),
-    configProviders: configProviderSettings(props),
+    configProviders,
     advertisedHost:
       get('rest.advertised.host.name') ?? (host === '0.0.0.0' || host === '' ? '127.0.0.1' : host),
     advertisedPort: int('rest.advertised.port', port),
@@ -130,6 +137,23 @@ export function workerConfig(props: Map<string, string>, env: NodeJS.ProcessEnv 
     raw: props,
     notes,
   };
+}
+
+/**
+ * Worker properties may use the providers they configure, as in Apache (`${file:...}` for a SASL
+ * password, say); the `config.providers.*` keys themselves are taken as written.
+ */
+function resolveWorkerReferences(
+  props: Map<string, string>,
+  settings: ConfigProviderSettings[],
+  env: NodeJS.ProcessEnv,
+): Map<string, string> {
+  const transformer = new ConfigTransformer(createConfigProviders(settings, env));
+  const own = Object.fromEntries([...props].filter(([key]) => !key.startsWith('config.providers')));
+  const { config, errors } = transformer.transform(own);
+  const [first] = [...errors].flatMap(([key, messages]) => messages.map((m) => `${key}: ${m}`));
+  if (first) throw new WorkerConfigError(`Worker properties: ${first}`);
+  return new Map([...props].map(([key, value]) => [key, config[key] ?? value]));
 }
 
 function exactlyOnce(value: string | undefined): boolean {
