@@ -4,6 +4,7 @@ import { request } from 'node:http';
 import { connect } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createAdmin, createProducer } from '@msa-sync/kafka';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   type ClusterSettings,
@@ -16,7 +17,7 @@ import {
 } from '../support/connect-worker.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { root, uniqueName } from '../support/run-process.js';
-import { readTopic } from '../support/topic-reader.js';
+import { headerText, readTopic } from '../support/topic-reader.js';
 
 const BASIC_AUTH_EXTENSION =
   'org.apache.kafka.connect.rest.basic.auth.extension.BasicAuthSecurityRestExtension';
@@ -513,5 +514,77 @@ describe('Connect REST on loopback: Host check, FileStream directories, config p
     expect(log).toContain(name);
     expect(log).not.toContain(pgSecret);
     expect(log).not.toContain(envSecret);
+  });
+
+  it('keeps a secret out of status traces and DLQ headers even when an error quotes it', async () => {
+    // The converter's error quotes the unknown schema type, here the secret.
+    const secret = `leak-${uniqueName('s')}`;
+    const topic = uniqueName('secret-records');
+    const dlq = uniqueName('secret-dlq');
+    const admin = createAdmin({ bootstrapServers: [bootstrap()], clientId: 'secret-admin' });
+    const producer = createProducer({ bootstrapServers: [bootstrap()], clientId: 'secret-producer' });
+    try {
+      await admin.createTopics({ topics: [topic], partitions: 1, replicas: 1 });
+      const value = JSON.stringify({ schema: { type: secret }, payload: 1 });
+      await producer.send({ messages: [{ topic, partition: 0, value: Buffer.from(value) }] });
+    } finally {
+      await admin.close();
+      await producer.close();
+    }
+    const sink = (name: string, extra: Record<string, string>) =>
+      rest(worker.url, 'POST', '/connectors', {
+        name,
+        config: {
+          'connector.class': 'FileStreamSink',
+          file: join(allowed, `${name}.txt`),
+          topics: topic,
+          'connection.password': secret,
+          ...extra,
+        },
+      });
+    const strict = uniqueName('secret-strict');
+    const tolerant = uniqueName('secret-tolerant');
+    expect((await sink(strict, { 'errors.tolerance': 'none' })).status).toBe(201);
+    expect(
+      (
+        await sink(tolerant, {
+          'errors.tolerance': 'all',
+          'errors.log.enable': 'true',
+          'errors.log.include.messages': 'false',
+          'errors.deadletterqueue.topic.name': dlq,
+          'errors.deadletterqueue.topic.replication.factor': '1',
+          'errors.deadletterqueue.context.headers.enable': 'true',
+        })
+      ).status,
+    ).toBe(201);
+
+    const failed = await eventually(
+      'the strict task FAILED',
+      async () => {
+        const s = (await rest(worker.url, 'GET', `/connectors/${strict}/status`)).body as {
+          tasks: { state: string; trace?: string }[];
+        };
+        return s.tasks[0]?.state === 'FAILED' ? s.tasks[0] : undefined;
+      },
+      45_000,
+    );
+    expect(failed.trace).toContain('VALUE_CONVERTER');
+    expect(failed.trace).toContain('[hidden]');
+    expect(failed.trace).not.toContain(secret);
+
+    const [record] = await eventually(
+      'the record in the dead letter queue',
+      async () => {
+        const records = await readTopic(bootstrap(), dlq, 5000).catch(() => []);
+        return records.length > 0 ? records : undefined;
+      },
+      45_000,
+      1000,
+    );
+    const headers = headerText(record as NonNullable<typeof record>);
+    expect(headers['__connect.errors.stage']).toBe('VALUE_CONVERTER');
+    expect(headers['__connect.errors.exception.stacktrace']).toContain('[hidden]');
+    expect(JSON.stringify(headers)).not.toContain(secret);
+    expect(readFileSync(worker.logFile, 'utf8')).not.toContain(secret);
   });
 });
