@@ -63,6 +63,13 @@ export async function startConnectWorker(propertiesFile: string): Promise<Runnin
     },
     'REST API listening',
   );
+  if (!isLoopbackHost(config.restHost)) {
+    // HTTPS listeners are not supported yet: say plainly what that means for the credentials.
+    logger.warn(
+      { listen: config.restHost },
+      'REST listens beyond loopback over plain HTTP: credentials cross the network unencrypted; put a TLS-terminating proxy in front',
+    );
+  }
   try {
     await herder.start();
   } catch (error) {
