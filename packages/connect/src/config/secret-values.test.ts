@@ -50,6 +50,18 @@ describe('secret config values', () => {
     expect(restoreHiddenSecrets({ 'db.key': '[hidden]' }, undefined, def).unresolved).toEqual(['db.key']);
   });
 
+  it('hides passwords inside URLs and keeps the stored URL when the masked one is written back', () => {
+    const stored = { 'connection.url': 'jdbc:mysql://db:3306/shop?user=app&password=pw-9&ssl=true' };
+    const masked = maskSecrets(stored);
+    expect(masked['connection.url']).toBe('jdbc:mysql://db:3306/shop?user=app&password=[hidden]&ssl=true');
+    expect(maskSecrets({ url: 'postgresql://app:pw-9@db/shop' }).url).toBe(
+      'postgresql://app:[hidden]@db/shop',
+    );
+    expect(restoreHiddenSecrets(masked, stored).config).toEqual(stored);
+    const edited = { 'connection.url': masked['connection.url']?.replace('shop', 'shop2') ?? '' };
+    expect(restoreHiddenSecrets(edited, stored).config).toEqual(edited);
+  });
+
   it('scrubs remembered secrets from free text and JSON log lines, raw or escaped', () => {
     rememberSecret('p"w\\-remembered');
     rememberSecret('abc'); // too short to track

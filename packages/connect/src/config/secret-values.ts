@@ -1,5 +1,5 @@
 import { hasReference } from '../config-providers/config-transformer.js';
-import { isSecretKey } from '../logging/redaction.js';
+import { isSecretKey, redactInlineSecrets } from '../logging/redaction.js';
 import type { ConfigDef } from './config-def.js';
 import { HIDDEN } from './config-types.js';
 
@@ -18,9 +18,11 @@ export function maskSecrets(
   connectorDef?: ConfigDef,
 ): Record<string, string> {
   const out = { ...config };
-  for (const key of secretKeys(config, connectorDef)) {
-    const value = out[key];
-    if (value !== undefined && value !== '' && !hasReference(value)) out[key] = HIDDEN;
+  const secret = new Set(secretKeys(config, connectorDef));
+  for (const [key, value] of Object.entries(out)) {
+    if (value === '' || hasReference(value)) continue;
+    // A password inside a URL (`jdbc:mysql://h/db?password=...`) is hidden too, the rest shown.
+    out[key] = secret.has(key) ? HIDDEN : redactInlineSecrets(value);
   }
   return out;
 }
@@ -41,6 +43,12 @@ export function restoreHiddenSecrets(
     const previous = stored?.[key];
     if (previous !== undefined && previous !== HIDDEN) out[key] = previous;
     else unresolved.push(key);
+  }
+  // A URL read back with its inline password masked: the stored URL, if that is what was read.
+  for (const [key, value] of Object.entries(out)) {
+    const previous = stored?.[key];
+    if (!value.includes(HIDDEN) || previous === undefined || previous === value) continue;
+    if (redactInlineSecrets(previous) === value) out[key] = previous;
   }
   return { config: out, unresolved };
 }

@@ -669,7 +669,7 @@ export class DistributedHerder implements Herder {
     for (const { value } of infos.configs) {
       const raw = config[value.name];
       if (hasReference(raw)) value.value = raw ?? null;
-      else if (value.value !== null) value.value = scrubKnownSecrets(value.value);
+      // Values of secret keys already read [hidden]; an error may quote what a driver saw.
       value.errors = value.errors.map(scrubKnownSecrets);
     }
     return infos;
