@@ -52,8 +52,22 @@ export interface WorkerProcess {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
+export interface WorkerOptions {
+  /** The address the worker listens on and is reached at (default 127.0.0.1). */
+  host?: string;
+  /** Sent with the readiness check (e.g. Authorization when the worker requires it). */
+  headers?: Record<string, string>;
+  /** Added to the worker's environment. */
+  env?: Record<string, string>;
+}
+
 /** Starts `msa-sync-connect` as a real process and waits until its REST API answers. */
-export async function startWorker(cluster: ClusterSettings, port?: number): Promise<WorkerProcess> {
+export async function startWorker(
+  cluster: ClusterSettings,
+  port?: number,
+  options: WorkerOptions = {},
+): Promise<WorkerProcess> {
+  const host = options.host ?? '127.0.0.1';
   const restPort = port ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), 'msa-connect-'));
   const properties = join(dir, 'worker.properties');
@@ -72,7 +86,7 @@ export async function startWorker(cluster: ClusterSettings, port?: number): Prom
     'offset.flush.interval.ms': String(cluster.offsetFlushIntervalMs ?? 1000),
     'session.timeout.ms': '6000',
     'heartbeat.interval.ms': '1000',
-    listeners: `HTTP://127.0.0.1:${restPort}`,
+    listeners: `HTTP://${host}:${restPort}`,
     ...cluster.extra,
   };
   writeFileSync(
@@ -83,7 +97,11 @@ export async function startWorker(cluster: ClusterSettings, port?: number): Prom
   );
   const logFile = join(dir, 'worker.log');
   const log = createWriteStream(logFile);
-  const env: NodeJS.ProcessEnv = { ...process.env, MSA_LOG_LEVEL: process.env.MSA_LOG_LEVEL ?? 'INFO' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    MSA_LOG_LEVEL: process.env.MSA_LOG_LEVEL ?? 'INFO',
+    ...options.env,
+  };
   delete env.KAFKA_BOOTSTRAP_SERVERS;
   const child = spawn(
     process.execPath,
@@ -95,7 +113,7 @@ export async function startWorker(cluster: ClusterSettings, port?: number): Prom
   );
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
-  const url = `http://127.0.0.1:${restPort}`;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${restPort}`;
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const deadline = Date.now() + 90_000;
   let ready = false;
@@ -107,7 +125,7 @@ export async function startWorker(cluster: ClusterSettings, port?: number): Prom
     if (early !== 'running')
       throw new Error(`worker exited with ${early} before it was ready; log: ${logFile}`);
     try {
-      const response = await fetch(`${url}/connectors`);
+      const response = await fetch(`${url}/connectors`, { headers: options.headers ?? {} });
       // 200 only once the herder joined its group and can list connectors.
       if (response.status === 200) {
         ready = true;
@@ -140,10 +158,11 @@ export async function rest(
   method: string,
   path: string,
   body?: unknown,
+  headers: Record<string, string> = {},
 ): Promise<{ status: number; body: unknown; headers: Headers }> {
   const response = await fetch(`${url}${path}`, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
     ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
   });
   const text = await response.text();

@@ -32,7 +32,7 @@ function workerProperties(paths: StackPaths): string {
   const file = join(connectWorkerFiles(paths).dir, 'connect-distributed.properties');
   mkdirSync(dirname(file), { recursive: true });
   const text = readFileSync(shipped, 'utf8')
-    .replace(/^listeners=.*$/m, `listeners=HTTP://:${CONNECT_PORT}`)
+    .replace(/^listeners=.*$/m, `listeners=HTTP://127.0.0.1:${CONNECT_PORT}`)
     .replace(/^rest\.advertised\.port=.*$/m, `rest.advertised.port=${CONNECT_PORT}`);
   writeFileSync(file, text);
   return file;

@@ -4,6 +4,7 @@ import { getLogger, loggerRegistry } from '../logging/index.js';
 import { createRestServer } from '../rest/index.js';
 import { parseJavaProperties } from '../worker/java-properties.js';
 import { builtInPlugins, PluginRegistry } from '../worker/plugins.js';
+import { isLoopbackHost, loadRestCredentials } from '../worker/rest-security-config.js';
 import { WorkerConfigError, workerConfig } from '../worker/worker-config.js';
 import { installLastResortHandlers } from './last-resort-handlers.js';
 
@@ -30,14 +31,23 @@ export async function startConnectWorker(propertiesFile: string): Promise<Runnin
     );
   }
   const config = workerConfig(parseJavaProperties(text));
+  const credentials = config.restSecurity.enabled ? loadRestCredentials(config.restSecurity) : undefined;
   const logger = getLogger('org.msa.connect.runtime');
   for (const note of config.notes) logger.info(note);
-  const herder = new DistributedHerder({ config, plugins: new PluginRegistry(builtInPlugins()), logger });
+  const herder = new DistributedHerder({
+    config,
+    plugins: new PluginRegistry(builtInPlugins({ fileStreamAllowedDirs: config.fileStreamAllowedDirs })),
+    logger,
+  });
   const server = createRestServer({
     herder,
     advertisedUrl: herder.url,
     logger: getLogger('org.msa.connect.rest'),
     loggers: loggerRegistry,
+    ...(credentials ? { credentials } : {}),
+    ...(isLoopbackHost(config.restHost)
+      ? { hostCheck: { names: [config.advertisedHost], ports: [config.advertisedPort] } }
+      : {}),
   });
   server.get('/metrics', async (_request, reply) => {
     reply.header('content-type', herder.metrics.registry.contentType);
@@ -47,7 +57,23 @@ export async function startConnectWorker(propertiesFile: string): Promise<Runnin
   // After listen, an accept failure (EMFILE, ...) is an 'error' event on the HTTP server; unheard
   // it would end the process. Requests on other connections go on.
   server.server.on('error', (error: unknown) => logger.error({ err: error }, 'REST server error'));
-  logger.info({ url: herder.url, listen: `${config.restHost}:${config.restPort}` }, 'REST API listening');
+  logger.info(
+    {
+      url: herder.url,
+      listen: `${config.restHost}:${config.restPort}`,
+      authentication: credentials
+        ? [credentials.basicUsers ? 'basic' : '', credentials.bearerToken ? 'bearer' : ''].filter(Boolean)
+        : 'none (loopback only)',
+    },
+    'REST API listening',
+  );
+  if (!isLoopbackHost(config.restHost)) {
+    // HTTPS listeners are not supported yet: say plainly what that means for the credentials.
+    logger.warn(
+      { listen: config.restHost },
+      'REST listens beyond loopback over plain HTTP: credentials cross the network unencrypted; put a TLS-terminating proxy in front',
+    );
+  }
   try {
     await herder.start();
   } catch (error) {

@@ -2,7 +2,10 @@ import { type Admin, type ClientSettings, createAdmin, hasProtocolError } from '
 import type { Logger } from 'pino';
 import type { ConnectorPlugin } from '../api/connector.js';
 import { KAFKA_VERSION } from '../api/kafka-version.js';
+import { HIDDEN } from '../config/config-types.js';
 import { configErrorsMessage, validateConnectorConfig } from '../config/connector-config.js';
+import { maskSecrets, restoreHiddenSecrets, secretKeys } from '../config/secret-values.js';
+import { ConfigTransformer, createConfigProviders, hasReference } from '../config-providers/index.js';
 import {
   alreadyExists,
   badRequest,
@@ -11,6 +14,7 @@ import {
   NotLeaderError,
   notFound,
 } from '../errors/connect-error.js';
+import { rememberSecret, scrubKnownSecrets } from '../logging/known-secrets.js';
 import { KafkaConfigBackingStore } from '../storage/config-store.js';
 import { ensureInternalTopics } from '../storage/internal-topics.js';
 import { KafkaOffsetBackingStore } from '../storage/offset-store.js';
@@ -62,6 +66,8 @@ export class DistributedHerder implements Herder {
   readonly #worker: Worker;
   readonly #member: WorkerGroupMember;
   readonly #queue: RequestQueue;
+  /** Resolves `${provider:path:key}` references: for validation here, at start in the worker. */
+  readonly #transformer: ConfigTransformer;
   #clusterId = '';
   #assignment: WorkerAssignment | undefined;
   #generation = -1;
@@ -93,7 +99,9 @@ export class DistributedHerder implements Herder {
       logger: this.#log,
     });
     this.#queue = new RequestQueue((error) => this.#log.error({ err: error }, 'herder request failed'));
+    this.#transformer = new ConfigTransformer(createConfigProviders(config.configProviders));
     this.#worker = new Worker({
+      transformer: this.#transformer,
       workerId: this.workerId,
       config,
       client: this.#client,
@@ -330,14 +338,22 @@ export class DistributedHerder implements Herder {
     const tasks = this.#configs.state.taskConfigs.get(name) ?? [];
     return {
       name,
-      config,
+      config: this.#masked(config),
       tasks: tasks.map((_, task) => ({ connector: name, task })),
       type: this.#pluginOf(config)?.type ?? 'unknown',
     };
   }
 
   async connectorConfig(name: string): Promise<ConnectorConfig> {
-    return this.#requireConnector(name);
+    return this.#masked(await this.#requireConnector(name));
+  }
+
+  /**
+   * What REST shows of a stored config: secrets as `[hidden]`, references as written. Apache returns
+   * stored configs as given; see docs/connect/differences.md.
+   */
+  #masked(config: Record<string, string>, connectorConfig = config): Record<string, string> {
+    return maskSecrets(config, this.#pluginOf(connectorConfig)?.configDef);
   }
 
   async putConnectorConfig(
@@ -350,7 +366,17 @@ export class DistributedHerder implements Herder {
     await this.#configs.refresh();
     const exists = this.#configs.state.connectorConfigs.has(name);
     if (exists && !allowReplace) throw alreadyExists(`Connector ${name} already exists`);
-    const full: ConnectorConfig = { ...config, name };
+    const restored = restoreHiddenSecrets(
+      { ...config, name },
+      this.#configs.state.connectorConfigs.get(name),
+      this.#pluginOf(config)?.configDef,
+    );
+    if (restored.unresolved.length > 0) {
+      throw badRequest(
+        `${restored.unresolved.join(', ')}: '${HIDDEN}' stands for a stored secret, and this connector has none; give the value itself or a config provider reference`,
+      );
+    }
+    const full: ConnectorConfig = restored.config;
     const infos = await this.validateConnectorConfig(full['connector.class'], full);
     if (infos.error_count > 0) throw badRequest(configErrorsMessage(infos));
     this.#requireLeader('write connector configs');
@@ -416,9 +442,10 @@ export class DistributedHerder implements Herder {
 
   async taskConfigs(name: string): Promise<TaskInfo[]> {
     await this.#requireConnector(name);
+    const connectorConfig = await this.#requireConnector(name);
     return (this.#configs.state.taskConfigs.get(name) ?? []).map((config, task) => ({
       id: { connector: name, task },
-      config,
+      config: this.#masked(config, connectorConfig),
     }));
   }
 
@@ -626,13 +653,27 @@ export class DistributedHerder implements Herder {
         `Failed to find any class that implements Connector and which name matches ${className}`,
       );
     }
-    const extra = plugin.validate ? await plugin.validate(config) : new Map<string, string[]>();
-    return validateConnectorConfig({
-      props: { ...config, 'connector.class': className },
+    // Validated with references resolved (as Apache's herder does), answered with them as written.
+    const resolved = this.#transformer.transform(config);
+    for (const key of secretKeys(resolved.config, plugin.configDef)) rememberSecret(resolved.config[key]);
+    const extra = new Map(resolved.errors);
+    if (resolved.errors.size === 0 && plugin.validate) {
+      for (const [key, errors] of await plugin.validate(resolved.config))
+        extra.set(key, [...(extra.get(key) ?? []), ...errors]);
+    }
+    const infos = validateConnectorConfig({
+      props: { ...resolved.config, 'connector.class': className },
       type: plugin.type,
       connectorDef: plugin.configDef,
       extraErrors: extra,
     });
+    for (const { value } of infos.configs) {
+      const raw = config[value.name];
+      if (hasReference(raw)) value.value = raw ?? null;
+      // Values of secret keys already read [hidden]; an error may quote what a driver saw.
+      value.errors = value.errors.map(scrubKnownSecrets);
+    }
+    return infos;
   }
 }
 

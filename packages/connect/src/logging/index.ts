@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { normalizeLogLevel } from './log-levels.js';
 import { LoggerRegistry } from './logger-registry.js';
 
+export { rememberSecret, scrubKnownSecrets } from './known-secrets.js';
 export {
   isValidLogLevel,
   LOG_LEVELS,

@@ -4,6 +4,7 @@
  * goes by key name and by URL shape, on the serialized line, wherever the value sits.
  */
 import { HIDDEN } from '../config/config-types.js';
+import { scrubKnownSecrets } from './known-secrets.js';
 
 /** Config keys whose values are secrets: `connection.password`, `sasl.jaas.config`, `api.secret`... */
 export const DEFAULT_SECRET_KEY_PATTERN = /password|passwd|pwd|secret|credential|token|jaas\.config/i;
@@ -29,9 +30,14 @@ const INLINE_SECRET = /\b(password|passwd|pwd|secret)=([^&;\s"\\]*)/gi;
 // `scheme://user:secret@host`.
 const URL_USER_INFO = /(\b[a-z][a-z0-9+.-]*:\/\/[^:/@\s"\\]+):([^@/\s"\\]+)@/gi;
 
+/** Masks passwords written into URLs and connection strings (`?password=`, `user:secret@`). */
+export function redactInlineSecrets(text: string): string {
+  return text.replace(INLINE_SECRET, `$1=${HIDDEN}`).replace(URL_USER_INFO, `$1:${HIDDEN}@`);
+}
+
 /** Masks secrets embedded in free text (messages, stack traces, URLs). */
 export function redactText(text: string): string {
-  return text.replace(INLINE_SECRET, `$1=${HIDDEN}`).replace(URL_USER_INFO, `$1:${HIDDEN}@`);
+  return redactInlineSecrets(scrubKnownSecrets(text));
 }
 
 // A JSON member: "key": "string" | number | true | false | null.

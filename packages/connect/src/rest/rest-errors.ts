@@ -1,4 +1,5 @@
 import { ConnectError } from '../errors/connect-error.js';
+import { redactText } from '../logging/redaction.js';
 
 /** Connect's error body, `ErrorMessage` in its REST entities. */
 export interface ErrorBody {
@@ -61,6 +62,7 @@ export function mapError(error: unknown): MappedError {
   return body(500, message === '' || message === '[object Object]' ? 'Internal server error' : message);
 }
 
+/** Error messages can quote what a driver or a connector saw; no known secret leaves in one. */
 function body(status: number, message: string): MappedError {
-  return { status, body: { error_code: status, message } };
+  return { status, body: { error_code: status, message: redactText(message) } };
 }

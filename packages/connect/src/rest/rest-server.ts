@@ -13,9 +13,11 @@ import { NotLeaderError } from '../errors/connect-error.js';
 import type { Herder } from '../herder/herder.js';
 import { getLogger, type LoggerRegistry, loggerRegistry } from '../logging/index.js';
 import { connectorsRoutes } from './connectors-routes.js';
+import { type HostCheckOptions, hostCheckHook } from './host-check.js';
 import { forwardToLeader } from './leader-forwarding.js';
 import { loggersRoutes } from './loggers-routes.js';
 import { pluginsRoutes } from './plugins-routes.js';
+import { authenticationHook, type RestCredentials } from './rest-auth.js';
 import { type RestContext, type WorkerHealth, withTimeout } from './rest-context.js';
 import { HTTP_METHOD_NOT_ALLOWED, HTTP_NOT_FOUND, mapError } from './rest-errors.js';
 import { rootRoutes } from './root-routes.js';
@@ -44,6 +46,10 @@ export interface RestServerOptions {
   health?: () => Promise<WorkerHealth>;
   /** HTTP client used to forward requests to the leader (tests inject one). */
   fetch?: typeof fetch;
+  /** Credentials every request must carry (Basic and/or Bearer); none: open, for a loopback-only worker. */
+  credentials?: RestCredentials;
+  /** Answer only to these Host names (against DNS rebinding); set when bound to loopback. */
+  hostCheck?: HostCheckOptions;
 }
 
 export type RestServer = FastifyInstance<
@@ -102,6 +108,11 @@ export function createRestServer(options: RestServerOptions): RestServer {
       (reply as FastifyReply).code(mapped.status).send(mapped.body);
     },
   });
+
+  // Before any route, the 404 handler and routes added later (/metrics) alike: wrong Host first,
+  // so a rebinding page learns nothing, then credentials.
+  if (options.hostCheck) app.addHook('onRequest', hostCheckHook(options.hostCheck));
+  if (options.credentials) app.addHook('onRequest', authenticationHook(options.credentials));
 
   const routes: RouteEntry[] = [];
   app.addHook('onRoute', (route) => {

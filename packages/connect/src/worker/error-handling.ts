@@ -1,5 +1,6 @@
 import type { KafkaProducer } from '@msa-sync/kafka';
 import type { Logger } from 'pino';
+import { redactText } from '../logging/redaction.js';
 import { traceOf } from './task-status.js';
 
 /** Where in a record's trip through the worker a failure happened, named as Connect names them. */
@@ -215,12 +216,13 @@ export class DeadLetterQueueReporter {
       put('stage', stage);
       put('class.name', stageClassName(stage));
       put('exception.class.name', e.name);
-      put('exception.message', e.message);
-      put('exception.stacktrace', traceOf(e));
+      // Driver messages can quote a connection string: no known secret goes into a header.
+      put('exception.message', redactText(e.message));
+      put('exception.stacktrace', redactText(traceOf(e)));
       // A connector's own context (the JDBC sink: table and SQL state of the failed write).
       const extra = (error as { contextHeaders?: unknown } | null)?.contextHeaders;
       if (extra && typeof extra === 'object') {
-        for (const [k, v] of Object.entries(extra)) if (typeof v === 'string') put(k, v);
+        for (const [k, v] of Object.entries(extra)) if (typeof v === 'string') put(k, redactText(v));
       }
     }
     await this.#producer.send({

@@ -1,6 +1,7 @@
+import { tmpdir } from 'node:os';
 import type { ConnectorPlugin } from '../api/connector.js';
-import { fileStreamSinkPlugin } from '../connectors/file/file-stream-sink.js';
-import { fileStreamSourcePlugin } from '../connectors/file/file-stream-source.js';
+import { createFileStreamSinkPlugin } from '../connectors/file/file-stream-sink.js';
+import { createFileStreamSourcePlugin } from '../connectors/file/file-stream-source.js';
 import { jdbcSinkPlugin } from '../connectors/jdbc/sink/jdbc-sink-connector.js';
 import { jdbcSourcePlugin } from '../connectors/jdbc/source/jdbc-source-plugin.js';
 import type { PluginInfo } from '../herder/types.js';
@@ -29,6 +30,15 @@ export class PluginRegistry {
   }
 }
 
-export function builtInPlugins(): ConnectorPlugin[] {
-  return [fileStreamSourcePlugin, fileStreamSinkPlugin, jdbcSinkPlugin, jdbcSourcePlugin];
+/** `fileStreamAllowedDirs`: the worker's file.stream.allowed.dirs (default: the system temp directory). */
+export function builtInPlugins(
+  settings: { fileStreamAllowedDirs?: readonly string[] } = {},
+): ConnectorPlugin[] {
+  const dirs = settings.fileStreamAllowedDirs ?? [tmpdir()];
+  return [
+    createFileStreamSourcePlugin(dirs),
+    createFileStreamSinkPlugin(dirs),
+    jdbcSinkPlugin,
+    jdbcSourcePlugin,
+  ];
 }

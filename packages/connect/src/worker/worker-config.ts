@@ -1,4 +1,12 @@
+import { tmpdir } from 'node:os';
 import { parseBootstrapServers } from '@msa-sync/kafka';
+import { createConfigProviders } from '../config-providers/config-providers.js';
+import { ConfigTransformer } from '../config-providers/config-transformer.js';
+import {
+  type ConfigProviderSettings,
+  configProviderSettings,
+} from '../config-providers/provider-settings.js';
+import { isLoopbackHost, type RestSecuritySettings, restSecuritySettings } from './rest-security-config.js';
 
 /** The worker settings Apache's connect-distributed.properties carries, with Connect's defaults. */
 export interface WorkerConfig {
@@ -24,8 +32,15 @@ export interface WorkerConfig {
    * 'disabled'; msa-sync's is 'enabled' (see docs/connect/exactly-once-sources.md).
    */
   exactlyOnceSource: boolean;
+  /** Where REST listens: 127.0.0.1 unless `listeners` names another address. */
   restHost: string;
   restPort: number;
+  /** How REST callers prove who they are; see rest-security-config.ts. */
+  restSecurity: RestSecuritySettings;
+  /** `file.stream.allowed.dirs`: the only directories FileStream connectors may read or write. */
+  fileStreamAllowedDirs: string[];
+  /** `config.providers` and their `config.providers.<alias>.*` settings. */
+  configProviders: ConfigProviderSettings[];
   advertisedHost: string;
   advertisedPort: number;
   /**
@@ -49,7 +64,12 @@ export class WorkerConfigError extends Error {
 
 const JSON_CONVERTER = 'org.apache.kafka.connect.json.JsonConverter';
 
-export function workerConfig(props: Map<string, string>, env: NodeJS.ProcessEnv = process.env): WorkerConfig {
+export function workerConfig(
+  original: Map<string, string>,
+  env: NodeJS.ProcessEnv = process.env,
+): WorkerConfig {
+  const configProviders = configProviderSettings(original);
+  const props = resolveWorkerReferences(original, configProviders, env);
   const get = (key: string) => props.get(key)?.trim();
   const int = (key: string, fallback: number) => {
     const value = get(key);
@@ -74,6 +94,14 @@ export function workerConfig(props: Map<string, string>, env: NodeJS.ProcessEnv 
   }
   const bootstrap = env.KAFKA_BOOTSTRAP_SERVERS ?? get('bootstrap.servers') ?? 'localhost:9092';
   const { host, port } = restListener(get('listeners'), get('rest.host.name'), get('rest.port'));
+  const restSecurity = restSecuritySettings(props, env);
+  if (!isLoopbackHost(host) && !restSecurity.enabled) {
+    throw new WorkerConfigError(
+      `listeners=${get('listeners') ?? `HTTP://${host}:${port}`} makes the REST API listen beyond loopback (${host === '0.0.0.0' ? 'every interface' : host}) without authentication. ` +
+        'Turn authentication on (rest.extension.classes=org.apache.kafka.connect.rest.basic.auth.extension.BasicAuthSecurityRestExtension ' +
+        'with java.security.auth.login.config, or rest.auth.bearer.token.file), or set listeners=HTTP://127.0.0.1:<port>.',
+    );
+  }
   const prefixed = (prefix: string) =>
     Object.fromEntries(
       [...props].filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]),
@@ -97,6 +125,9 @@ export function workerConfig(props: Map<string, string>, env: NodeJS.ProcessEnv 
     exactlyOnceSource: exactlyOnce(get('exactly.once.source.support')),
     restHost: host,
     restPort: port,
+    restSecurity,
+    fileStreamAllowedDirs: fileStreamAllowedDirs(props.get('file.stream.allowed.dirs')),
+    configProviders,
     advertisedHost:
       get('rest.advertised.host.name') ?? (host === '0.0.0.0' || host === '' ? '127.0.0.1' : host),
     advertisedPort: int('rest.advertised.port', port),
@@ -106,6 +137,23 @@ export function workerConfig(props: Map<string, string>, env: NodeJS.ProcessEnv 
     raw: props,
     notes,
   };
+}
+
+/**
+ * Worker properties may use the providers they configure, as in Apache (`${file:...}` for a SASL
+ * password, say); the `config.providers.*` keys themselves are taken as written.
+ */
+function resolveWorkerReferences(
+  props: Map<string, string>,
+  settings: ConfigProviderSettings[],
+  env: NodeJS.ProcessEnv,
+): Map<string, string> {
+  const transformer = new ConfigTransformer(createConfigProviders(settings, env));
+  const own = Object.fromEntries([...props].filter(([key]) => !key.startsWith('config.providers')));
+  const { config, errors } = transformer.transform(own);
+  const [first] = [...errors].flatMap(([key, messages]) => messages.map((m) => `${key}: ${m}`));
+  if (first) throw new WorkerConfigError(`Worker properties: ${first}`);
+  return new Map([...props].map(([key, value]) => [key, config[key] ?? value]));
 }
 
 function exactlyOnce(value: string | undefined): boolean {
@@ -118,7 +166,28 @@ function exactlyOnce(value: string | undefined): boolean {
   );
 }
 
-/** `listeners=HTTP://host:port` (first one), else the deprecated rest.host.name / rest.port, else :8083. */
+/**
+ * `file.stream.allowed.dirs` (msa-sync's key; Apache's FileStream connectors can touch any file the
+ * worker can). Unset: the system temp directory, so the quickstart's /tmp/in.txt works; empty: none.
+ */
+function fileStreamAllowedDirs(value: string | undefined): string[] {
+  if (value === undefined) return [tmpdir()];
+  const dirs = value
+    .split(',')
+    .map((d) => d.trim())
+    .filter(Boolean);
+  for (const dir of dirs) {
+    if (!dir.startsWith('/'))
+      throw new WorkerConfigError(`file.stream.allowed.dirs takes absolute directories, got '${dir}'`);
+  }
+  return dirs;
+}
+
+/**
+ * `listeners=HTTP://host:port` (first one), else the deprecated rest.host.name / rest.port, else
+ * 127.0.0.1:8083. An empty host keeps Apache's meaning (every interface), which then needs
+ * authentication; nothing listens beyond loopback unless a setting names it.
+ */
 function restListener(
   listeners?: string,
   legacyHost?: string,
@@ -132,5 +201,5 @@ function restListener(
       throw new WorkerConfigError('HTTPS listeners are not supported yet');
     return { host: match[2] || '0.0.0.0', port: Number(match[3]) };
   }
-  return { host: legacyHost || '0.0.0.0', port: legacyPort ? Number(legacyPort) : 8083 };
+  return { host: legacyHost || '127.0.0.1', port: legacyPort ? Number(legacyPort) : 8083 };
 }

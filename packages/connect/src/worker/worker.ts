@@ -1,7 +1,11 @@
 import type { ClientSettings } from '@msa-sync/kafka';
 import type { Logger } from 'pino';
 import type { Connector, ConnectorPlugin, SinkTask, SourceTask } from '../api/connector.js';
+import { secretKeys } from '../config/secret-values.js';
+import { ConfigTransformer, restoreReferences } from '../config-providers/index.js';
 import type { ConnectorState, TargetState } from '../herder/types.js';
+import { rememberSecret } from '../logging/known-secrets.js';
+import { redactText } from '../logging/redaction.js';
 import type { ConfigBackingStore } from '../storage/config-store.js';
 import type { KafkaOffsetBackingStore } from '../storage/offset-store.js';
 import type { KafkaStatusBackingStore } from '../storage/status-store.js';
@@ -25,6 +29,8 @@ export interface WorkerDeps {
   metrics: WorkerMetrics;
   logger: Logger;
   generation: () => number;
+  /** Resolves config provider references when a connector or task starts; default: none configured. */
+  transformer?: ConfigTransformer;
 }
 
 interface RunningConnector {
@@ -53,10 +59,22 @@ export class Worker {
   readonly #log: Logger;
   readonly #connectors = new Map<string, RunningConnector>();
   readonly #tasks = new Map<string, RunningTask>();
+  readonly #transformer: ConfigTransformer;
 
   constructor(deps: WorkerDeps) {
     this.#d = deps;
     this.#log = deps.logger.child({ component: 'worker' });
+    this.#transformer = deps.transformer ?? new ConfigTransformer(new Map());
+  }
+
+  /**
+   * The config an instance runs with: references resolved, secrets remembered so that no log line,
+   * trace or DLQ header shows them. The stored (raw) config stays what the herder compares.
+   */
+  #resolve(config: Record<string, string>, plugin: ConnectorPlugin): Record<string, string> {
+    const resolved = this.#transformer.resolve(config).config;
+    for (const key of secretKeys(resolved, plugin.configDef)) rememberSecret(resolved[key]);
+    return resolved;
   }
 
   connectorNames(): string[] {
@@ -109,7 +127,7 @@ export class Worker {
     void this.#d.statuses
       .putConnector(name, {
         state,
-        trace: error ? traceOf(error) : null,
+        trace: error ? redactText(traceOf(error)) : null,
         worker_id: this.#d.workerId,
         generation: this.#d.generation(),
       })
@@ -123,7 +141,7 @@ export class Worker {
     void this.#d.statuses
       .putTask(name, task, {
         state,
-        trace: error ? traceOf(error) : null,
+        trace: error ? redactText(traceOf(error)) : null,
         worker_id: this.#d.workerId,
         generation: this.#d.generation(),
       })
@@ -157,9 +175,10 @@ export class Worker {
       return;
     }
     try {
+      const resolved = this.#resolve(config, plugin);
       const instance = plugin.createConnector();
       running.instance = instance;
-      await instance.start(config, {
+      await instance.start(resolved, {
         requestTaskReconfiguration: () => {
           void this.#reconfigure(name);
         },
@@ -178,7 +197,10 @@ export class Worker {
     try {
       const max = Number(running.config['tasks.max'] ?? 1);
       const generated = await running.instance.taskConfigs(max);
-      const tasks = generated.slice(0, max).map((t) => ({ ...t, 'task.class': running.plugin.className }));
+      // Task configs go to connect-configs: references back in place of what they resolved to.
+      const tasks = generated
+        .slice(0, max)
+        .map((t) => restoreReferences(running.config, { ...t, 'task.class': running.plugin.className }));
       await this.#publishTaskConfigs(name, tasks);
     } catch (error) {
       this.#reportConnector(name, 'FAILED', error);
@@ -208,21 +230,27 @@ export class Worker {
     name: string,
     task: number,
     taskConfig: Record<string, string>,
-    connectorConfig: Record<string, string>,
+    rawConnectorConfig: Record<string, string>,
     target: TargetState,
   ): Promise<void> {
     const key = taskKey(name, task);
-    const running: RunningTask = { runner: undefined, state: 'UNASSIGNED', taskConfig, connectorConfig };
+    const running: RunningTask = {
+      runner: undefined,
+      state: 'UNASSIGNED',
+      taskConfig,
+      connectorConfig: rawConnectorConfig,
+    };
     this.#tasks.set(key, running);
-    const plugin = this.#d.plugins.find(connectorConfig['connector.class']);
+    const plugin = this.#d.plugins.find(rawConnectorConfig['connector.class']);
     const report = (state: ConnectorState, error?: unknown) => this.#reportTask(name, task, state, error);
     if (!plugin) {
-      report('FAILED', new Error(`Unknown connector class ${connectorConfig['connector.class']}`));
+      report('FAILED', new Error(`Unknown connector class ${rawConnectorConfig['connector.class']}`));
       return;
     }
     try {
       const { config, client, offsets, statuses, metrics } = this.#d;
-      const merged = { ...connectorConfig, ...taskConfig };
+      const merged = this.#resolve({ ...rawConnectorConfig, ...taskConfig }, plugin);
+      const connectorConfig = this.#resolve(rawConnectorConfig, plugin);
       const converter = (kind: 'key' | 'value') =>
         createRecordConverter(
           connectorConfig[`${kind}.converter`] ??

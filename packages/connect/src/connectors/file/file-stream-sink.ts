@@ -1,8 +1,11 @@
+import { constants } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import type { ConnectorPlugin, SinkTask } from '../../api/connector.js';
 import { KAFKA_VERSION } from '../../api/kafka-version.js';
 import type { SinkRecord } from '../../api/records.js';
 import { ConfigDef } from '../../config/config-def.js';
+import { allowedFile, fileProblems } from './file-access.js';
 
 const VERSION = KAFKA_VERSION;
 
@@ -29,11 +32,23 @@ function lineOf(value: unknown): string {
  * only after the file is synced to disk (preCommit), so a crash never loses an acknowledged line.
  */
 class FileStreamSinkTask implements SinkTask {
+  readonly #allowedDirs: readonly string[];
   #handle: FileHandle | undefined;
   #dirty = false;
 
+  constructor(allowedDirs: readonly string[]) {
+    this.#allowedDirs = allowedDirs;
+  }
+
   async start(config: Record<string, string>): Promise<void> {
-    this.#handle = await open(config.file ?? '', 'a');
+    // Checked again here (the config may predate the setting); the resolved path is opened without
+    // following a symlink put there since.
+    const file = allowedFile(config.file ?? '', this.#allowedDirs);
+    this.#handle = await open(
+      file,
+      constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW,
+      0o644,
+    );
   }
 
   async put(records: SinkRecord[]): Promise<void> {
@@ -57,28 +72,30 @@ class FileStreamSinkTask implements SinkTask {
   }
 }
 
-export const fileStreamSinkPlugin: ConnectorPlugin = {
-  className: 'org.apache.kafka.connect.file.FileStreamSinkConnector',
-  aliases: ['FileStreamSinkConnector', 'FileStreamSink'],
-  type: 'sink',
-  version: VERSION,
-  configDef,
-  validate(config) {
-    const problems = new Map<string, string[]>();
-    if (!config.file)
-      problems.set('file', ['Missing required configuration "file" which has no default value.']);
-    return problems;
-  },
-  createConnector: () => {
-    let config: Record<string, string> = {};
-    return {
-      version: () => VERSION,
-      start: (c) => {
-        config = c;
-      },
-      taskConfigs: (maxTasks) => Array.from({ length: maxTasks }, () => ({ ...config })),
-      stop: () => {},
-    };
-  },
-  createTask: () => new FileStreamSinkTask(),
-};
+/** The sink, limited to files inside `allowedDirs` (the worker's file.stream.allowed.dirs). */
+export function createFileStreamSinkPlugin(allowedDirs: readonly string[]): ConnectorPlugin {
+  return {
+    className: 'org.apache.kafka.connect.file.FileStreamSinkConnector',
+    aliases: ['FileStreamSinkConnector', 'FileStreamSink'],
+    type: 'sink',
+    version: VERSION,
+    configDef,
+    validate: (config) => fileProblems(config.file, allowedDirs),
+    createConnector: () => {
+      let config: Record<string, string> = {};
+      return {
+        version: () => VERSION,
+        start: (c) => {
+          allowedFile(c.file ?? '', allowedDirs);
+          config = c;
+        },
+        taskConfigs: (maxTasks) => Array.from({ length: maxTasks }, () => ({ ...config })),
+        stop: () => {},
+      };
+    },
+    createTask: () => new FileStreamSinkTask(allowedDirs),
+  };
+}
+
+/** With the worker's default directories (the system temp directory). */
+export const fileStreamSinkPlugin: ConnectorPlugin = createFileStreamSinkPlugin([tmpdir()]);

@@ -1,10 +1,13 @@
+import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import type { ConnectorPlugin, SourceTask, SourceTaskContext } from '../../api/connector.js';
 import { KAFKA_VERSION } from '../../api/kafka-version.js';
 import type { SourceRecord } from '../../api/records.js';
 import { ConfigDef } from '../../config/config-def.js';
 import { Schema } from '../../data/schema.js';
 import { badRequest } from '../../errors/connect-error.js';
+import { allowedFile, fileProblems } from './file-access.js';
 
 const VERSION = KAFKA_VERSION;
 const STRING_SCHEMA = new Schema({ type: 'string' });
@@ -32,14 +35,20 @@ const configDef = new ConfigDef()
  * offset is the byte position after the line, under partition {"filename": file}, as in Apache's.
  */
 class FileStreamSourceTask implements SourceTask {
+  readonly #allowedDirs: readonly string[];
   #file = '';
   #topic = '';
   #batchSize = 2000;
   #position = 0;
   #partial: Buffer = Buffer.alloc(0);
 
+  constructor(allowedDirs: readonly string[]) {
+    this.#allowedDirs = allowedDirs;
+  }
+
   start(config: Record<string, string>, context: SourceTaskContext): void {
     this.#file = config.file ?? '';
+    allowedFile(this.#file, this.#allowedDirs);
     this.#topic = config.topic ?? '';
     this.#batchSize = Number(config['batch.size'] ?? 2000);
     const offset = context.offsetStorageReader.offset({ filename: this.#file });
@@ -66,7 +75,11 @@ class FileStreamSourceTask implements SourceTask {
   async #readLines(): Promise<SourceRecord[]> {
     let handle: Awaited<ReturnType<typeof open>>;
     try {
-      handle = await open(this.#file, 'r');
+      // Re-checked at every open: a symlink created after start must not lead elsewhere.
+      handle = await open(
+        allowedFile(this.#file, this.#allowedDirs),
+        constants.O_RDONLY | constants.O_NOFOLLOW,
+      );
     } catch (error) {
       // Apache's task waits for a file that does not exist yet.
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
@@ -143,36 +156,41 @@ export function checkFileStreamSourceOffsets(
   }
 }
 
-export const fileStreamSourcePlugin: ConnectorPlugin = {
-  className: 'org.apache.kafka.connect.file.FileStreamSourceConnector',
-  aliases: ['FileStreamSourceConnector', 'FileStreamSource'],
-  type: 'source',
-  version: VERSION,
-  configDef,
-  validate(config) {
-    const problems = new Map<string, string[]>();
-    if (!config.file)
-      problems.set('file', ['Missing required configuration "file" which has no default value.']);
-    const topics = (config.topic ?? '').split(',').filter((t) => t.trim());
-    if (topics.length !== 1) {
-      problems.set('topic', [
-        "'topic' in FileStreamSourceConnector configuration requires definition of a single topic",
-      ]);
-    }
-    return problems;
-  },
-  alterOffsets: (_config, offsets) => checkFileStreamSourceOffsets(offsets),
-  createConnector: () => {
-    let config: Record<string, string> = {};
-    return {
-      version: () => VERSION,
-      start: (c) => {
-        config = c;
-      },
-      // One file, one reader: more tasks would read the same lines twice.
-      taskConfigs: () => [{ ...config }],
-      stop: () => {},
-    };
-  },
-  createTask: () => new FileStreamSourceTask(),
-};
+/** The source, limited to files inside `allowedDirs` (the worker's file.stream.allowed.dirs). */
+export function createFileStreamSourcePlugin(allowedDirs: readonly string[]): ConnectorPlugin {
+  return {
+    className: 'org.apache.kafka.connect.file.FileStreamSourceConnector',
+    aliases: ['FileStreamSourceConnector', 'FileStreamSource'],
+    type: 'source',
+    version: VERSION,
+    configDef,
+    alterOffsets: (_config, offsets) => checkFileStreamSourceOffsets(offsets),
+    validate(config) {
+      const problems = fileProblems(config.file, allowedDirs);
+      const topics = (config.topic ?? '').split(',').filter((t) => t.trim());
+      if (topics.length !== 1) {
+        problems.set('topic', [
+          "'topic' in FileStreamSourceConnector configuration requires definition of a single topic",
+        ]);
+      }
+      return problems;
+    },
+    createConnector: () => {
+      let config: Record<string, string> = {};
+      return {
+        version: () => VERSION,
+        start: (c) => {
+          allowedFile(c.file ?? '', allowedDirs);
+          config = c;
+        },
+        // One file, one reader: more tasks would read the same lines twice.
+        taskConfigs: () => [{ ...config }],
+        stop: () => {},
+      };
+    },
+    createTask: () => new FileStreamSourceTask(allowedDirs),
+  };
+}
+
+/** With the worker's default directories (the system temp directory). */
+export const fileStreamSourcePlugin: ConnectorPlugin = createFileStreamSourcePlugin([tmpdir()]);
