@@ -16,3 +16,4 @@ export * from './bootstrap.js';
 export * from './clients.js';
 export * from './group-protocol.js';
 export * from './kafka-errors.js';
+export * from './rejoin-hook.js';
