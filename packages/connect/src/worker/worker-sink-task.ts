@@ -695,7 +695,12 @@ export class WorkerSinkTask {
     if (topics.join(',') === this.#topics.join(',')) return;
     this.#log.info({ topics }, 'subscribing');
     await this.#commit();
-    await this.#subscribe(topics);
+    try {
+      await this.#subscribe(topics);
+    } catch (error) {
+      // The join ran out of retries (a coordinator still loading, a broker gone): rebuild.
+      this.#onConsumerFailure(this.#consumer as RawConsumer, error);
+    }
   }
 
   /**
