@@ -566,6 +566,9 @@ export class WorkerSinkTask {
       // Read but not delivered: the new owner reads them again. Delivered after close(), they
       // would be written past records the task dropped on close(), and those would be lost.
       this.#buffer = this.#buffer.filter((m) => !lostKeys.has(topicPartitionKey(m)));
+      // The stream pauses when the buffer is full (as it fills while delivery is held for a
+      // rejoin): emptied here, nothing else would resume it, and the kept partitions would stall.
+      if (!this.#paused && this.#buffer.length < (this.#o.maxBatch ?? 3000)) this.#stream?.resume();
     }
     if (added.length) await this.#open(added);
   }
