@@ -17,3 +17,4 @@ export * from './client-patch-check.js';
 export * from './clients.js';
 export * from './group-protocol.js';
 export * from './kafka-errors.js';
+export * from './rejoin-hook.js';

@@ -170,7 +170,12 @@ export class DistributedHerder implements Herder {
   }
 
   async stop(): Promise<void> {
+    // As Connect's herder halts: tasks stop (a source writes its offsets, a sink commits) while
+    // this worker still holds them, then it leaves the group. Leaving first hands the tasks to
+    // other workers, which start them from offsets not yet written, and send or write again.
+    await this.#queue.run(() => this.#worker.stopAll());
     await this.#member.stop();
+    // Anything a rebalance started meanwhile.
     await this.#queue.run(() => this.#worker.stopAll());
     await Promise.all([this.#configs.stop(), this.#offsets.stop(), this.#statuses.stop()]);
   }

@@ -10,6 +10,7 @@ import {
   type MessagesStream,
   MessagesStreamModes,
   type RawConsumer,
+  setBeforeRejoin,
 } from '@msa-sync/kafka';
 import type { Logger } from 'pino';
 import type { ErrantRecordReporter, SinkTask, SinkTaskContext } from '../api/connector.js';
@@ -40,6 +41,19 @@ const OPEN_BACKOFF_MS = { first: 500, max: 10_000 };
  * their new owner.
  */
 const STOP_GRACE_MS = 5000;
+/**
+ * How long a member about to rejoin its group waits for the task to write and commit what it was
+ * given. The member sends no heartbeat meanwhile, so this stays well under the session timeout.
+ */
+const REJOIN_FLUSH_MAX_MS = 5000;
+/**
+ * A consumer that failed for good (its group rejoin ran out of retries, its stream died) is
+ * rebuilt: attempts before the task fails, and the back-off between them (about 4 minutes in all).
+ */
+const REBUILD_ATTEMPTS = 10;
+const REBUILD_BACKOFF_MS = { first: 1000, max: 30_000 };
+/** Closing a broken consumer may wait on a broker that is gone: it gets this long. */
+const TEARDOWN_MS = 5000;
 
 type SchemaAndValue = ReturnType<RecordConverter['toConnectData']>;
 type RawMessage = Message<Buffer | undefined, Buffer | undefined, string, Buffer>;
@@ -112,6 +126,21 @@ export class WorkerSinkTask {
   #leftGroup = false;
   /** Records of the current re-read dropped so far (see #skipDelivered). */
   #reread = 0;
+  /**
+   * Serializes what touches the task and the offsets: the loop's steps (open/close, put, commit),
+   * the flush before a group rejoin, and the last commit on stop. The task is never called twice
+   * at once, and a commit never runs in the middle of a put().
+   */
+  #lock: Promise<void> = Promise.resolve();
+  /** Our own calls that may make the consumer join (commit retries, consume()) in flight. */
+  #selfJoin = 0;
+  /**
+   * Set when the consumer is about to rejoin its group: nothing is delivered until the new
+   * assignment arrived, so no record of a partition about to move is written after the commit.
+   */
+  #holdDelivery = false;
+  /** The consumer (or its stream) failed for good: the loop rebuilds it. */
+  #broken: { error: unknown } | undefined;
 
   constructor(options: SinkTaskRunnerOptions) {
     this.#o = options;
@@ -122,7 +151,6 @@ export class WorkerSinkTask {
   async start(initiallyPaused: boolean): Promise<void> {
     const o = this.#o;
     this.#paused = initiallyPaused;
-    const groupId = `connect-${o.connector}`;
     if (o.errors.dlqTopic) {
       this.#dlqProducer = createProducer({
         ...o.client,
@@ -141,40 +169,7 @@ export class WorkerSinkTask {
       ...o.client,
       clientId: `${o.client.clientId}-${o.connector}-${o.taskId}-admin`,
     });
-    this.#consumer = createConsumer({
-      ...o.client,
-      clientId: `${o.client.clientId}-${o.connector}-${o.taskId}`,
-      groupId,
-      ...(o.isolationLevel
-        ? {
-            isolationLevel:
-              o.isolationLevel === 'read_committed'
-                ? FetchIsolationLevels.READ_COMMITTED
-                : FetchIsolationLevels.READ_UNCOMMITTED,
-          }
-        : {}),
-      maxWaitTime: 500,
-      // Smaller per-partition slices keep every partition moving and measured faster than one
-      // partition filling the whole fetch (docs/decisions/kafka-client.md).
-      maxBytes: 10 * 1024 * 1024,
-      maxBytesPerPartition: 1024 * 1024,
-      sessionTimeout: 10_000,
-      heartbeatInterval: 1000,
-      rebalanceTimeout: 30_000,
-    });
-    this.#consumer.on(
-      'consumer:group:join',
-      (payload: { assignments?: { topic: string; partitions: number[] }[] }) => {
-        const assignments = payload.assignments ?? [];
-        this.#latestAssignment = new Set(
-          assignments.flatMap((a) =>
-            a.partitions.map((partition) => topicPartitionKey({ topic: a.topic, partition })),
-          ),
-        );
-        this.#assignments.push(assignments);
-        this.#wake?.();
-      },
-    );
+    this.#consumer = this.#createConsumer();
     const errantRecordReporter = this.#errantRecordReporter();
     this.#errantReporting = errantRecordReporter !== undefined;
     const context: SinkTaskContext = {
@@ -202,6 +197,195 @@ export class WorkerSinkTask {
       // A failed task consumes nothing more: its partitions go to the connector's other tasks.
       await this.#leaveGroup();
     });
+  }
+
+  /**
+   * A consumer in the connector's group, with its assignments fed to the loop, the flush before
+   * each rejoin (Connect's onPartitionsRevoked), and an 'error' listener: a consumer whose group
+   * rejoin ran out of retries emits 'error', which unheard would end the worker process; heard,
+   * it leaves a member that no longer takes part in the group, so the loop rebuilds it.
+   */
+  #createConsumer(): RawConsumer {
+    const o = this.#o;
+    const consumer = createConsumer({
+      ...o.client,
+      clientId: `${o.client.clientId}-${o.connector}-${o.taskId}`,
+      groupId: `connect-${o.connector}`,
+      ...(o.isolationLevel
+        ? {
+            isolationLevel:
+              o.isolationLevel === 'read_committed'
+                ? FetchIsolationLevels.READ_COMMITTED
+                : FetchIsolationLevels.READ_UNCOMMITTED,
+          }
+        : {}),
+      maxWaitTime: 500,
+      // Smaller per-partition slices keep every partition moving and measured faster than one
+      // partition filling the whole fetch (docs/decisions/kafka-client.md).
+      maxBytes: 10 * 1024 * 1024,
+      maxBytesPerPartition: 1024 * 1024,
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1000,
+      rebalanceTimeout: 30_000,
+    });
+    consumer.on(
+      'consumer:group:join',
+      (payload: { assignments?: { topic: string; partitions: number[] }[] }) => {
+        // A consumer replaced after a failure may still report; only the current one counts.
+        if (consumer !== this.#consumer) return;
+        const assignments = payload.assignments ?? [];
+        this.#latestAssignment = new Set(
+          assignments.flatMap((a) =>
+            a.partitions.map((partition) => topicPartitionKey({ topic: a.topic, partition })),
+          ),
+        );
+        this.#assignments.push(assignments);
+        // The loop applies this assignment (close()/open()) before it delivers anything again.
+        this.#holdDelivery = false;
+        this.#wake?.();
+      },
+    );
+    consumer.on('error', (error: unknown) => this.#onConsumerFailure(consumer, error));
+    setBeforeRejoin(consumer, (proceed) => this.#beforeRejoin(consumer, proceed));
+    return consumer;
+  }
+
+  /** Runs `step` after every step already queued (see #lock). */
+  #exclusive<T>(step: () => Promise<T>): Promise<T> {
+    const run = this.#lock.then(step);
+    this.#lock = run.then(
+      () => {},
+      () => {},
+    );
+    return run;
+  }
+
+  /** Our own call that may make the consumer join: the rejoin it causes waits for nothing of ours. */
+  async #joining<T>(call: () => Promise<T>): Promise<T> {
+    this.#selfJoin++;
+    try {
+      return await call();
+    } finally {
+      this.#selfJoin--;
+    }
+  }
+
+  /**
+   * Connect's onPartitionsRevoked for a planned rebalance (a task added or removed, a worker
+   * joining or leaving): before the consumer rejoins, what was put is written (preCommit) and its
+   * offsets committed while this member's generation is still valid, and nothing more is
+   * delivered until the new assignment arrives. The broker completes the join only after every
+   * member joined, so the partitions' next owners start after what was written here. A rejoin
+   * caused by our own commit or consume() goes ahead at once: the step that made that call holds
+   * the lock, and what it wrote is in the commit it is making.
+   */
+  #beforeRejoin(consumer: RawConsumer, proceed: () => void): void {
+    if (consumer !== this.#consumer || this.#selfJoin > 0 || this.#broken) {
+      if (consumer === this.#consumer) this.#holdDelivery = true;
+      proceed();
+      return;
+    }
+    this.#holdDelivery = true;
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      proceed();
+    };
+    const timer = setTimeout(() => {
+      this.#log.warn(
+        { waitedMs: REJOIN_FLUSH_MAX_MS },
+        'rejoining the group before what was put could be committed; those records may be delivered again',
+      );
+      finish();
+    }, REJOIN_FLUSH_MAX_MS);
+    this.#exclusive(() => this.#commit())
+      .catch((error: unknown) => this.#log.warn({ err: error }, 'commit before rejoining the group failed'))
+      .finally(finish);
+  }
+
+  /** The consumer or its stream failed for good: the loop rebuilds it (see #rebuildConsumer). */
+  #onConsumerFailure(consumer: RawConsumer, error: unknown): void {
+    if (consumer !== this.#consumer || !this.#running || this.#broken) {
+      this.#log.debug({ err: error }, 'error from a consumer no longer in use');
+      return;
+    }
+    this.#log.error({ err: error }, 'sink consumer failed; rebuilding it');
+    this.#broken = { error };
+    this.#wake?.();
+    this.#interrupt?.();
+  }
+
+  /**
+   * Replaces a failed consumer by a new member of the group, with back-off; after
+   * REBUILD_ATTEMPTS the task fails with the last error as its trace. The status says RESTARTING
+   * meanwhile and RUNNING (or PAUSED) once the new consumer joined. What the task was given is
+   * written first (preCommit), so records read again by the new consumer are recognised as put
+   * (#current, kept) on the partitions it gets back; the others go to their new owner from the
+   * last commit, as after any failure.
+   */
+  async #rebuildConsumer(): Promise<void> {
+    const o = this.#o;
+    o.report('RESTARTING');
+    if (this.#current.size > 0 && o.task.preCommit) await o.task.preCommit(new Map(this.#current));
+    let backoff = REBUILD_BACKOFF_MS.first;
+    for (let attempt = 1; this.#running; attempt++) {
+      await this.#teardownConsumer();
+      if (!this.#running) return;
+      this.#broken = undefined;
+      this.#holdDelivery = false;
+      this.#buffer = [];
+      this.#consumer = this.#createConsumer();
+      this.#leftGroup = false;
+      try {
+        this.#topics = [];
+        await this.#subscribe(await this.#existingTopics());
+        if (this.#broken) throw (this.#broken as { error: unknown }).error;
+        this.#log.info({ attempt }, 'sink consumer rebuilt');
+        o.report(this.#paused ? 'PAUSED' : 'RUNNING');
+        return;
+      } catch (error) {
+        if (attempt >= REBUILD_ATTEMPTS) {
+          throw new Error(`The sink consumer could not rejoin its group after ${attempt} attempts`, {
+            cause: error,
+          });
+        }
+        this.#log.warn(
+          { err: error, attempt, backoffMs: backoff },
+          'rebuilding the sink consumer failed; retrying',
+        );
+        this.#broken = { error };
+        await this.#sleep(backoff);
+        backoff = Math.min(backoff * 2, REBUILD_BACKOFF_MS.max);
+      }
+    }
+  }
+
+  /** Closes the current consumer and its stream, giving up after TEARDOWN_MS (broker gone). */
+  async #teardownConsumer(): Promise<void> {
+    const consumer = this.#consumer;
+    const stream = this.#stream;
+    this.#streamToken = undefined;
+    this.#stream = undefined;
+    const bounded = (work: Promise<unknown>) =>
+      Promise.race([
+        work.catch(() => {}),
+        new Promise((resolve) => setTimeout(resolve, TEARDOWN_MS).unref()),
+      ]);
+    if (stream) await bounded(stream.close());
+    if (consumer) {
+      await bounded(new Promise<void>((resolve) => consumer.close(true, () => resolve())));
+    }
+  }
+
+  /** A wait that stop() ends early. */
+  async #sleep(ms: number): Promise<void> {
+    await new Promise<void>((resolve) => {
+      this.#interrupt = resolve;
+      setTimeout(resolve, ms);
+    });
+    this.#interrupt = undefined;
   }
 
   /**
@@ -246,6 +430,7 @@ export class WorkerSinkTask {
    * topics do not exist yet waits for them instead of failing.
    */
   async #subscribe(topics: string[]): Promise<void> {
+    this.#streamToken = undefined;
     await this.#stream?.close().catch(() => {});
     this.#stream = undefined;
     this.#topics = topics;
@@ -260,21 +445,26 @@ export class WorkerSinkTask {
     const o = this.#o;
     const token = Symbol('stream');
     this.#streamToken = token;
-    const stream = await (this.#consumer as RawConsumer).consume({
-      topics,
-      mode: MessagesStreamModes.COMMITTED,
-      // Connect's sink consumers start from the beginning when the group has no offset yet.
-      fallbackMode: 'earliest',
-      autocommit: false,
-    });
+    const consumer = this.#consumer as RawConsumer;
+    const stream = await this.#joining(() =>
+      consumer.consume({
+        topics,
+        mode: MessagesStreamModes.COMMITTED,
+        // Connect's sink consumers start from the beginning when the group has no offset yet.
+        fallbackMode: 'earliest',
+        autocommit: false,
+      }),
+    );
     stream.on('data', (message: RawMessage) => {
       if (token !== this.#streamToken) return;
       this.#buffer.push(message);
       if (this.#buffer.length >= (o.maxBatch ?? 3000) * 2) stream.pause();
       this.#wake?.();
     });
+    // A stream that failed is destroyed and reads nothing more: rebuild the consumer.
     stream.on('error', (error: unknown) => {
-      this.#log.error({ err: error }, 'consumer stream failed');
+      if (token === this.#streamToken) this.#onConsumerFailure(consumer, error);
+      else this.#log.debug({ err: error }, 'a replaced consumer stream failed');
     });
     if (this.#paused) stream.pause();
     return stream;
@@ -297,9 +487,15 @@ export class WorkerSinkTask {
     if (seeks.length === 0 || !consumer || !this.#stream) return;
     await this.#commit();
     try {
-      await consumer.commit({
-        offsets: seeks.map(({ topicPartition, offset }) => ({ ...topicPartition, offset, leaderEpoch: -1 })),
-      });
+      await this.#joining(() =>
+        consumer.commit({
+          offsets: seeks.map(({ topicPartition, offset }) => ({
+            ...topicPartition,
+            offset,
+            leaderEpoch: -1,
+          })),
+        }),
+      );
     } catch (error) {
       this.#log.warn({ err: error }, 'rewind: committing the requested offsets failed; not rewinding');
       return;
@@ -370,6 +566,9 @@ export class WorkerSinkTask {
       // Read but not delivered: the new owner reads them again. Delivered after close(), they
       // would be written past records the task dropped on close(), and those would be lost.
       this.#buffer = this.#buffer.filter((m) => !lostKeys.has(topicPartitionKey(m)));
+      // The stream pauses when the buffer is full (as it fills while delivery is held for a
+      // rejoin): emptied here, nothing else would resume it, and the kept partitions would stall.
+      if (!this.#paused && this.#buffer.length < (this.#o.maxBatch ?? 3000)) this.#stream?.resume();
     }
     if (added.length) await this.#open(added);
   }
@@ -430,23 +629,25 @@ export class WorkerSinkTask {
 
   async #loop(): Promise<void> {
     const o = this.#o;
+    const maxBatch = o.maxBatch ?? 3000;
     let lastCommit = Date.now();
     let lastTopicCheck = 0;
     while (this.#running) {
+      if (this.#broken) {
+        await this.#exclusive(() => this.#rebuildConsumer());
+        continue;
+      }
       if (Date.now() - lastTopicCheck >= TOPIC_CHECK_INTERVAL_MS) {
         lastTopicCheck = Date.now();
-        const topics = await this.#existingTopics();
-        if (topics.join(',') !== this.#topics.join(',')) {
-          this.#log.info({ topics }, 'subscribing');
-          await this.#subscribe(topics);
-        }
+        await this.#exclusive(() => this.#checkTopics());
       }
-      if (this.#buffer.length === 0 && !this.#commitRequested && this.#assignments.length === 0) {
+      const deliverable = () => !this.#paused && !this.#holdDelivery && this.#buffer.length > 0;
+      if (!deliverable() && !this.#commitRequested && this.#assignments.length === 0 && !this.#broken) {
         await new Promise<void>((resolve) => {
           this.#wake = resolve;
           setTimeout(
             resolve,
-            this.#owesIdlePut
+            this.#owesIdlePut && !this.#holdDelivery
               ? IDLE_PUT_MS
               : Math.max(
                   50,
@@ -456,27 +657,53 @@ export class WorkerSinkTask {
         });
         this.#wake = undefined;
       }
-      if (!this.#running) break;
-      await this.#applyAssignments();
-      if (this.#pendingSeeks.size > 0) await this.#rewind();
-      if (!this.#paused && this.#buffer.length > 0) {
-        const batch = this.#buffer.splice(0, o.maxBatch ?? 3000);
-        if (this.#buffer.length < (o.maxBatch ?? 3000)) this.#stream?.resume();
-        await this.#deliver(batch);
-      } else if (!this.#paused && this.#owesIdlePut && this.#buffer.length === 0) {
-        // Nothing more arrived: a task that buffers across puts writes now.
-        this.#owesIdlePut = false;
-        await o.task.put([]);
-      }
-      if (this.#commitRequested || Date.now() - lastCommit >= o.offsetCommitIntervalMs) {
-        this.#commitRequested = false;
-        lastCommit = Date.now();
-        // A revocation that came during put(): those partitions' offsets are not ours to commit.
+      if (!this.#running || this.#broken) continue;
+      await this.#exclusive(async () => {
         await this.#applyAssignments();
-        await this.#commit();
-      }
+        if (this.#pendingSeeks.size > 0) await this.#rewind();
+        if (deliverable()) {
+          const batch = this.#buffer.splice(0, maxBatch);
+          if (this.#buffer.length < maxBatch) this.#stream?.resume();
+          await this.#deliver(batch);
+        } else if (!this.#paused && !this.#holdDelivery && this.#owesIdlePut && this.#buffer.length === 0) {
+          // Nothing more arrived: a task that buffers across puts writes now.
+          this.#owesIdlePut = false;
+          await o.task.put([]);
+        }
+        if (this.#commitRequested || Date.now() - lastCommit >= o.offsetCommitIntervalMs) {
+          this.#commitRequested = false;
+          lastCommit = Date.now();
+          // A revocation that came during put(): those partitions' offsets are not ours to commit.
+          await this.#applyAssignments();
+          await this.#commit();
+        }
+      });
     }
     await this.#stream?.close().catch(() => {});
+  }
+
+  /**
+   * Subscribes to the topics that exist now when they changed. What was put is committed first:
+   * the new subscription makes the consumer rejoin its group. A broker that does not answer is
+   * not the task's failure: the consumer reports its own (see #onConsumerFailure).
+   */
+  async #checkTopics(): Promise<void> {
+    let topics: string[];
+    try {
+      topics = await this.#existingTopics();
+    } catch (error) {
+      this.#log.warn({ err: error }, 'listing topics failed; keeping the current subscription');
+      return;
+    }
+    if (topics.join(',') === this.#topics.join(',')) return;
+    this.#log.info({ topics }, 'subscribing');
+    await this.#commit();
+    try {
+      await this.#subscribe(topics);
+    } catch (error) {
+      // The join ran out of retries (a coordinator still loading, a broker gone): rebuild.
+      this.#onConsumerFailure(this.#consumer as RawConsumer, error);
+    }
   }
 
   /**
@@ -601,7 +828,7 @@ export class WorkerSinkTask {
     if (offsets.length === 0) return;
     const started = performance.now();
     try {
-      await consumer.commit({ offsets });
+      await this.#joining(() => consumer.commit({ offsets }));
       for (const o2 of offsets) this.#lastCommitted.set(topicPartitionKey(o2), o2.offset);
       o.metrics.commitLatency.observe((performance.now() - started) / 1000);
     } catch (error) {
@@ -650,9 +877,9 @@ export class WorkerSinkTask {
         await this.#done;
       }
     }
-    if (wasRunning && finished && !this.#leftGroup) {
+    if (wasRunning && finished && !this.#leftGroup && !this.#broken) {
       // Everything handed to put() gets one last chance to be committed.
-      await this.#commit().catch(() => {});
+      await this.#exclusive(() => this.#commit()).catch(() => {});
     }
     try {
       await this.#o.task.stop();

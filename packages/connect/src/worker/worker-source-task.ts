@@ -14,6 +14,9 @@ import { type ErrorHandlingConfig, ToleranceOperator } from './error-handling.js
 import type { StatusReporter } from './task-status.js';
 import type { TaskMetrics } from './worker-metrics.js';
 
+/** Tries of the offset flush on stop before its offsets are given up. */
+const FINAL_FLUSH_ATTEMPTS = 3;
+
 export interface SourceTaskRunnerOptions {
   connector: string;
   taskId: number;
@@ -106,7 +109,11 @@ export class WorkerSourceTask {
       if (records.length > 0) await this.#send(records, tolerance);
       if (Date.now() - lastFlush >= o.offsetFlushIntervalMs) {
         lastFlush = Date.now();
-        await this.#flushOffsets();
+        // As in Connect, a failed offset commit is retried at the next interval; the offsets
+        // stay pending meanwhile.
+        await this.#flushOffsets().catch((error: unknown) =>
+          this.#log.warn({ err: error }, 'offset flush failed; retrying at the next interval'),
+        );
       }
     }
   }
@@ -194,14 +201,21 @@ export class WorkerSourceTask {
     o.metrics.commitLatency.observe((performance.now() - started) / 1000);
   }
 
+  /**
+   * Writes the offsets of acknowledged records. They leave #pending only once written: an offset
+   * dropped before a failed write would make the next run of the task start before rows it
+   * already sent, and send them again. An entry that moved on during the write stays pending.
+   */
   async #flushOffsets(): Promise<void> {
     // Transactional tasks commit offsets with their records; nothing is ever pending.
     if (this.#txProducer) return;
     if (this.#pending.size === 0) return;
-    const entries = [...this.#pending.values()];
-    this.#pending.clear();
+    const snapshot = new Map(this.#pending);
     const started = performance.now();
-    await this.#o.offsets.set(this.#o.connector, entries);
+    await this.#o.offsets.set(this.#o.connector, [...snapshot.values()]);
+    for (const [key, entry] of snapshot) {
+      if (this.#pending.get(key) === entry) this.#pending.delete(key);
+    }
     this.#o.metrics.commitLatency.observe((performance.now() - started) / 1000);
     await this.#o.task.commit?.();
   }
@@ -220,10 +234,20 @@ export class WorkerSourceTask {
     this.#abort.abort();
     this.#resume?.();
     await this.#done;
-    try {
-      await this.#flushOffsets();
-    } catch (error) {
-      this.#log.warn({ err: error }, 'final offset flush failed');
+    // Connect commits on stop: the task's next run starts after every acknowledged record.
+    for (let attempt = 1; attempt <= FINAL_FLUSH_ATTEMPTS; attempt++) {
+      try {
+        await this.#flushOffsets();
+        break;
+      } catch (error) {
+        this.#log.warn(
+          { err: error, attempt, attempts: FINAL_FLUSH_ATTEMPTS },
+          attempt < FINAL_FLUSH_ATTEMPTS
+            ? 'final offset flush failed; retrying'
+            : 'final offset flush failed; the next run may send these records again',
+        );
+        if (attempt < FINAL_FLUSH_ATTEMPTS) await new Promise((r) => setTimeout(r, 500 * attempt));
+      }
     }
     try {
       await this.#o.task.stop();
