@@ -74,6 +74,7 @@ const checks: Record<string, Check[]> = {
         expect(r.stdout).toMatch(/Kafka broker\s+127\.0\.0\.1:9092\s+reused/);
         expect(r.stdout).toMatch(/Connect worker\s+http:\/\/127\.0\.0\.1:8083\s+started/);
         expect(r.stdout).toMatch(/gateway\s+http:\/\/127\.0\.0\.1:8000\s+started/);
+        // created: the last run deleted it (stopClone); updated: someone else's npm start left theirs.
         expect(r.stdout).toMatch(
           /JDBC sink\s+http:\/\/127\.0\.0\.1:8083\/connectors\/orders-sink\s+(created|updated)/,
         );
@@ -276,16 +277,19 @@ async function runCommand(block: ReadmeBlock, command: ReadmeCommand): Promise<v
 
 /** Ends what the clone's npm start started; the broker it reused keeps running. */
 async function stopClone(): Promise<void> {
-  // The connector lives in the broker's connect-configs, which outlives the clone.
-  const deleted = await fetch(`http://127.0.0.1:8083/connectors/file-source-${run}`, {
-    method: 'DELETE',
-  }).then(
-    (r) => r.status,
-    (error: Error) => error.message,
-  );
+  // Connectors live in the broker's connect-configs, which outlives the clone. orders-sink now
+  // names the clone's SQLite file: the next worker of this group would start it with that path
+  // (recreating the deleted folder) before its own npm start registers its own.
+  const remove = (name: string) =>
+    fetch(`http://127.0.0.1:8083/connectors/${name}`, { method: 'DELETE' }).then(
+      (r) => r.status,
+      (error: Error) => error.message,
+    );
+  const deleted = [await remove(`file-source-${run}`), await remove('orders-sink')];
   const stop = await runWithProgress('npm', ['stop', '--silent'], { cwd: clone, env, progress: log });
-  // 404: the connect block failed before it created the connector.
-  expect([204, 404]).toContain(deleted);
+  // 404: the block failed before it created the connector.
+  expect([204, 404]).toContain(deleted[0]);
+  expect(deleted[1]).toBe(204);
   expect(stop).toContain('Kafka broker: not running (nothing started by msa-sync)');
   expect(await isKafkaAnswering('127.0.0.1:9092', 5000)).toBe(true);
   expect(await isPortOpen('127.0.0.1', 8083)).toBe(false);
