@@ -4,7 +4,7 @@
 // workspaces (incremental, so a second run costs a second). Plain Node, no dependencies: it runs
 // before anything is installed.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -35,7 +35,6 @@ if (!existsSync(installed) || statSync(installed).mtimeMs < newestInput) {
   console.error('Installing npm packages (npm ci)...');
   run('npm', ['ci', '--no-audit', '--no-fund']);
 }
+// The workspaces' bins are committed launchers (packages/*/bin/) that load dist/, so npm links
+// them at install time even though dist/ is compiled only now.
 run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-b']);
-// npm links bins at install time, before dist/ exists, so it cannot mark them executable.
-const cli = join(root, 'packages', 'cli', 'dist', 'main.js');
-if (existsSync(cli)) chmodSync(cli, 0o755);
