@@ -5,7 +5,8 @@
 //   node24   the current LTS, fetched by scripts/node24.mjs, run from a copy of this working tree
 //            under .data/lanes/node24 with its own `npm ci` and build, because better-sqlite3 is a
 //            native addon compiled for one runtime's ABI: the two lanes cannot share node_modules.
-// MSA_TEST_LANES=current (or node24) runs one lane for a quicker local run; CI runs both.
+// MSA_TEST_LANES=current (or node24) runs one lane for a quicker local run; CI runs both. On a
+// Node 24 the current lane is the Node 24 lane, so only it runs unless MSA_TEST_LANES says otherwise.
 // Arguments are passed to vitest in every lane (`npm test -- test/kafka` runs only those files).
 // Plain Node, no dependencies.
 import { spawnSync } from 'node:child_process';
@@ -18,7 +19,9 @@ import { ensureNode24 } from './node24.mjs';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const vitestArgs = process.argv.slice(2);
 const LANES = ['current', 'node24'];
-const chosen = (process.env.MSA_TEST_LANES ?? LANES.join(','))
+// On a Node 24 already, the second lane would repeat the first: run it only when asked for.
+const defaultLanes = process.versions.node.startsWith('24.') ? ['current'] : LANES;
+const chosen = (process.env.MSA_TEST_LANES ?? defaultLanes.join(','))
   .split(',')
   .map((lane) => lane.trim())
   .filter(Boolean);
