@@ -228,7 +228,7 @@ export class WorkerGroupMember {
     let lastError: unknown;
     for (const server of this.#o.bootstrapServers) {
       const i = server.lastIndexOf(':');
-      const bootstrap = new Connection(this.#o.clientId, { connectTimeout: 5000, requestTimeout });
+      const bootstrap = this.#connection(requestTimeout);
       try {
         await bootstrap.connect(server.slice(0, i).replace(/^\[|\]$/g, ''), Number(server.slice(i + 1)));
         const found = await findCoordinatorV6.api.async(bootstrap, 0, [this.#o.groupId]);
@@ -238,7 +238,7 @@ export class WorkerGroupMember {
             kafkaCode: c?.errorCode,
           });
         }
-        const coordinator = new Connection(this.#o.clientId, { connectTimeout: 5000, requestTimeout });
+        const coordinator = this.#connection(requestTimeout);
         await coordinator.connect(c.host, c.port);
         this.#coordinator = coordinator;
         return coordinator;
@@ -249,6 +249,18 @@ export class WorkerGroupMember {
       }
     }
     throw lastError ?? new Error('no bootstrap server');
+  }
+
+  /**
+   * A connection of our own, outside the client's pool, so nobody else listens for its 'error'.
+   * A broker killed mid-request resets the socket, and an unheard 'error' event ends the process
+   * (a fault run's worker died so on Node 24). The failure reaches us anyway: the pending request
+   * rejects, and the next #ensureCoordinator() sees the connection closed and opens another.
+   */
+  #connection(requestTimeout: number): Connection {
+    const connection = new Connection(this.#o.clientId, { connectTimeout: 5000, requestTimeout });
+    connection.on('error', (error: unknown) => this.#log.debug({ err: error }, 'group connection failed'));
+    return connection;
   }
 
   async #closeCoordinator(): Promise<void> {
