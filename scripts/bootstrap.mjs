@@ -18,9 +18,11 @@ function run(cmd, args) {
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
+// The same range as package.json's engines: 20.19+ (the floor we test), then 22.19+ (the floor
+// @platformatic/kafka's own dependencies declare on the 22 line), 24 (the LTS we test) and newer.
 const [major, minor] = process.versions.node.split('.').map(Number);
-if (major < 20 || (major === 20 && minor < 19)) {
-  console.error(`msa-sync needs Node.js 20.19 or newer; this is ${process.version}.`);
+if (major < 20 || (major === 20 && minor < 19) || major === 21 || (major === 22 && minor < 19)) {
+  console.error(`msa-sync needs Node.js 20.19+, 22.19+ or 24+; this is ${process.version}.`);
   process.exit(1);
 }
 

@@ -1,6 +1,11 @@
+import { writeFileSync } from 'node:fs';
 import type { Reporter, TestModule } from 'vitest/node';
 
-/** Adds one plain closing line, `vitest: N passed, N failed`, that any CI log reader understands. */
+/**
+ * Adds one plain closing line, `vitest: N passed, N failed (Node vX)`, that any CI log reader
+ * understands; the runtime is named because `npm test` runs the suite on two (scripts/test-lanes.mjs).
+ * With MSA_TEST_SUMMARY_FILE set, the same counts go to that file as JSON for the lane runner.
+ */
 export default class SummaryReporter implements Reporter {
   onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {
     let passed = 0;
@@ -16,7 +21,9 @@ export default class SummaryReporter implements Reporter {
       if (module.state() === 'failed' && !module.children.size) failed++;
     }
     process.stdout.write(
-      `\nvitest: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`,
+      `\nvitest: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''} (Node ${process.version})\n`,
     );
+    const file = process.env.MSA_TEST_SUMMARY_FILE;
+    if (file) writeFileSync(file, `${JSON.stringify({ passed, failed, skipped, node: process.version })}\n`);
   }
 }
