@@ -18,7 +18,7 @@ describe('bad input and access', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase('sqlite', 'input');
-    shop = await TestShop.start({ bootstrap, database: db, orderInstances: 1, withCatalog: false });
+    shop = await TestShop.start({ bootstrap, database: db, orderInstances: 1 });
     buyer = await shop.newUser('buyer');
   }, 120_000);
 

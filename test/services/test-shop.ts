@@ -25,6 +25,7 @@ export class TestShop {
     orders: `${this.id}-orders`,
     catalogOrders: `${this.id}-catalog`,
     catalogEvents: `${this.id}-catalog-events`,
+    catalogPrices: `${this.id}-catalog-prices`,
   };
   gateway!: ServiceProcess;
   user!: ServiceProcess;
@@ -76,6 +77,7 @@ export class TestShop {
       ORDERS_TOPIC: this.topics.orders,
       CATALOG_ORDERS_TOPIC: this.topics.catalogOrders,
       CATALOG_EVENTS_TOPIC: this.topics.catalogEvents,
+      CATALOG_PRICES_TOPIC: this.topics.catalogPrices,
       KAFKA_GROUP_PREFIX: `${this.id}-`,
       HEARTBEAT_INTERVAL_MS: '500',
       MSA_LOG_LEVEL: 'info',
