@@ -249,6 +249,22 @@ describe('gateway', () => {
     const own = await app.inject({ url: '/user-service/users/u1', headers: { authorization: token('u1') } });
     expect(own.statusCode).toBe(200);
     expect(users.received.at(-1)?.headers.authorization).toMatch(/^Bearer /);
+
+    // Every user's email is for admins only: a user's token is refused, an admin's passes.
+    const asUser = await app.inject({ url: '/user-service/users', headers: { authorization: token('u1') } });
+    expect([asUser.statusCode, asUser.json().error]).toEqual([403, 'FORBIDDEN']);
+    const roleAsText = await app.inject({
+      url: '/user-service/users',
+      headers: { authorization: `Bearer ${signJwt({ sub: 'u1', roles: 'admin' }, SECRET, 600)}` },
+    });
+    expect(roleAsText.statusCode).toBe(403);
+    const received = users.received.length;
+    const asAdmin = await app.inject({
+      url: '/user-service/users',
+      headers: { authorization: `Bearer ${signJwt({ sub: 'u9', roles: ['admin'] }, SECRET, 600)}` },
+    });
+    expect(asAdmin.statusCode).toBe(200);
+    expect(users.received).toHaveLength(received + 1);
   });
 
   it('refuses paths the URL parser would rewrite, so a token for one user never reaches another’s orders', async () => {

@@ -12,7 +12,6 @@ export const ERROR_CATALOGUE = Object.freeze({
   NOT_FOUND: { status: 404, message: 'No such resource' },
   USER_NOT_FOUND: { status: 404, message: 'No such user' },
   PRODUCT_NOT_FOUND: { status: 404, message: 'No such product in the catalog' },
-  EMAIL_TAKEN: { status: 409, message: 'A user with this email exists' },
   PRICE_CHANGED: { status: 409, message: "The unit price is not the catalog's current price" },
   IDEMPOTENCY_KEY_IN_FLIGHT: {
     status: 409,
