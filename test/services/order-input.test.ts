@@ -105,9 +105,22 @@ describe('bad input and access', () => {
 
   it('keeps passwords out of every answer and refuses bad sign-ups and logins', async () => {
     const users = `${shop.url}/user-service/users`;
-    const dup = await call('POST', users, { body: { email: buyer.email, name: 'Again', pwd: 'test12345' } });
-    expect(dup.status).toBe(409);
-    expect(dup.body.error).toBe('EMAIL_TAKEN');
+    // A taken email: the same 201 as a new one (nothing tells the email has an account), and
+    // nothing changes — the owner still logs in with their password, the other password fails.
+    const dup = await call('POST', users, {
+      body: { email: buyer.email, name: 'Again', pwd: 'other-pass-1' },
+    });
+    expect(dup.status).toBe(201);
+    expect(Object.keys(dup.body).sort()).toEqual(['createdAt', 'email', 'name', 'userId']);
+    expect(dup.body.userId).not.toBe(buyer.userId);
+    const asOther = await call('POST', `${shop.url}/user-service/login`, {
+      body: { email: buyer.email, password: 'other-pass-1' },
+    });
+    expect(asOther.status).toBe(401);
+    const asOwner = await call('POST', `${shop.url}/user-service/login`, {
+      body: { email: buyer.email, password: 'test12345' },
+    });
+    expect([asOwner.status, asOwner.body.userId]).toEqual([200, buyer.userId]);
     const bad = await call('POST', users, { body: { email: 'nope', name: '', pwd: 'short' } });
     expect(bad.status).toBe(400);
     expect(bad.body.details.map((d: { field: string }) => d.field)).toEqual(['email', 'name', 'pwd']);
@@ -121,7 +134,12 @@ describe('bad input and access', () => {
     });
     expect(nobody.status).toBe(401);
 
-    const list = await call('GET', users, { token: buyer.token });
+    // Every user's email is for admins (ADMIN_EMAILS) only.
+    expect((await call('GET', users, { token: buyer.token })).status).toBe(403);
+    const admin = await shop.newUser('admin', shop.adminEmail);
+    const list = await call('GET', users, { token: admin.token });
+    expect(list.status).toBe(200);
+    expect(list.body.map((u: { userId: string }) => u.userId)).toContain(buyer.userId);
     const detail = await call('GET', `${users}/${buyer.userId}`, { token: buyer.token });
     for (const text of [JSON.stringify(list.body), JSON.stringify(detail.body)]) {
       expect(text).not.toMatch(/pwd|password|scrypt/i);
@@ -135,8 +153,30 @@ describe('bad input and access', () => {
       'SELECT encrypted_pwd FROM users WHERE email = ?',
       [buyer.email],
     );
-    expect(stored[0]?.encrypted_pwd).toMatch(/^scrypt\$/);
+    expect(stored[0]?.encrypted_pwd).toMatch(/^scrypt\$131072\$8\$1\$/);
   });
+
+  it('rate limits logins per email: 429 with Retry-After once the burst is spent', async () => {
+    const login = () =>
+      call('POST', `${shop.url}/user-service/login`, {
+        body: { email: 'guessed@example.com', password: 'guess-123456' },
+      });
+    // AUTH_LIMIT_EMAIL_BURST is 10: of 14 guesses at once, ten are checked (401) and the rest
+    // refused before any password work (a token may come back meanwhile: 10 a minute).
+    const answers = await Promise.all(Array.from({ length: 14 }, () => login()));
+    const statuses = answers.map((a) => a.status);
+    expect(statuses.filter((s) => s === 401).length).toBeGreaterThanOrEqual(10);
+    expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(11);
+    expect(statuses.filter((s) => s !== 401).every((s) => s === 429)).toBe(true);
+    const limited = answers.find((a) => a.status === 429);
+    expect(limited?.body.error).toBe('TOO_MANY_REQUESTS');
+    expect(Number(limited?.headers.get('retry-after'))).toBeGreaterThan(0);
+    // Another email from the same client is not held back.
+    const other = await call('POST', `${shop.url}/user-service/login`, {
+      body: { email: 'someone-else@example.com', password: 'guess-123456' },
+    });
+    expect(other.status).toBe(401);
+  }, 120_000);
 
   it('answers unknown routes with a JSON 404 and serves health and metrics on every service', async () => {
     const missing = await call('GET', `${shop.url}/nowhere`);
