@@ -120,7 +120,7 @@ export async function startOrderService(options: OrderServiceOptions): Promise<R
   await Promise.race([consuming.ready, new Promise((r) => setTimeout(r, 5000))]);
   // Registered only once it can price orders (or after a while, then answering 503 until then),
   // so a new instance does not turn orders away the gateway could send elsewhere.
-  if (!(await priceFeed.whenReady(15_000)))
+  if (!(await priceFeed.whenReady(5000)))
     logger.warn('no catalog prices yet; orders get 503 until they arrive');
 
   const app = createOrderApp({
