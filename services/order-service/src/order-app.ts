@@ -47,9 +47,11 @@ export interface IdempotencySettings {
 }
 
 /**
- * `POST /{userId}/orders`: checked, published to Kafka, 201 once Kafka acknowledged (nothing is
- * written anywhere else, so a refused or failed order leaves no trace). `GET /{userId}/orders`:
- * the shared database's rows, the same whichever instance answers.
+ * `POST /{userId}/orders`: checked, priced (the catalog's current price only, see PriceBook),
+ * published to Kafka, 201 once Kafka acknowledged. With an `Idempotency-Key` the key's row in the
+ * shared database is written before publishing and answered after (see IdempotencyKeys), so a
+ * repeated key gets the first answer and a retry after a crash publishes the same order id.
+ * `GET /{userId}/orders`: the shared database's rows, the same whichever instance answers.
  */
 export function createOrderApp(options: OrderAppOptions): FastifyInstance {
   const { store, client, publisher, prices, keys, idempotency } = options;
