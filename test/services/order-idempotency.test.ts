@@ -14,7 +14,7 @@ import {
 } from '../support/connect-worker.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { runCli } from '../support/run-process.js';
-import { call } from './shop-processes.js';
+import { call, type ServiceProcess } from './shop-processes.js';
 import { TestShop } from './test-shop.js';
 
 const bootstrap = inject('kafkaBootstrap');
@@ -158,7 +158,12 @@ describe('idempotent orders at the catalog price (MariaDB, orders sink)', () => 
       const text = files.map((f) => readFileSync(join(dir, f), 'utf8')).join('');
       return (text.match(/"type":"acked"/g) ?? []).length >= 60;
     });
-    await shop.orders[0]?.kill('SIGKILL');
+    // Frozen first, so requests are surely in flight on it (the gateway still sends it its share),
+    // then killed: those connections break after the request was sent.
+    const victim = shop.orders[0] as ServiceProcess;
+    process.kill(victim.child.pid as number, 'SIGSTOP');
+    await new Promise((r) => setTimeout(r, 400));
+    await victim.kill('SIGKILL');
     const done = await load;
     expect(done.code, done.stderr).toBe(0);
     const summary = JSON.parse(done.stdout);
@@ -204,4 +209,25 @@ describe('idempotent orders at the catalog price (MariaDB, orders sink)', () => 
     });
     expect(verify.code).toBe(0);
   }, 240_000);
+
+  it('follows a price changed in the catalog: the old price is refused naming the new one', async () => {
+    const buyer = await shop.newUser('repriced');
+    const sql = await db.connect();
+    try {
+      await sql.execute('UPDATE catalog SET unit_price = 1250 WHERE product_id = ?', ['CATALOG-002']);
+    } finally {
+      await sql.close();
+    }
+    const post = (unitPrice: number) =>
+      call('POST', `${shop.url}/order-service/${buyer.userId}/orders`, {
+        token: buyer.token,
+        body: { productId: 'CATALOG-002', qty: 1, unitPrice },
+      });
+    // The catalog re-reads its table every 5 s and publishes the change; every instance reads it.
+    await eventually('the new price to reach order-service', async () => {
+      const old = await post(1000);
+      return old.status === 409 && old.body.details?.unitPrice === 1250;
+    });
+    expect((await post(1250)).status).toBe(201);
+  }, 120_000);
 });
