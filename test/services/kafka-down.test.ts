@@ -35,7 +35,10 @@ describe('order-service with Kafka down', () => {
     await db?.drop();
   });
 
-  it('answers 503 KAFKA_UNAVAILABLE within the deadline and reports Kafka down', async () => {
+  // Kafka down from the start: the catalog's prices were never read, so orders are refused before
+  // any produce is tried (503 PRICES_UNAVAILABLE, with Retry-After), never taken at the client's
+  // price. (Kafka lost after the prices were read answers KAFKA_UNAVAILABLE: the fault suite.)
+  it('answers 503 PRICES_UNAVAILABLE at once and reports Kafka down', async () => {
     const created = await call('POST', `${users.url}/users`, {
       body: { email: 'down@example.com', name: 'Down', pwd: 'test12345' },
     });
@@ -50,16 +53,18 @@ describe('order-service with Kafka down', () => {
       expect(reply.status).toBe(503);
       expect(reply.body).toMatchObject({
         status: 503,
-        error: 'KAFKA_UNAVAILABLE',
+        error: 'PRICES_UNAVAILABLE',
         requestId: `kafka-down-${i}`,
       });
+      expect(Number(reply.headers.get('retry-after'))).toBeGreaterThan(0);
       expect(performance.now() - started).toBeLessThan(8000);
     }
     const health = await call('GET', `${orders.url}/health`);
     expect(health.status).toBe(200);
     expect(health.body.checks.kafka.status).toBe('DOWN');
+    expect(health.body.checks.prices.status).toBe('DOWN');
     const metrics = await (await fetch(`${orders.url}/metrics`)).text();
-    expect(metrics).toMatch(/orders_total\{outcome="kafka_unavailable",service="order-service"\} 3/);
+    expect(metrics).toMatch(/orders_total\{outcome="prices_unavailable",service="order-service"\} 3/);
     expect(metrics).not.toMatch(/orders_total\{outcome="created"/);
   });
 });

@@ -33,7 +33,7 @@ describe.each(ALL_DIALECTS)('%s: the time of an order', (dialect) => {
   beforeAll(async () => {
     db = await createTestDatabase(dialect, 'createdat');
     [shop, worker] = await Promise.all([
-      TestShop.start({ bootstrap, database: db, orderInstances: 1, withCatalog: false }),
+      TestShop.start({ bootstrap, database: db, orderInstances: 1 }),
       startWorker(clusterSettings(bootstrap, `createdat-${dialect}-${Date.now().toString(36)}`)),
     ]);
     expect(await hasJdbcSink(worker.url)).toBe(true);

@@ -2,7 +2,7 @@ import { signJwt } from '@msa-sync/service-runtime';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { readTopic } from '../support/topic-reader.js';
-import { call } from './shop-processes.js';
+import { call, startService } from './shop-processes.js';
 import { TestShop } from './test-shop.js';
 
 const bootstrap = inject('kafkaBootstrap');
@@ -18,7 +18,7 @@ describe('bad input and access', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase('sqlite', 'input');
-    shop = await TestShop.start({ bootstrap, database: db, orderInstances: 1, withCatalog: false });
+    shop = await TestShop.start({ bootstrap, database: db, orderInstances: 1 });
     buyer = await shop.newUser('buyer');
   }, 120_000);
 
@@ -105,9 +105,22 @@ describe('bad input and access', () => {
 
   it('keeps passwords out of every answer and refuses bad sign-ups and logins', async () => {
     const users = `${shop.url}/user-service/users`;
-    const dup = await call('POST', users, { body: { email: buyer.email, name: 'Again', pwd: 'test12345' } });
-    expect(dup.status).toBe(409);
-    expect(dup.body.error).toBe('EMAIL_TAKEN');
+    // A taken email: the same 201 as a new one (nothing tells the email has an account), and
+    // nothing changes — the owner still logs in with their password, the other password fails.
+    const dup = await call('POST', users, {
+      body: { email: buyer.email, name: 'Again', pwd: 'other-pass-1' },
+    });
+    expect(dup.status).toBe(201);
+    expect(Object.keys(dup.body).sort()).toEqual(['createdAt', 'email', 'name', 'userId']);
+    expect(dup.body.userId).not.toBe(buyer.userId);
+    const asOther = await call('POST', `${shop.url}/user-service/login`, {
+      body: { email: buyer.email, password: 'other-pass-1' },
+    });
+    expect(asOther.status).toBe(401);
+    const asOwner = await call('POST', `${shop.url}/user-service/login`, {
+      body: { email: buyer.email, password: 'test12345' },
+    });
+    expect([asOwner.status, asOwner.body.userId]).toEqual([200, buyer.userId]);
     const bad = await call('POST', users, { body: { email: 'nope', name: '', pwd: 'short' } });
     expect(bad.status).toBe(400);
     expect(bad.body.details.map((d: { field: string }) => d.field)).toEqual(['email', 'name', 'pwd']);
@@ -121,7 +134,12 @@ describe('bad input and access', () => {
     });
     expect(nobody.status).toBe(401);
 
-    const list = await call('GET', users, { token: buyer.token });
+    // Every user's email is for admins (ADMIN_EMAILS) only.
+    expect((await call('GET', users, { token: buyer.token })).status).toBe(403);
+    const admin = await shop.newUser('admin', shop.adminEmail);
+    const list = await call('GET', users, { token: admin.token });
+    expect(list.status).toBe(200);
+    expect(list.body.map((u: { userId: string }) => u.userId)).toContain(buyer.userId);
     const detail = await call('GET', `${users}/${buyer.userId}`, { token: buyer.token });
     for (const text of [JSON.stringify(list.body), JSON.stringify(detail.body)]) {
       expect(text).not.toMatch(/pwd|password|scrypt/i);
@@ -135,8 +153,45 @@ describe('bad input and access', () => {
       'SELECT encrypted_pwd FROM users WHERE email = ?',
       [buyer.email],
     );
-    expect(stored[0]?.encrypted_pwd).toMatch(/^scrypt\$/);
+    expect(stored[0]?.encrypted_pwd).toMatch(/^scrypt\$131072\$8\$1\$/);
   });
+
+  it('rate limits sign-up and login per email and per client address: 429 with Retry-After', async () => {
+    // An instance of its own with small limits (the shop's are generous for load runs), reached
+    // directly: the test plays the gateway and sets x-forwarded-for.
+    const limited = await startService('user-service', 'user-service-limited', {
+      ...shop.env(),
+      GATEWAY_URL: '',
+      AUTH_LIMIT_IP_BURST: '4',
+      AUTH_LIMIT_IP_PER_MINUTE: '1',
+      AUTH_LIMIT_EMAIL_BURST: '2',
+      AUTH_LIMIT_EMAIL_PER_MINUTE: '1',
+    });
+    try {
+      const login = (email: string, ip: string) =>
+        call('POST', `${limited.url}/login`, {
+          body: { email, password: 'guess-123456' },
+          headers: { 'x-forwarded-for': ip },
+        });
+      expect((await login('guessed@example.com', '10.0.0.1')).status).toBe(401);
+      expect((await login('guessed@example.com', '10.0.0.1')).status).toBe(401);
+      const byEmail = await login('guessed@example.com', '10.0.0.9');
+      expect([byEmail.status, byEmail.body.error]).toEqual([429, 'TOO_MANY_REQUESTS']);
+      expect(Number(byEmail.headers.get('retry-after'))).toBeGreaterThan(0);
+      // Other emails from the same address, until the address's burst (4) is spent; sign-up counts too.
+      expect((await login('other-1@example.com', '10.0.0.1')).status).toBe(401);
+      const signUp = await call('POST', `${limited.url}/users`, {
+        body: { email: 'other-2@example.com', name: 'Other', pwd: 'test12345' },
+        headers: { 'x-forwarded-for': '10.0.0.1' },
+      });
+      expect(signUp.status).toBe(201);
+      const byClient = await login('other-3@example.com', '10.0.0.1');
+      expect([byClient.status, byClient.body.error]).toEqual([429, 'TOO_MANY_REQUESTS']);
+      expect(Number(byClient.headers.get('retry-after'))).toBeGreaterThan(0);
+    } finally {
+      await limited.kill();
+    }
+  }, 240_000);
 
   it('answers unknown routes with a JSON 404 and serves health and metrics on every service', async () => {
     const missing = await call('GET', `${shop.url}/nowhere`);

@@ -138,9 +138,10 @@ export async function call<T = any>(
     requestId?: string;
     rawBody?: string;
     contentType?: string;
+    headers?: Record<string, string>;
   } = {},
 ): Promise<Reply<T>> {
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = { ...options.headers };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   if (options.requestId) headers['x-request-id'] = options.requestId;
   const payload = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));

@@ -46,6 +46,7 @@ describe('npm start: the shop processes', () => {
       ORDERS_TOPIC: `${id}-orders`,
       CATALOG_ORDERS_TOPIC: `${id}-catalog`,
       CATALOG_EVENTS_TOPIC: `${id}-catalog-events`,
+      CATALOG_PRICES_TOPIC: `${id}-catalog-prices`,
       KAFKA_GROUP_PREFIX: `${id}-`,
       HEARTBEAT_INTERVAL_MS: '500',
     });

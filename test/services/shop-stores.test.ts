@@ -1,7 +1,7 @@
 import { CatalogStore } from '@msa-sync/catalog-service';
 import { dialectFor } from '@msa-sync/connect/connectors/jdbc/dialect/index';
 import { parseJdbcUrl } from '@msa-sync/connect/connectors/jdbc/jdbc-url';
-import { OrderStore } from '@msa-sync/order-service';
+import { IdempotencyKeys, type KeyRow, keyedOrderId, OrderStore } from '@msa-sync/order-service';
 import { ServiceDatabase, serviceLogger } from '@msa-sync/service-runtime';
 import { EmailTakenError, UserStore } from '@msa-sync/user-service';
 import { describe, expect, it } from 'vitest';
@@ -134,6 +134,58 @@ describe.each(ALL_DIALECTS)('%s: the services’ tables', (dialect) => {
     } finally {
       await client.close();
       await other.close();
+      await test.drop();
+    }
+  }, 60_000);
+
+  it('keeps Idempotency-Keys: one row per user and key, leases taken over once, the first answer kept', async () => {
+    const test = await createTestDatabase(dialect, 'keys');
+    const db = new ServiceDatabase(test.url, { user: test.user, password: test.password });
+    const client = db.connect();
+    try {
+      await db.prepare();
+      const keys = new IdempotencyKeys(db);
+      await keys.ensureSchema(client);
+      await keys.ensureSchema(client);
+      // Milliseconds since the epoch: beyond 32 bits, so the columns must be BIGINT everywhere.
+      const now = Date.UTC(2026, 11, 5, 12, 0, 0, 123);
+      const row: KeyRow = {
+        userId: 'u-1',
+        key: 'k'.repeat(255),
+        requestHash: 'a'.repeat(64),
+        orderId: keyedOrderId('u-1', 'k', now),
+        firstUsedMs: now,
+        leaseUntilMs: now + 3000,
+        answer: undefined,
+      };
+      expect(await keys.claimNew(client, row)).toBe(true);
+      expect(await keys.claimNew(client, { ...row, requestHash: 'b'.repeat(64) })).toBe(false);
+      expect(await keys.claimNew(client, { ...row, userId: 'u-2' })).toBe(true);
+      expect(await keys.find(client, 'u-1', row.key)).toEqual(row);
+      expect(await keys.find(client, 'u-1', 'other')).toBeUndefined();
+
+      // Two retries race for an expired lease: exactly one gets it.
+      const races = await Promise.all([
+        keys.takeOver(client, row, now + 10_000),
+        keys.takeOver(client, row, now + 10_001),
+      ]);
+      expect(races.filter(Boolean)).toHaveLength(1);
+      const held = (await keys.find(client, 'u-1', row.key)) as KeyRow;
+      expect([now + 10_000, now + 10_001]).toContain(held.leaseUntilMs);
+      await keys.release(client, held);
+      expect((await keys.find(client, 'u-1', row.key))?.leaseUntilMs).toBe(0);
+
+      const answer = { orderId: row.orderId, createdAt: new Date(now).toISOString(), totalPrice: 1500 };
+      await keys.complete(client, row, 201, answer);
+      await keys.complete(client, row, 201, { orderId: 'second-answer' });
+      expect((await keys.find(client, 'u-1', row.key))?.answer).toEqual({ status: 201, body: answer });
+      expect(await keys.takeOver(client, { ...row, leaseUntilMs: 0 }, now + 20_000)).toBe(false);
+
+      expect(await keys.purge(client, now)).toBe(0);
+      expect(await keys.purge(client, now + 1)).toBe(2);
+      expect(await keys.find(client, 'u-1', row.key)).toBeUndefined();
+    } finally {
+      await client.close();
       await test.drop();
     }
   }, 60_000);

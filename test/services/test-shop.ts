@@ -21,10 +21,13 @@ export class TestShop {
   readonly id = uniqueName('shop');
   readonly jwtSecret = randomBytes(32).toString('hex');
   readonly registryToken = randomBytes(16).toString('hex');
+  /** Signs up and logs in with the admin role (ADMIN_EMAILS). */
+  readonly adminEmail = `admin-${this.id}@example.com`;
   readonly topics = {
     orders: `${this.id}-orders`,
     catalogOrders: `${this.id}-catalog`,
     catalogEvents: `${this.id}-catalog-events`,
+    catalogPrices: `${this.id}-catalog-prices`,
   };
   gateway!: ServiceProcess;
   user!: ServiceProcess;
@@ -59,7 +62,19 @@ export class TestShop {
     shop.catalog = catalog;
     shop.orders.push(...(orders as ServiceProcess[]));
     for (const p of [shop.user, shop.catalog, ...shop.orders]) if (p) await shop.waitRegistered(p.instanceId);
+    if (shop.catalog) for (const p of shop.orders) await shop.waitPriced(p);
     return shop;
+  }
+
+  /** Until an order instance knows the catalog's prices (before that it answers orders 503). */
+  async waitPriced(instance: ServiceProcess, timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const health = await call('GET', `${instance.url}/health`).catch(() => undefined);
+      if (health?.body?.checks?.prices?.status === 'UP') return;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error(`${instance.instanceId} did not load catalog prices within ${timeoutMs} ms`);
   }
 
   /** What every process of this shop gets. */
@@ -73,9 +88,11 @@ export class TestShop {
       GATEWAY_URL: this.gateway?.url,
       JWT_SECRET: this.jwtSecret,
       REGISTRY_TOKEN: this.registryToken,
+      ADMIN_EMAILS: this.adminEmail,
       ORDERS_TOPIC: this.topics.orders,
       CATALOG_ORDERS_TOPIC: this.topics.catalogOrders,
       CATALOG_EVENTS_TOPIC: this.topics.catalogEvents,
+      CATALOG_PRICES_TOPIC: this.topics.catalogPrices,
       KAFKA_GROUP_PREFIX: `${this.id}-`,
       HEARTBEAT_INTERVAL_MS: '500',
       MSA_LOG_LEVEL: 'info',
@@ -95,6 +112,7 @@ export class TestShop {
     );
     this.orders.push(instance);
     await this.waitRegistered(instance.instanceId);
+    if (this.catalog) await this.waitPriced(instance);
     return instance;
   }
 
@@ -112,8 +130,10 @@ export class TestShop {
   }
 
   /** Signs up and logs in a user through the gateway. */
-  async newUser(label: string): Promise<{ userId: string; token: string; email: string }> {
-    const email = `${label}-${randomBytes(3).toString('hex')}@example.com`;
+  async newUser(
+    label: string,
+    email = `${label}-${randomBytes(3).toString('hex')}@example.com`,
+  ): Promise<{ userId: string; token: string; email: string }> {
     const created = await call('POST', `${this.url}/user-service/users`, {
       body: { email, name: label, pwd: 'test12345' },
     });

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { isAlive, readPid, removePid, stopProcess, writePid } from './pid-file.js';
+import { isAlive, processStartTime, readPid, removePid, stopProcess, writePid } from './pid-file.js';
 import { waitFor } from './tcp-probe.js';
 
 export interface DetachedSpec {
@@ -64,8 +64,12 @@ export async function startDetached(spec: DetachedSpec): Promise<DetachedStart> 
 
 export async function stopDetached(pidFile: string): Promise<'stopped' | 'killed' | 'not-running'> {
   const pid = readPid(pidFile);
-  if (pid === undefined) return 'not-running';
-  const result = await stopProcess(pid, 30_000);
+  if (pid === undefined) {
+    // Missing, or stale (its pid now names another process, which is left alone).
+    removePid(pidFile);
+    return 'not-running';
+  }
+  const result = await stopProcess(pid, 30_000, processStartTime(pid));
   removePid(pidFile);
   return result;
 }

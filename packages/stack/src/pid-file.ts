@@ -1,10 +1,33 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 
-/** A process we started and left running, remembered by its pid file under .data/. */
+/**
+ * A process we started and left running, remembered by its pid file under .data/: `<pid>` and,
+ * where /proc exists (Linux), ` <start time>` — the process's start in clock ticks since boot
+ * (field 22 of /proc/<pid>/stat). A pid is reused once its process is gone; the pair is not, so
+ * a stale pid file never makes us signal an unrelated process that now has the same pid.
+ */
 export function readPid(file: string): number | undefined {
   if (!existsSync(file)) return undefined;
-  const pid = Number(readFileSync(file, 'utf8').trim());
-  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  const [pidText, startText] = readFileSync(file, 'utf8').trim().split(/\s+/);
+  const pid = Number(pidText);
+  if (!Number.isInteger(pid) || pid <= 0) return undefined;
+  // A file written before start times were recorded (or where /proc is missing) names the pid only.
+  if (startText === undefined) return pid;
+  const now = processStartTime(pid);
+  return now === startText ? pid : undefined;
+}
+
+/** The start time of a running process (clock ticks since boot), or undefined without /proc or process. */
+export function processStartTime(pid: number): string | undefined {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  // The command name (field 2) is in parentheses and may hold spaces: count fields after its end.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return fields[19];
 }
 
 export function isAlive(pid: number): boolean {
@@ -17,26 +40,33 @@ export function isAlive(pid: number): boolean {
 }
 
 export function writePid(file: string, pid: number): void {
-  writeFileSync(file, `${pid}\n`);
+  const start = processStartTime(pid);
+  writeFileSync(file, start === undefined ? `${pid}\n` : `${pid} ${start}\n`);
 }
 
 export function removePid(file: string): void {
   rmSync(file, { force: true });
 }
 
-/** SIGTERM, then SIGKILL if it has not exited within graceMs. Resolves once it is gone. */
+/**
+ * SIGTERM, then SIGKILL if it has not exited within graceMs. Resolves once it is gone. With
+ * `startTime`, the process is signalled only while it is still the one that started then.
+ */
 export async function stopProcess(
   pid: number,
   graceMs = 30_000,
+  startTime?: string,
 ): Promise<'stopped' | 'killed' | 'not-running'> {
-  if (!isAlive(pid)) return 'not-running';
+  const same = () => isAlive(pid) && (startTime === undefined || processStartTime(pid) === startTime);
+  if (!same()) return 'not-running';
   process.kill(pid, 'SIGTERM');
   const deadline = Date.now() + graceMs;
   while (Date.now() < deadline) {
-    if (!isAlive(pid)) return 'stopped';
+    if (!same()) return 'stopped';
     await new Promise((r) => setTimeout(r, 100));
   }
+  if (!same()) return 'stopped';
   process.kill(pid, 'SIGKILL');
-  while (isAlive(pid)) await new Promise((r) => setTimeout(r, 50));
+  while (same()) await new Promise((r) => setTimeout(r, 50));
   return 'killed';
 }

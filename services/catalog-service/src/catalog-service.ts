@@ -3,6 +3,7 @@ import {
   BatchConsumer,
   consumeOnceTopicsExist,
   databaseHealth,
+  intSetting,
   type RunningService,
   ServiceDatabase,
   ServiceMetrics,
@@ -11,17 +12,24 @@ import {
   serveRegistered,
   serviceLogger,
 } from '@msa-sync/service-runtime';
-import { type ShopTopics, shopTopics } from '@msa-sync/shop-contracts';
+import { pricesTopicSpec, type ShopTopics, shopTopics } from '@msa-sync/shop-contracts';
 import type { Logger } from 'pino';
 import { createCatalogApp } from './catalog-app.js';
 import { CatalogStore, DEFAULT_PRODUCTS, type ProductSeed } from './catalog-store.js';
+import { PricePublisher } from './price-publisher.js';
 import { StockKeeper } from './stock-keeper.js';
 
 export interface CatalogServiceOptions {
   settings: ServiceSettings;
   topics?: ShopTopics;
   products?: readonly ProductSeed[];
+  /** How often the catalog table is re-read to publish changed prices (CATALOG_PRICE_REFRESH_MS). */
+  priceRefreshMs?: number;
   logger?: Logger;
+}
+
+export function priceRefreshFrom(env: NodeJS.ProcessEnv): number {
+  return intSetting(env, 'CATALOG_PRICE_REFRESH_MS', 5000, 100, 3_600_000);
 }
 
 /** CATALOG_SEED: a JSON array of `{productId, productName, stock, unitPrice}`; the course's three when unset. */
@@ -97,10 +105,22 @@ export async function startCatalogService(options: CatalogServiceOptions): Promi
     [
       { name: topics.catalogOrders, partitions: 3 },
       { name: topics.catalogEvents, partitions: 3 },
+      pricesTopicSpec(topics.catalogPrices),
     ],
     consumer,
     logger,
   );
+  const prices = new PricePublisher({
+    store,
+    client: reads,
+    producer,
+    topic: topics.catalogPrices,
+    logger,
+    intervalMs: options.priceRefreshMs ?? 5000,
+  });
+  void consuming.ready.then((exist) => {
+    if (exist) prices.start();
+  });
 
   const app = createCatalogApp({
     instanceId: settings.instanceId,
@@ -115,6 +135,7 @@ export async function startCatalogService(options: CatalogServiceOptions): Promi
   });
   return serveRegistered(app, settings, logger, [
     () => consuming.stop(),
+    () => prices.stop(),
     () => producer.close().catch(() => {}),
     () => reads.close(),
     () => writes.close(),

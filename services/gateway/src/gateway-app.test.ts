@@ -15,8 +15,13 @@ interface Upstream {
   close(): Promise<void>;
 }
 
-/** An instance: 'echo' answers with what it got, 'reset' drops the connection after reading the request, 'hang' never answers. */
-async function upstream(name: string, behaviour: 'echo' | 'reset' | 'hang' = 'echo'): Promise<Upstream> {
+type Behaviour = 'echo' | 'reset' | 'hang' | 'big' | 'trickle';
+
+/**
+ * An instance: 'echo' answers with what it got, 'reset' drops the connection after reading the
+ * request, 'hang' never answers, 'big' answers 64 KiB, 'trickle' sends a byte every 100 ms forever.
+ */
+async function upstream(name: string, behaviour: Behaviour = 'echo'): Promise<Upstream> {
   const received: Upstream['received'] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -26,6 +31,16 @@ async function upstream(name: string, behaviour: 'echo' | 'reset' | 'hang' = 'ec
       received.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
       if (behaviour === 'reset') return req.socket.destroy();
       if (behaviour === 'hang') return;
+      if (behaviour === 'big') {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        return res.end(JSON.stringify({ filler: 'x'.repeat(64 * 1024) }));
+      }
+      if (behaviour === 'trickle') {
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        const timer = setInterval(() => res.write('x'), 100);
+        res.on('close', () => clearInterval(timer));
+        return;
+      }
       res.writeHead(req.method === 'POST' ? 201 : 200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ instance: name, method: req.method, url: req.url, body }));
     });
@@ -57,7 +72,7 @@ describe('gateway', () => {
   const upstreams: Upstream[] = [];
   const logger = serviceLogger('gateway', 'test', 'silent');
 
-  async function instance(name: string, behaviour?: 'echo' | 'reset' | 'hang', service = 'order-service') {
+  async function instance(name: string, behaviour?: Behaviour, service = 'order-service') {
     const u = await upstream(name, behaviour);
     upstreams.push(u);
     registry.register({ service, instanceId: name, url: u.url, heartbeatIntervalMs: 60_000 });
@@ -178,6 +193,56 @@ describe('gateway', () => {
     expect(other.received).toHaveLength(0);
   });
 
+  it('repeats a POST with an Idempotency-Key on the next instance, with the same key', async () => {
+    const broken = await instance('broken', 'reset');
+    const other = await instance('other');
+    const r = await app.inject({
+      method: 'POST',
+      url: '/order-service/u1/orders',
+      headers: { authorization: token('u1'), 'content-type': 'application/json', 'idempotency-key': 'k-42' },
+      payload: '{"qty":1}',
+    });
+    expect(r.statusCode).toBe(201);
+    expect(r.headers['x-instance-id']).toBe('other');
+    expect(broken.received).toHaveLength(1);
+    expect(other.received[0]?.headers['idempotency-key']).toBe('k-42');
+    expect(other.received[0]?.body).toBe('{"qty":1}');
+  });
+
+  it('caps the size of an answer (502) and the whole time of a request (504)', async () => {
+    const capped = new UpstreamProxy(registry, {
+      maxAttempts: 3,
+      timeoutMs: 500,
+      deadlineMs: 1000,
+      maxResponseBytes: 1024,
+    });
+    try {
+      await instance('big', 'big', 'catalog-service');
+      await instance('trickle', 'trickle', 'user-service');
+      const forward = (service: string) =>
+        capped.forward({
+          service,
+          method: 'GET',
+          path: '/x',
+          headers: {},
+          body: undefined,
+          requestId: 'r-1',
+          forwarded: { for: '127.0.0.1', host: 'h', proto: 'http', prefix: `/${service}` },
+        });
+      await expect(forward('catalog-service')).rejects.toMatchObject({
+        code: 'UPSTREAM_TOO_LARGE',
+        status: 502,
+      });
+      const started = Date.now();
+      // Never silent for 500 ms, so only the 1 s deadline ends it.
+      await expect(forward('user-service')).rejects.toMatchObject({ code: 'UPSTREAM_TIMEOUT', status: 504 });
+      expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+      expect(Date.now() - started).toBeLessThan(3000);
+    } finally {
+      capped.close();
+    }
+  });
+
   it('repeats a GET whose connection broke on the next instance', async () => {
     const broken = await instance('broken', 'reset');
     const other = await instance('other');
@@ -249,6 +314,22 @@ describe('gateway', () => {
     const own = await app.inject({ url: '/user-service/users/u1', headers: { authorization: token('u1') } });
     expect(own.statusCode).toBe(200);
     expect(users.received.at(-1)?.headers.authorization).toMatch(/^Bearer /);
+
+    // Every user's email is for admins only: a user's token is refused, an admin's passes.
+    const asUser = await app.inject({ url: '/user-service/users', headers: { authorization: token('u1') } });
+    expect([asUser.statusCode, asUser.json().error]).toEqual([403, 'FORBIDDEN']);
+    const roleAsText = await app.inject({
+      url: '/user-service/users',
+      headers: { authorization: `Bearer ${signJwt({ sub: 'u1', roles: 'admin' }, SECRET, 600)}` },
+    });
+    expect(roleAsText.statusCode).toBe(403);
+    const received = users.received.length;
+    const asAdmin = await app.inject({
+      url: '/user-service/users',
+      headers: { authorization: `Bearer ${signJwt({ sub: 'u9', roles: ['admin'] }, SECRET, 600)}` },
+    });
+    expect(asAdmin.statusCode).toBe(200);
+    expect(users.received).toHaveLength(received + 1);
   });
 
   it('refuses paths the URL parser would rewrite, so a token for one user never reaches another’s orders', async () => {

@@ -106,8 +106,11 @@ async function routeRequest(
     const token = bearerToken(request.headers.authorization);
     if (!token) return reply.code(401).send(errorBody('UNAUTHORIZED', request.id));
     let subject: string;
+    let roles: unknown;
     try {
-      subject = jwt.verify(token).sub;
+      const claims = jwt.verify(token);
+      subject = claims.sub;
+      roles = claims.roles;
     } catch (error) {
       const reason = error instanceof JwtError ? error.message : 'invalid token';
       return reply.code(401).send(errorBody('UNAUTHORIZED', request.id, `Invalid token: ${reason}`));
@@ -118,6 +121,11 @@ async function routeRequest(
         .send(
           errorBody('FORBIDDEN', request.id, 'The token belongs to another user than the one in the path'),
         );
+    }
+    if (requirement.role !== undefined && !(Array.isArray(roles) && roles.includes(requirement.role))) {
+      return reply
+        .code(403)
+        .send(errorBody('FORBIDDEN', request.id, `This request needs the ${requirement.role} role`));
     }
   }
 

@@ -4,6 +4,7 @@ import {
   listen,
   type RunningService,
   ServiceMetrics,
+  SettingsError,
   serviceLogger,
 } from '@msa-sync/service-runtime';
 import type { Logger } from 'pino';
@@ -18,9 +19,13 @@ export interface GatewaySettings {
   /** Heartbeats an instance may miss before it is evicted. */
   missedHeartbeats: number;
   upstreamTimeoutMs: number;
+  /** Longest time for a whole proxied request (GATEWAY_REQUEST_DEADLINE_MS). */
+  requestDeadlineMs: number;
+  /** Largest upstream answer passed on (GATEWAY_MAX_RESPONSE_BYTES). */
+  maxResponseBytes: number;
   maxAttempts: number;
-  /** When set, registering, heartbeating and leaving need it in `x-registry-token`. */
-  registryToken: string | undefined;
+  /** Registering, heartbeating and leaving need it in `x-registry-token`. */
+  registryToken: string;
   logLevel: string;
   instanceId: string;
 }
@@ -32,11 +37,34 @@ export function gatewaySettings(env: NodeJS.ProcessEnv, jwtSecret: string): Gate
     jwtSecret,
     missedHeartbeats: intSetting(env, 'GATEWAY_MISSED_HEARTBEATS', 3, 1, 100),
     upstreamTimeoutMs: intSetting(env, 'GATEWAY_UPSTREAM_TIMEOUT_MS', 30_000, 100, 600_000),
+    requestDeadlineMs: intSetting(env, 'GATEWAY_REQUEST_DEADLINE_MS', 30_000, 100, 600_000),
+    maxResponseBytes: intSetting(
+      env,
+      'GATEWAY_MAX_RESPONSE_BYTES',
+      10 * 1024 * 1024,
+      1024,
+      1024 * 1024 * 1024,
+    ),
     maxAttempts: intSetting(env, 'GATEWAY_MAX_ATTEMPTS', 3, 1, 10),
-    registryToken: env.REGISTRY_TOKEN || undefined,
+    registryToken: registryTokenFrom(env),
     logLevel: env.MSA_LOG_LEVEL || 'info',
     instanceId: env.INSTANCE_ID || `gateway-${randomBytes(4).toString('hex')}`,
   };
+}
+
+/**
+ * REGISTRY_TOKEN is required: an open registry lets any process register as user-service and
+ * receive passwords and tokens. `npm start` makes one in .data/services/registry.token.
+ */
+export function registryTokenFrom(env: NodeJS.ProcessEnv): string {
+  const token = env.REGISTRY_TOKEN;
+  if (!token) {
+    throw new SettingsError(
+      'REGISTRY_TOKEN is not set: the gateway does not run an open registry (npm start generates one under .data/services/; give the same value to every service)',
+    );
+  }
+  if (token.length < 16) throw new SettingsError('REGISTRY_TOKEN must be at least 16 characters');
+  return token;
 }
 
 export interface RunningGateway extends RunningService {
@@ -55,6 +83,8 @@ export async function startGateway(settings: GatewaySettings, logger?: Logger): 
   const proxy = new UpstreamProxy(registry, {
     maxAttempts: settings.maxAttempts,
     timeoutMs: settings.upstreamTimeoutMs,
+    deadlineMs: settings.requestDeadlineMs,
+    maxResponseBytes: settings.maxResponseBytes,
     onAttempt: (service, outcome, retried) => attempts.inc({ service, outcome, retried: String(retried) }),
   });
   const app = createGatewayApp({

@@ -11,6 +11,8 @@ function settings(port = 0): GatewaySettings {
     jwtSecret: 'a-test-secret-that-is-long-enough-for-hs256',
     missedHeartbeats: 3,
     upstreamTimeoutMs: 1000,
+    requestDeadlineMs: 5000,
+    maxResponseBytes: 1024 * 1024,
     maxAttempts: 3,
     registryToken: 'token-1',
     logLevel: 'silent',

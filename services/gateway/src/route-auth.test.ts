@@ -22,8 +22,12 @@ describe('authRequirement', () => {
     });
   });
 
+  it('asks for the admin role to list every user', () => {
+    expect(authRequirement('user-service', 'GET', '/users/')).toEqual({ kind: 'token', role: 'admin' });
+    expect(authRequirement('user-service', 'POST', '/users')).toEqual({ kind: 'public' });
+  });
+
   it('asks for a token on everything else', () => {
-    expect(authRequirement('user-service', 'GET', '/users')).toEqual({ kind: 'token' });
     expect(authRequirement('user-service', 'GET', '/login')).toEqual({ kind: 'token' });
     expect(authRequirement('order-service', 'GET', '/anything')).toEqual({ kind: 'token' });
     expect(authRequirement('unknown-service', 'GET', '/')).toEqual({ kind: 'token' });

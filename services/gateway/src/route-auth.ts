@@ -3,9 +3,10 @@
  * are public; user details, the user list and everything of order-service need a bearer token.
  * Where the path names a user (`/user-service/users/{userId}`, `/order-service/{userId}/orders`),
  * the token must be that user's (its subject), so no one reads or orders for someone else.
- * Each service's `/health` and `/metrics` stay public.
+ * Listing every user needs the `admin` role in the token's `roles` claim. Each service's
+ * `/health` and `/metrics` stay public.
  */
-export type AuthRequirement = { kind: 'public' } | { kind: 'token'; subject?: string };
+export type AuthRequirement = { kind: 'public' } | { kind: 'token'; subject?: string; role?: 'admin' };
 
 const PUBLIC: AuthRequirement = { kind: 'public' };
 const TOKEN: AuthRequirement = { kind: 'token' };
@@ -30,6 +31,7 @@ export function authRequirement(service: string, method: string, path: string): 
       }
       if (segments[0] === 'users' && segments.length >= 2)
         return { kind: 'token', subject: segments[1] as string };
+      if (segments[0] === 'users' && segments.length === 1) return { kind: 'token', role: 'admin' };
       return TOKEN;
     }
     case 'order-service':

@@ -5,6 +5,9 @@ import type { Instance, ServiceRegistry } from './service-registry.js';
 /** Methods that change nothing on the server: the only ones retried after a request was sent. */
 const SAFE_METHODS = new Set(['GET', 'HEAD']);
 
+const DEFAULT_DEADLINE_MS = 30_000;
+const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
+
 const HOP_BY_HOP = new Set([
   'connection',
   'keep-alive',
@@ -39,25 +42,36 @@ export interface ForwardResponse {
   attempts: number;
 }
 
-/** How one attempt failed: before a connection existed (nothing sent), or after. */
-export type AttemptFailure = { phase: 'connect' | 'exchange' | 'timeout'; error: Error };
+/**
+ * How one attempt failed: before a connection existed (nothing sent), after (exchange), without
+ * an answer in time, or with an answer larger than the gateway passes on.
+ */
+export type AttemptFailure = { phase: 'connect' | 'exchange' | 'timeout' | 'too-large'; error: Error };
 
 /**
  * May a failed attempt be repeated on another instance? A connection that was never made carried
  * no request, so any method may go elsewhere. Once the request may have reached an instance
- * (connection reset, no answer), only GET and HEAD are repeated: a POST could have been applied.
- * Timeouts are never retried (the instance may still be working on it).
+ * (connection reset, no answer), only GET and HEAD are repeated — and a request carrying an
+ * `Idempotency-Key`, whose repetition the service recognises and answers with the first answer
+ * (order-service places such an order once however often it is sent). Any other POST could have
+ * been applied. Timeouts and oversized answers are never retried (the instance may still be
+ * working on it; another would answer as much).
  */
-export function mayRetry(method: string, failure: AttemptFailure): boolean {
+export function mayRetry(method: string, failure: AttemptFailure, idempotencyKey = false): boolean {
   if (failure.phase === 'connect') return true;
-  if (failure.phase === 'exchange') return SAFE_METHODS.has(method);
+  if (failure.phase === 'exchange') return SAFE_METHODS.has(method) || idempotencyKey;
   return false;
 }
 
 export interface ProxySettings {
   /** Attempts per request at most (each on another instance). */
   maxAttempts: number;
+  /** Longest silence of an instance within one attempt. */
   timeoutMs: number;
+  /** Longest time for the whole request, all attempts together (504 after). */
+  deadlineMs?: number;
+  /** Largest answer body passed on (502 UPSTREAM_TOO_LARGE above it). */
+  maxResponseBytes?: number;
   onAttempt?: (service: string, outcome: 'ok' | AttemptFailure['phase'], retried: boolean) => void;
 }
 
@@ -78,12 +92,15 @@ export class UpstreamProxy {
   async forward(request: ForwardRequest): Promise<ForwardResponse> {
     const tried = new Set<string>();
     let lastFailure: AttemptFailure | undefined;
+    const deadline = Date.now() + (this.#settings.deadlineMs ?? DEFAULT_DEADLINE_MS);
+    const keyed = request.headers['idempotency-key'] !== undefined;
     for (let attempt = 1; attempt <= this.#settings.maxAttempts; attempt++) {
+      if (attempt > 1 && Date.now() >= deadline) break;
       const instance = this.#registry.next(request.service, tried);
       if (!instance) break;
       tried.add(instance.instanceId);
       try {
-        const response = await this.#attempt(instance, request);
+        const response = await this.#attempt(instance, request, deadline);
         this.#registry.markSucceeded(instance.instanceId);
         this.#settings.onAttempt?.(request.service, 'ok', attempt > 1);
         return { ...response, instance, attempts: attempt };
@@ -91,8 +108,9 @@ export class UpstreamProxy {
         const failure = error as AttemptFailure;
         lastFailure = failure;
         // A refused or broken connection says the instance is unwell: route around it for a while.
-        if (failure.phase !== 'timeout') this.#registry.markFailed(instance.instanceId);
-        const retry = mayRetry(request.method, failure);
+        if (failure.phase === 'connect' || failure.phase === 'exchange')
+          this.#registry.markFailed(instance.instanceId);
+        const retry = mayRetry(request.method, failure, keyed);
         this.#settings.onAttempt?.(request.service, failure.phase, retry);
         if (!retry) break;
       }
@@ -103,22 +121,33 @@ export class UpstreamProxy {
     if (lastFailure.phase === 'timeout') {
       throw new ServiceError(
         'UPSTREAM_TIMEOUT',
-        `${request.service} did not answer within ${this.#settings.timeoutMs} ms`,
+        `${request.service} did not answer in time: ${lastFailure.error.message}`,
+      );
+    }
+    if (lastFailure.phase === 'too-large') {
+      throw new ServiceError(
+        'UPSTREAM_TOO_LARGE',
+        `${request.service} answered more than ${this.#maxBytes} bytes`,
       );
     }
     throw new ServiceError(
       'UPSTREAM_FAILED',
       `${request.service} failed: ${lastFailure.error.message}${
-        lastFailure.phase === 'exchange' && !SAFE_METHODS.has(request.method)
-          ? ' (not retried: the request may have been applied)'
+        lastFailure.phase === 'exchange' && !SAFE_METHODS.has(request.method) && !keyed
+          ? ' (not retried: the request may have been applied; send an Idempotency-Key to allow it)'
           : ''
       }`,
     );
   }
 
+  get #maxBytes(): number {
+    return this.#settings.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  }
+
   #attempt(
     instance: Instance,
     request: ForwardRequest,
+    deadline: number,
   ): Promise<Omit<ForwardResponse, 'instance' | 'attempts'>> {
     const url = new URL(request.path, instance.url);
     const headers: Record<string, string | string[]> = {};
@@ -139,13 +168,25 @@ export class UpstreamProxy {
       const fail = (phase: AttemptFailure['phase'], error: Error) => {
         if (settled) return;
         settled = true;
+        clearTimeout(overall);
         reject({ phase, error } satisfies AttemptFailure);
       };
       const req = httpRequest(url, { method: request.method, headers, agent: this.#agent });
       req.setTimeout(this.#settings.timeoutMs, () => {
-        fail(connected ? 'timeout' : 'connect', new Error('timed out'));
+        fail(connected ? 'timeout' : 'connect', new Error(`no answer within ${this.#settings.timeoutMs} ms`));
         req.destroy();
       });
+      // The whole request's budget, however the instance trickles its answer.
+      const overall = setTimeout(
+        () => {
+          fail(
+            'timeout',
+            new Error(`request took longer than ${this.#settings.deadlineMs ?? DEFAULT_DEADLINE_MS} ms`),
+          );
+          req.destroy();
+        },
+        Math.max(0, deadline - Date.now()),
+      );
       req.on('socket', (socket) => {
         if (!socket.connecting) connected = true;
         else socket.once('connect', () => (connected = true));
@@ -153,12 +194,28 @@ export class UpstreamProxy {
       req.on('error', (error) => fail(connected ? 'exchange' : 'connect', error));
       req.on('response', (res) => {
         const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        let size = Number(res.headers['content-length'] ?? 0);
+        if (size > this.#maxBytes) {
+          fail('too-large', new Error(`content-length ${size}`));
+          req.destroy();
+          return;
+        }
+        size = 0;
+        res.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > this.#maxBytes) {
+            fail('too-large', new Error(`more than ${this.#maxBytes} bytes`));
+            req.destroy();
+            return;
+          }
+          chunks.push(chunk);
+        });
         res.on('error', (error) => fail('exchange', error));
         res.on('aborted', () => fail('exchange', new Error('response aborted')));
         res.on('end', () => {
           if (settled) return;
           settled = true;
+          clearTimeout(overall);
           const out: Record<string, string | string[]> = {};
           for (const [name, value] of Object.entries(res.headers)) {
             if (value !== undefined && !HOP_BY_HOP.has(name)) out[name] = value;

@@ -11,11 +11,14 @@ import {
   serveRegistered,
   serviceLogger,
 } from '@msa-sync/service-runtime';
-import { type ShopTopics, shopTopics } from '@msa-sync/shop-contracts';
+import { pricesTopicSpec, type ShopTopics, shopTopics } from '@msa-sync/shop-contracts';
 import type { Logger } from 'pino';
-import { createOrderApp } from './order-app.js';
+import { IdempotencyKeys } from './idempotency-keys.js';
+import { createOrderApp, type IdempotencySettings } from './order-app.js';
 import { OrderPublisher } from './order-publisher.js';
 import { OrderStore } from './order-store.js';
+import { PriceBook } from './price-book.js';
+import { PriceFeed } from './price-feed.js';
 import { StatusRecorder } from './status-recorder.js';
 
 export interface OrderServiceOptions {
@@ -23,16 +26,28 @@ export interface OrderServiceOptions {
   topics?: ShopTopics;
   /** Longest wait for Kafka's acknowledgement before answering 503. */
   produceTimeoutMs?: number;
+  idempotency?: IdempotencySettings;
   bodyLimit?: number;
   logger?: Logger;
 }
 
-export function orderLimitsFrom(env: NodeJS.ProcessEnv): { produceTimeoutMs: number; bodyLimit: number } {
+export function orderLimitsFrom(env: NodeJS.ProcessEnv): {
+  produceTimeoutMs: number;
+  bodyLimit: number;
+  idempotency: IdempotencySettings;
+} {
   return {
     produceTimeoutMs: intSetting(env, 'ORDER_PRODUCE_TIMEOUT_MS', 10_000, 100, 120_000),
     bodyLimit: intSetting(env, 'ORDER_BODY_LIMIT', 16 * 1024, 256, 1024 * 1024),
+    idempotency: {
+      ttlMs: intSetting(env, 'ORDER_IDEMPOTENCY_TTL_SECONDS', 86_400, 60, 30 * 86_400) * 1000,
+      leaseMs: intSetting(env, 'ORDER_IDEMPOTENCY_LEASE_MS', 3000, 100, 120_000),
+    },
   };
 }
+
+/** How often each instance deletes keys older than their time to live. */
+const KEY_PURGE_INTERVAL_MS = 10 * 60_000;
 
 export async function startOrderService(options: OrderServiceOptions): Promise<RunningService> {
   const { settings } = options;
@@ -47,6 +62,9 @@ export async function startOrderService(options: OrderServiceOptions): Promise<R
   const reads = db.connect();
   const statusWrites = db.connect();
   await store.ensureSchema(reads);
+  const keys = new IdempotencyKeys(db);
+  await keys.ensureSchema(reads);
+  const idempotency = options.idempotency ?? { ttlMs: 86_400_000, leaseMs: 3000 };
   logger.info({ database: db.description, topics }, 'order store ready');
 
   const metrics = new ServiceMetrics(settings.service);
@@ -80,13 +98,30 @@ export async function startOrderService(options: OrderServiceOptions): Promise<R
       { name: topics.orders, partitions: 3 },
       { name: topics.catalogOrders, partitions: 3 },
       { name: topics.catalogEvents, partitions: 3 },
+      pricesTopicSpec(topics.catalogPrices),
     ],
     consumer,
     logger,
   );
+  const prices = new PriceBook();
+  const priceFeed = new PriceFeed(client, topics.catalogPrices, prices, logger);
+  void consuming.ready.then((exist) => {
+    if (exist) priceFeed.start();
+  });
+  const purge = setInterval(() => {
+    keys
+      .purge(reads, Date.now() - idempotency.ttlMs)
+      .then((n) => n > 0 && logger.info({ deleted: n }, 'expired idempotency keys deleted'))
+      .catch((error: unknown) => logger.warn({ err: error }, 'could not delete expired idempotency keys'));
+  }, KEY_PURGE_INTERVAL_MS);
+  purge.unref();
   // Orders are taken once their topics exist; with Kafka down the service still starts, and
   // answers 503 to orders until Kafka is back.
   await Promise.race([consuming.ready, new Promise((r) => setTimeout(r, 5000))]);
+  // Registered only once it can price orders (or after a while, then answering 503 until then),
+  // so a new instance does not turn orders away the gateway could send elsewhere.
+  if (!(await priceFeed.whenReady(5000)))
+    logger.warn('no catalog prices yet; orders get 503 until they arrive');
 
   const app = createOrderApp({
     instanceId: settings.instanceId,
@@ -95,14 +130,20 @@ export async function startOrderService(options: OrderServiceOptions): Promise<R
     store,
     client: reads,
     publisher,
+    prices,
+    keys,
+    idempotency,
     bodyLimit: options.bodyLimit ?? 16 * 1024,
     health: async () => ({
       database: await databaseHealth(reads),
       kafka: { status: consumer.connected ? 'UP' : 'DOWN', critical: false },
+      prices: { status: prices.ready ? 'UP' : 'DOWN', critical: false, detail: `${prices.size} products` },
     }),
   });
   return serveRegistered(app, settings, logger, [
     () => consuming.stop(),
+    () => priceFeed.stop(),
+    async () => clearInterval(purge),
     () => producer.close().catch(() => {}),
     () => reads.close(),
     () => statusWrites.close(),

@@ -6,7 +6,7 @@ import fastify, {
 } from 'fastify';
 import type { Logger } from 'pino';
 import { REQUEST_ID_HEADER, requestIdOf } from './request-id.js';
-import { classifyError, ERROR_CATALOGUE, errorBody } from './service-errors.js';
+import { classifyError, ERROR_CATALOGUE, errorBody, ServiceError } from './service-errors.js';
 import type { ServiceMetrics } from './service-metrics.js';
 
 export type HealthState = 'UP' | 'DOWN';
@@ -76,6 +76,8 @@ export function createHttpService(options: HttpServiceOptions): FastifyInstance 
   app.setErrorHandler((error, request, reply) => {
     const { code, message, details } = classifyError(error);
     if (code === 'INTERNAL_ERROR') request.log.error({ err: error }, 'unhandled error');
+    if (error instanceof ServiceError && error.retryAfterSeconds !== undefined)
+      reply.header('retry-after', String(error.retryAfterSeconds));
     return reply.code(ERROR_CATALOGUE[code].status).send(errorBody(code, request.id, message, details));
   });
 

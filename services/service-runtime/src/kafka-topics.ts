@@ -4,6 +4,8 @@ import type { Logger } from 'pino';
 export interface TopicSpec {
   name: string;
   partitions: number;
+  /** Topic configs set at creation (e.g. cleanup.policy=compact for a table of latest values). */
+  configs?: { name: string; value: string }[];
 }
 
 /**
@@ -25,7 +27,12 @@ export async function ensureTopics(
       for (const topic of topics) {
         if (existing.has(topic.name)) continue;
         try {
-          await admin.createTopics({ topics: [topic.name], partitions: topic.partitions, replicas: -1 });
+          await admin.createTopics({
+            topics: [topic.name],
+            partitions: topic.partitions,
+            replicas: -1,
+            ...(topic.configs ? { configs: topic.configs } : {}),
+          });
           logger.info({ topic: topic.name, partitions: topic.partitions }, 'created topic');
         } catch (error) {
           // Another instance may have created it between our list and create.

@@ -21,7 +21,7 @@ describe('error catalogue', () => {
   });
 
   it('sorts framework, driver and unknown errors into the catalogue', () => {
-    expect(classifyError(new ServiceError('EMAIL_TAKEN')).code).toBe('EMAIL_TAKEN');
+    expect(classifyError(new ServiceError('PRICE_CHANGED')).code).toBe('PRICE_CHANGED');
     expect(classifyError({ code: 'FST_ERR_CTP_BODY_TOO_LARGE', statusCode: 413 }).code).toBe(
       'PAYLOAD_TOO_LARGE',
     );

@@ -11,14 +11,26 @@ export const ERROR_CATALOGUE = Object.freeze({
   FORBIDDEN: { status: 403, message: 'The token does not allow this request' },
   NOT_FOUND: { status: 404, message: 'No such resource' },
   USER_NOT_FOUND: { status: 404, message: 'No such user' },
-  EMAIL_TAKEN: { status: 409, message: 'A user with this email exists' },
+  PRODUCT_NOT_FOUND: { status: 404, message: 'No such product in the catalog' },
+  PRICE_CHANGED: { status: 409, message: "The unit price is not the catalog's current price" },
+  IDEMPOTENCY_KEY_IN_FLIGHT: {
+    status: 409,
+    message: 'A request with this Idempotency-Key is still being processed; retry later',
+  },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'The request body must be application/json' },
+  IDEMPOTENCY_KEY_REUSED: {
+    status: 422,
+    message: 'This Idempotency-Key was already used with a different request',
+  },
+  TOO_MANY_REQUESTS: { status: 429, message: 'Too many attempts; retry later' },
   INTERNAL_ERROR: { status: 500, message: 'Internal error' },
   UPSTREAM_FAILED: { status: 502, message: 'The service instance did not answer' },
+  UPSTREAM_TOO_LARGE: { status: 502, message: "The service instance's answer is too large" },
   NO_INSTANCE: { status: 503, message: 'No instance of the service is registered and alive' },
   KAFKA_UNAVAILABLE: { status: 503, message: 'Kafka did not acknowledge the record; nothing was accepted' },
   DATABASE_UNAVAILABLE: { status: 503, message: 'The database is not reachable' },
+  PRICES_UNAVAILABLE: { status: 503, message: 'Catalog prices are not known yet; retry shortly' },
   UPSTREAM_TIMEOUT: { status: 504, message: 'The service instance did not answer in time' },
 } as const);
 
@@ -36,13 +48,20 @@ export class ServiceError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
   readonly details: unknown;
+  /** Sent as `Retry-After` (seconds) with the error. */
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(code: ErrorCode, message?: string, options?: { details?: unknown; cause?: unknown }) {
+  constructor(
+    code: ErrorCode,
+    message?: string,
+    options?: { details?: unknown; cause?: unknown; retryAfterSeconds?: number },
+  ) {
     super(message ?? ERROR_CATALOGUE[code].message, options?.cause ? { cause: options.cause } : undefined);
     this.name = 'ServiceError';
     this.code = code;
     this.status = ERROR_CATALOGUE[code].status;
     this.details = options?.details;
+    this.retryAfterSeconds = options?.retryAfterSeconds;
   }
 }
 

@@ -1,15 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import {
+  bearerToken,
   createHttpService,
   type HealthCheck,
+  JwtError,
   REQUEST_ID_HEADER,
   ServiceError,
   type ServiceMetrics,
   signJwt,
+  verifyJwt,
 } from '@msa-sync/service-runtime';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { hashPassword, verifyAgainstDecoy, verifyPassword } from './password-hash.js';
+import { type BucketSettings, TokenBuckets } from './rate-limit.js';
 import { EmailTakenError, type UserRow, type UserStore } from './user-store.js';
 import { checkLogin, checkSignUp } from './user-validation.js';
 
@@ -23,6 +27,26 @@ export interface UserAppOptions {
   /** Where order-service is reached for a user's orders (the gateway), or undefined. */
   gatewayUrl: string | undefined;
   health: () => Promise<Record<string, HealthCheck>>;
+  access: AccessSettings;
+}
+
+export interface AccessSettings {
+  /** Emails (lower case) whose tokens carry the `admin` role (ADMIN_EMAILS). */
+  adminEmails: ReadonlySet<string>;
+  /** Sign-up and login attempts per client address (AUTH_LIMIT_IP_BURST / _PER_MINUTE). */
+  perClient: BucketSettings;
+  /** Sign-up and login attempts per email (AUTH_LIMIT_EMAIL_BURST / _PER_MINUTE). */
+  perEmail: BucketSettings;
+}
+
+/**
+ * The client's address: the gateway's `x-forwarded-for` (it replaces whatever the client sent),
+ * else the peer's. user-service listens on 127.0.0.1 behind the gateway.
+ */
+function clientAddress(request: FastifyRequest): string {
+  const forwarded = request.headers['x-forwarded-for'];
+  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
+  return first || request.ip;
 }
 
 /** What a user looks like from outside: never the password hash. */
@@ -45,24 +69,73 @@ export function createUserApp(options: UserAppOptions): FastifyInstance {
     health: options.health,
   });
   const logins = options.metrics.counter('user_logins_total', 'Login attempts', ['outcome']);
+  const throttled = options.metrics.counter(
+    'user_auth_throttled_total',
+    'Sign-ups and logins refused with 429',
+    ['by'],
+  );
+  const byClient = new TokenBuckets(options.access.perClient);
+  const byEmail = new TokenBuckets(options.access.perEmail);
+  /** 429 with Retry-After once the client's or the email's bucket is empty. */
+  const limit = (request: FastifyRequest, email: string | undefined) => {
+    const client = byClient.take(clientAddress(request));
+    const mail = email === undefined || !client.ok ? client : byEmail.take(email.toLowerCase());
+    const refused = !client.ok ? client : !mail.ok ? mail : undefined;
+    if (refused) {
+      throttled.inc({ by: !client.ok ? 'client' : 'email' });
+      throw new ServiceError('TOO_MANY_REQUESTS', undefined, {
+        retryAfterSeconds: refused.retryAfterSeconds,
+      });
+    }
+  };
+  const emailOf = (body: unknown) => {
+    const email = (body as { email?: unknown } | null)?.email;
+    return typeof email === 'string' ? email : undefined;
+  };
 
+  /*
+   * Sign-up does not tell whether an email has an account: a taken email gets the same 201, with
+   * the same shape and after the same scrypt work, but nothing is created or changed (the userId
+   * it shows belongs to no one). The owner of the email logs in with their own password as
+   * before; anyone else cannot log in, and learns nothing they could not from a wrong password.
+   */
   app.post('/users', async (request, reply) => {
+    limit(request, emailOf(request.body));
     const checked = checkSignUp(request.body);
     if (!checked.ok) throw new ServiceError('VALIDATION_FAILED', undefined, { details: checked.problems });
     const { email, name, pwd } = checked.value;
-    if (await users.byEmail(email)) throw new ServiceError('EMAIL_TAKEN');
     const user = { userId: randomUUID(), email, name, encryptedPwd: await hashPassword(pwd) };
+    const unchanged = () => {
+      request.log.info('sign-up for an email that has an account: nothing created');
+      return reply.code(201).send(publicUser({ ...user, createdAt: new Date().toISOString() }));
+    };
+    if (await users.byEmail(email)) return unchanged();
     try {
       await users.insert(user);
     } catch (error) {
-      if (error instanceof EmailTakenError) throw new ServiceError('EMAIL_TAKEN');
+      if (error instanceof EmailTakenError) return unchanged();
       throw error;
     }
     const stored = await users.byId(user.userId);
     return reply.code(201).send(publicUser(stored ?? { ...user, createdAt: null }));
   });
 
-  app.get('/users', async () => (await users.all()).map(publicUser));
+  // Every user's email: admins only (the gateway checks the same; this holds without it too).
+  app.get('/users', async (request) => {
+    const token = bearerToken(request.headers.authorization);
+    let roles: unknown;
+    try {
+      roles = token ? verifyJwt(token, options.jwtSecret).roles : undefined;
+    } catch (error) {
+      if (error instanceof JwtError)
+        throw new ServiceError('UNAUTHORIZED', `Invalid token: ${error.message}`);
+      throw error;
+    }
+    if (!token) throw new ServiceError('UNAUTHORIZED');
+    if (!(Array.isArray(roles) && roles.includes('admin')))
+      throw new ServiceError('FORBIDDEN', 'Listing users needs the admin role');
+    return (await users.all()).map(publicUser);
+  });
 
   app.get<{ Params: { userId: string } }>('/users/:userId', async (request) => {
     const user = await users.byId(request.params.userId);
@@ -71,6 +144,7 @@ export function createUserApp(options: UserAppOptions): FastifyInstance {
   });
 
   app.post('/login', async (request, reply) => {
+    limit(request, emailOf(request.body));
     const checked = checkLogin(request.body);
     if (!checked.ok) throw new ServiceError('VALIDATION_FAILED', undefined, { details: checked.problems });
     const user = await users.byEmail(checked.value.email);
@@ -82,7 +156,13 @@ export function createUserApp(options: UserAppOptions): FastifyInstance {
       throw new ServiceError('INVALID_CREDENTIALS');
     }
     logins.inc({ outcome: 'ok' });
-    const token = signJwt({ sub: user.userId, email: user.email }, options.jwtSecret, options.jwtTtlSeconds);
+    // Roles are decided at each login from ADMIN_EMAILS, so a change there applies from the next token.
+    const roles = options.access.adminEmails.has(user.email.toLowerCase()) ? ['admin'] : [];
+    const token = signJwt(
+      { sub: user.userId, email: user.email, roles },
+      options.jwtSecret,
+      options.jwtTtlSeconds,
+    );
     // The course answers with `token` and `userId` headers; the body carries the same.
     reply.header('token', token).header('userId', user.userId);
     return { token, tokenType: 'Bearer', expiresIn: options.jwtTtlSeconds, userId: user.userId };

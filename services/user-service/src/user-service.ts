@@ -9,14 +9,40 @@ import {
   serviceLogger,
 } from '@msa-sync/service-runtime';
 import type { Logger } from 'pino';
-import { createUserApp } from './user-app.js';
+import { type AccessSettings, createUserApp } from './user-app.js';
 import { UserStore } from './user-store.js';
 
 export interface UserServiceOptions {
   settings: ServiceSettings;
   jwtSecret: string;
   jwtTtlSeconds: number;
+  access?: AccessSettings;
   logger?: Logger;
+}
+
+/**
+ * ADMIN_EMAILS (comma separated): whose tokens carry the admin role. The rate limits are
+ * generous by default (a load run signs up many users from one address): per client address
+ * AUTH_LIMIT_IP_BURST (300) attempts at once, AUTH_LIMIT_IP_PER_MINUTE (600) a minute; per email
+ * AUTH_LIMIT_EMAIL_BURST (10) and AUTH_LIMIT_EMAIL_PER_MINUTE (10).
+ */
+export function accessFrom(env: NodeJS.ProcessEnv): AccessSettings {
+  return {
+    adminEmails: new Set(
+      (env.ADMIN_EMAILS ?? '')
+        .split(',')
+        .map((e) => e.trim().toLowerCase())
+        .filter((e) => e !== ''),
+    ),
+    perClient: {
+      burst: intSetting(env, 'AUTH_LIMIT_IP_BURST', 300, 1, 1_000_000),
+      perMinute: intSetting(env, 'AUTH_LIMIT_IP_PER_MINUTE', 600, 1, 10_000_000),
+    },
+    perEmail: {
+      burst: intSetting(env, 'AUTH_LIMIT_EMAIL_BURST', 10, 1, 1_000_000),
+      perMinute: intSetting(env, 'AUTH_LIMIT_EMAIL_PER_MINUTE', 10, 1, 10_000_000),
+    },
+  };
 }
 
 export function jwtTtlFrom(env: NodeJS.ProcessEnv): number {
@@ -46,6 +72,7 @@ export async function startUserService(options: UserServiceOptions): Promise<Run
     jwtTtlSeconds: options.jwtTtlSeconds,
     gatewayUrl: settings.gatewayUrl,
     health: async () => ({ database: await databaseHealth(client) }),
+    access: options.access ?? accessFrom({}),
   });
   return serveRegistered(app, settings, logger, [() => client.close()]);
 }

@@ -16,7 +16,8 @@ export const loadUsage = `Usage: msa-sync load [options]
   --users <n>              users to sign up for this run (default 10)
   --products <n>           order the first n products of the catalog (default 2)
   --qty <n>                quantity of every order (default 1)
-  --timeout <d>            a request without answer after this is uncertain (default 10s)
+  --timeout <d>            an attempt without answer after this is uncertain (default 10s)
+  --retries <n>            send an uncertain order again (same Idempotency-Key) up to n times (default 5)
   --acked <file>           where to write the run (default .data/load/acked-<runId>.jsonl)
   --database-url <jdbc>    shared database to watch for rows becoming visible
                            (default $DATABASE_URL or jdbc:sqlite:.data/msa.db; DATABASE_USER/PASSWORD)
@@ -34,6 +35,7 @@ const options = {
   products: { type: 'string' },
   qty: { type: 'string' },
   timeout: { type: 'string' },
+  retries: { type: 'string' },
   acked: { type: 'string' },
   'database-url': { type: 'string' },
   'no-visibility': { type: 'boolean' },
@@ -78,6 +80,7 @@ export async function loadCommand(
         products: parseIntFlag(values.products, '--products') ?? 2,
         qty: parseIntFlag(values.qty, '--qty') ?? 1,
         requestTimeoutMs: durationFlag(values.timeout, '--timeout', 10_000),
+        retries: parseIntFlag(values.retries, '--retries', 0) ?? 5,
         visibilityGraceMs: durationFlag(values.grace, '--grace', 30_000),
         ackedFile,
         ...(values['no-visibility']
@@ -104,7 +107,7 @@ export function describeSummary(s: LoadSummary): string[] {
   const l = s.latencyMs;
   const lines = [
     `run ${s.runId}: ${s.sent} sent in ${(s.elapsedMs / 1000).toFixed(1)} s, ${s.acked} acknowledged (201), ` +
-      `${s.rejected} refused (4xx), ${s.errors} errors, ${s.timedOut} timed out, ${s.uncertain} uncertain; ${s.ordersPerSecond} orders/s`,
+      `${s.rejected} refused (4xx), ${s.errors} errors, ${s.timedOut} timed out, ${s.uncertain} uncertain (${s.retried} retries); ${s.ordersPerSecond} orders/s`,
     `latency of 201s: p50 ${l.p50} ms, p95 ${l.p95} ms, p99 ${l.p99} ms, max ${l.max} ms (${l.count})`,
   ];
   if (s.visibleMs) {

@@ -128,6 +128,7 @@ describe('runLoad against a stand-in gateway', () => {
       users: 1,
       products: 1,
       requestTimeoutMs: 300,
+      retries: 0,
       ackedFile: join(dir, 'faults.jsonl'),
     });
     expect(summary.sent).toBe(gw.orders());
@@ -161,6 +162,7 @@ describe('runLoad against a stand-in gateway', () => {
       concurrency: 5,
       users: 1,
       products: 1,
+      retries: 0,
       ackedFile: join(dir, 'down.jsonl'),
     });
     expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
@@ -168,6 +170,48 @@ describe('runLoad against a stand-in gateway', () => {
     expect(summary.errors).toBeGreaterThan(20);
     expect(summary.errorSamples.ECONNREFUSED).toBeGreaterThan(20);
     expect(summary.uncertain).toBeLessThanOrEqual(5);
+  });
+
+  it('sends an uncertain order again with the same Idempotency-Key until it is answered', async () => {
+    const attempts = new Map<string, number>();
+    const orderIds = new Map<string, string>();
+    const gw = await fakeGateway((_, req, res) => {
+      const key = req.headers['idempotency-key'];
+      expect(typeof key).toBe('string');
+      const n = (attempts.get(key as string) ?? 0) + 1;
+      attempts.set(key as string, n);
+      if (n === 1) {
+        res.writeHead(502).end('{}'); // the instance died mid-request
+        return;
+      }
+      if (n === 2) {
+        req.socket.destroy(); // connection lost after sending
+        return;
+      }
+      // Like order-service: a repeated key gets the first answer, the same order id.
+      const orderId = orderIds.get(key as string) ?? randomUUID();
+      orderIds.set(key as string, orderId);
+      res.writeHead(201, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ orderId }));
+    });
+    servers.push(gw.server);
+    const summary = await runLoad({
+      gatewayUrl: gw.url,
+      ratePerSecond: 0,
+      durationMs: 500,
+      concurrency: 3,
+      users: 2,
+      products: 1,
+      ackedFile: join(dir, 'retries.jsonl'),
+    });
+    expect(summary.sent).toBeGreaterThan(0);
+    expect(summary.acked).toBe(summary.sent);
+    expect([summary.errors, summary.timedOut, summary.uncertain]).toEqual([0, 0, 0]);
+    expect(summary.retried).toBe(2 * summary.sent);
+    expect(attempts.size).toBe(summary.sent);
+    expect([...attempts.values()].every((n) => n === 3)).toBe(true);
+    const run = await readAckedFile(summary.ackedFile);
+    expect(new Set(run.acked.map((a) => a.orderId)).size).toBe(summary.acked);
   });
 
   it('rejects with a setup error when the catalog has fewer products than asked', async () => {

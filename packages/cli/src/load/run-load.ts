@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { type DatabaseCredentials, ShopDatabase } from '../shop-database.js';
 import { AckedFileWriter, type RunHeader } from './acked-file.js';
 import { OrderClient } from './order-request.js';
@@ -22,8 +22,14 @@ export interface LoadOptions {
   databaseCredentials?: DatabaseCredentials;
   /** Table the JDBC sink writes orders into. */
   ordersTable?: string;
-  /** Default 10000. */
+  /** Default 10000 (each attempt). */
   requestTimeoutMs?: number;
+  /**
+   * Times an order whose outcome is uncertain (timeout, 5xx, connection lost) is sent again with
+   * the same Idempotency-Key; default 5. The shop answers a repeated key with the first answer, so
+   * a retry never places a second order.
+   */
+  retries?: number;
   /** Quantity of every order; default 1. */
   qty?: number;
   /** How long to keep watching for rows after the last request; default 30000. */
@@ -60,8 +66,10 @@ export interface LoadSummary {
   errors: number;
   /** No answer within requestTimeoutMs. */
   timedOut: number;
-  /** Requests whose outcome the client cannot know (timeouts, 5xx, connections lost after sending). */
+  /** Orders whose outcome the client cannot know (timeouts, 5xx, connections lost after sending) after every retry. */
   uncertain: number;
+  /** Requests sent again with the same Idempotency-Key after an uncertain outcome. */
+  retried: number;
   /** Latency of the 201 answers. */
   latencyMs: LatencySummary;
   /** From the 201 to the row in the shared database (when watching). */
@@ -165,6 +173,7 @@ export async function runLoad(
       runId,
       ...c,
       uncertain: driver.uncertain,
+      retried: driver.retried,
       latencyMs: summarize(driver.latencies),
       ...(visibleMs ? { visibleMs } : {}),
       ordersPerSecond: Math.round((c.acked / Math.max(elapsedMs, 1)) * 1000 * 10) / 10,
@@ -192,12 +201,21 @@ function checkOptions(o: LoadOptions): void {
   positive(o.products, 'products', 1);
   positive(o.qty ?? 1, 'qty', 1);
   positive(o.requestTimeoutMs ?? 10_000, 'requestTimeoutMs', 1);
+  positive(o.retries ?? DEFAULT_RETRIES, 'retries', 0);
 }
 
 /** Statuses after which the order may exist although no 201 arrived. */
 function isUncertainStatus(status: number): boolean {
   return status >= 500;
 }
+
+const DEFAULT_RETRIES = 5;
+
+/** One attempt's outcome: settled (201 or a refusal), or unknown (worth repeating with the key). */
+type Attempt =
+  | { kind: 'acked'; text: string }
+  | { kind: 'rejected'; status: number }
+  | { kind: 'unknown'; error: string; timedOut: boolean; maybeSent: boolean };
 
 /** Connection errors where the request surely never reached the gateway. */
 const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
@@ -207,6 +225,7 @@ class OrderDriver {
   readonly errorSamples = new Map<string, number>();
   counts = { sent: 0, acked: 0, rejected: 0, errors: 0, timedOut: 0 };
   uncertain = 0;
+  retried = 0;
   #inFlight = 0;
   #seq = 0;
   #started = 0;
@@ -309,29 +328,31 @@ class OrderDriver {
     this.counts.sent++;
     this.#inFlight++;
     const started = performance.now();
-    const uncertain = (error: string) => {
-      this.uncertain++;
-      this.#writer.write({
-        type: 'uncertain',
-        userId: user.userId,
-        productId: product.productId,
-        qty,
-        at: Date.now(),
-        error,
-      });
+    // One key per logical order: every retry of it is the same order to the shop.
+    const key = randomUUID();
+    const url = `${this.#gatewayUrl}/order-service/${encodeURIComponent(user.userId)}/orders`;
+    const headers = {
+      'content-type': 'application/json',
+      authorization: `Bearer ${user.token}`,
+      'idempotency-key': key,
     };
+    const body = JSON.stringify({ productId: product.productId, qty, unitPrice: product.unitPrice });
+    const retries = this.#options.retries ?? DEFAULT_RETRIES;
     try {
-      const response = await this.#client.post(
-        `${this.#gatewayUrl}/order-service/${encodeURIComponent(user.userId)}/orders`,
-        { 'content-type': 'application/json', authorization: `Bearer ${user.token}` },
-        JSON.stringify({ productId: product.productId, qty, unitPrice: product.unitPrice }),
-        this.#timeoutMs,
-      );
-      const { text } = response;
+      let outcome = await this.#attempt(url, headers, body);
+      let everSent = outcome.kind !== 'unknown' || outcome.maybeSent;
+      for (let retry = 1; outcome.kind === 'unknown' && retry <= retries; retry++) {
+        this.#note(`retried after ${outcome.error}`);
+        this.retried++;
+        await new Promise((r) => setTimeout(r, Math.min(2000, 100 * 2 ** (retry - 1))));
+        outcome = await this.#attempt(url, headers, body);
+        everSent ||= outcome.kind !== 'unknown' || outcome.maybeSent;
+      }
       const latencyMs = performance.now() - started;
-      if (response.status === 201) {
-        const orderId = (JSON.parse(text) as { orderId?: unknown }).orderId;
-        if (typeof orderId !== 'string') throw new Error(`201 without orderId: ${text.slice(0, 200)}`);
+      if (outcome.kind === 'acked') {
+        const orderId = (JSON.parse(outcome.text) as { orderId?: unknown }).orderId;
+        if (typeof orderId !== 'string')
+          throw new Error(`201 without orderId: ${outcome.text.slice(0, 200)}`);
         const ackedAt = Date.now();
         this.counts.acked++;
         this.latencies.push(latencyMs);
@@ -345,28 +366,53 @@ class OrderDriver {
           latencyMs: Math.round(latencyMs * 10) / 10,
         });
         this.#watcher?.expect(orderId, ackedAt);
-      } else if (response.status < 500) {
+      } else if (outcome.kind === 'rejected') {
         this.counts.rejected++;
-        this.#note(`HTTP ${response.status}`);
+        this.#note(`HTTP ${outcome.status}`);
       } else {
-        this.counts.errors++;
-        this.#note(`HTTP ${response.status}`);
-        if (isUncertainStatus(response.status)) uncertain(`HTTP ${response.status}`);
+        if (outcome.timedOut) this.counts.timedOut++;
+        else this.counts.errors++;
+        this.#note(outcome.error);
+        if (everSent) {
+          this.uncertain++;
+          this.#writer.write({
+            type: 'uncertain',
+            userId: user.userId,
+            productId: product.productId,
+            qty,
+            at: Date.now(),
+            error: outcome.error,
+          });
+        }
       }
     } catch (error) {
-      const e = error as Error & { cause?: { code?: string; message?: string } };
-      if (e.name === 'TimeoutError') {
-        this.counts.timedOut++;
-        this.#note('timeout');
-        uncertain('timeout');
-      } else {
-        this.counts.errors++;
-        const code = e.cause?.code ?? e.cause?.message ?? e.message;
-        this.#note(code);
-        if (!NOT_SENT.has(e.cause?.code ?? '')) uncertain(code);
-      }
+      this.counts.errors++;
+      this.#note((error as Error).message);
     } finally {
       this.#inFlight--;
+    }
+  }
+
+  async #attempt(url: string, headers: Record<string, string>, body: string): Promise<Attempt> {
+    try {
+      const response = await this.#client.post(url, headers, body, this.#timeoutMs);
+      if (response.status === 201) return { kind: 'acked', text: response.text };
+      // 409 IDEMPOTENCY_KEY_IN_FLIGHT: the first attempt is still being decided; ask again.
+      if (response.status === 409 && response.text.includes('IDEMPOTENCY_KEY_IN_FLIGHT'))
+        return { kind: 'unknown', error: 'HTTP 409 in flight', timedOut: false, maybeSent: true };
+      if (response.status < 500) return { kind: 'rejected', status: response.status };
+      return {
+        kind: 'unknown',
+        error: `HTTP ${response.status}`,
+        timedOut: false,
+        maybeSent: isUncertainStatus(response.status),
+      };
+    } catch (error) {
+      const e = error as Error & { cause?: { code?: string; message?: string } };
+      if (e.name === 'TimeoutError')
+        return { kind: 'unknown', error: 'timeout', timedOut: true, maybeSent: true };
+      const code = e.cause?.code ?? e.cause?.message ?? e.message;
+      return { kind: 'unknown', error: code, timedOut: false, maybeSent: !NOT_SENT.has(e.cause?.code ?? '') };
     }
   }
 }
