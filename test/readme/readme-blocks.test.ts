@@ -14,6 +14,7 @@ describe('README shell blocks', () => {
       'cli',
       'kafka-tools',
       'connect',
+      'connect-auth',
       'shop-walk-through',
       'load-verify',
       'faults',

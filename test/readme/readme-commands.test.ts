@@ -118,6 +118,24 @@ const checks: Record<string, Check[]> = {
       check: (r) => expect(lines(r)).toEqual(['first event', 'second event']),
     },
   ],
+  'connect-auth': [
+    {
+      command: 'cat >> .data/secrets/worker.properties',
+      check: () => {
+        // The worker file the README builds names the extension and the JAAS file it wrote.
+        const written = readFileSync(join(clone, '.data', 'secrets', 'worker.properties'), 'utf8');
+        expect(written).toContain(
+          'rest.extension.classes=org.apache.kafka.connect.rest.basic.auth.extension.BasicAuthSecurityRestExtension',
+        );
+        expect(written).toContain(
+          `java.security.auth.login.config=${join(clone, '.data', 'secrets', 'connect_jaas.conf')}`,
+        );
+        expect(readFileSync(join(clone, '.data', 'secrets', 'connect_jaas.conf'), 'utf8')).toContain(
+          `PropertyFileLoginModule required\n  file="${join(clone, '.data', 'secrets', 'connect-credentials.properties')}";`,
+        );
+      },
+    },
+  ],
   connect: [
     {
       command: 'curl -X POST',
