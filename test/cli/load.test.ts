@@ -2,17 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readAckedFile } from '@msa-sync/cli/load';
-import { hasJdbcSink, ordersSinkConfig, registerOrdersSink } from '@msa-sync/stack';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { runShopOrdersSink } from '../services/shop-orders-sink.js';
 import { TestShop } from '../services/test-shop.js';
-import {
-  clusterSettings,
-  eventually,
-  freePort,
-  rest,
-  startWorker,
-  type WorkerProcess,
-} from '../support/connect-worker.js';
+import { clusterSettings, freePort, startWorker, type WorkerProcess } from '../support/connect-worker.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { runCli } from '../support/run-process.js';
 
@@ -38,19 +31,7 @@ describe('msa-sync load and verify against a real shop (MariaDB)', () => {
       TestShop.start({ bootstrap, database: db, orderInstances: 2, products: [SCARCE, PLENTY] }),
       startWorker(clusterSettings(bootstrap, `load-${Date.now().toString(36)}`)),
     ]);
-    expect(await hasJdbcSink(worker.url)).toBe(true);
-    const name = `${shop.id}-orders-sink`;
-    await registerOrdersSink(
-      worker.url,
-      ordersSinkConfig(db.url, { topic: shop.topics.orders, user: db.user, password: db.password }),
-      name,
-    );
-    await eventually('the orders sink task to run', async () => {
-      const status = (await rest(worker.url, 'GET', `/connectors/${name}/status`)).body as {
-        tasks?: { state: string }[];
-      };
-      return status.tasks?.[0]?.state === 'RUNNING';
-    });
+    await runShopOrdersSink(worker, shop, db);
   }, 180_000);
 
   afterAll(async () => {

@@ -1,13 +1,8 @@
-import { hasJdbcSink, ordersSinkConfig, registerOrdersSink } from '@msa-sync/stack';
+import { ordersSinkConfig, registerOrdersSink } from '@msa-sync/stack';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import {
-  clusterSettings,
-  eventually,
-  rest,
-  startWorker,
-  type WorkerProcess,
-} from '../support/connect-worker.js';
+import { clusterSettings, eventually, startWorker, type WorkerProcess } from '../support/connect-worker.js';
 import { ALL_DIALECTS, createTestDatabase, type TestDatabase } from '../support/databases.js';
+import { runShopOrdersSink } from './shop-orders-sink.js';
 import { call } from './shop-processes.js';
 import { TestShop } from './test-shop.js';
 
@@ -36,19 +31,7 @@ describe.each(ALL_DIALECTS)('%s: the time of an order', (dialect) => {
       TestShop.start({ bootstrap, database: db, orderInstances: 1 }),
       startWorker(clusterSettings(bootstrap, `createdat-${dialect}-${Date.now().toString(36)}`)),
     ]);
-    expect(await hasJdbcSink(worker.url)).toBe(true);
-    sink = `${shop.id}-orders-sink`;
-    await registerOrdersSink(
-      worker.url,
-      ordersSinkConfig(db.url, { topic: shop.topics.orders, user: db.user, password: db.password }),
-      sink,
-    );
-    await eventually('the orders sink task to run', async () => {
-      const status = (await rest(worker.url, 'GET', `/connectors/${sink}/status`)).body as {
-        tasks?: { state: string }[];
-      };
-      return status.tasks?.[0]?.state === 'RUNNING';
-    });
+    sink = await runShopOrdersSink(worker, shop, db);
   }, 240_000);
 
   afterAll(async () => {

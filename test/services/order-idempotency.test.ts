@@ -3,17 +3,11 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readAckedFile } from '@msa-sync/cli/load';
-import { hasJdbcSink, ordersSinkConfig, registerOrdersSink } from '@msa-sync/stack';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import {
-  clusterSettings,
-  eventually,
-  rest,
-  startWorker,
-  type WorkerProcess,
-} from '../support/connect-worker.js';
+import { clusterSettings, eventually, startWorker, type WorkerProcess } from '../support/connect-worker.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { runCli } from '../support/run-process.js';
+import { runShopOrdersSink } from './shop-orders-sink.js';
 import { call, type ServiceProcess } from './shop-processes.js';
 import { TestShop } from './test-shop.js';
 
@@ -39,19 +33,7 @@ describe('idempotent orders at the catalog price (MariaDB, orders sink)', () => 
       TestShop.start({ bootstrap, database: db, orderInstances: 2, products: [BERLIN, TOKYO] }),
       startWorker(clusterSettings(bootstrap, `idem-${Date.now().toString(36)}`)),
     ]);
-    expect(await hasJdbcSink(worker.url)).toBe(true);
-    const name = `${shop.id}-orders-sink`;
-    await registerOrdersSink(
-      worker.url,
-      ordersSinkConfig(db.url, { topic: shop.topics.orders, user: db.user, password: db.password }),
-      name,
-    );
-    await eventually('the orders sink task to run', async () => {
-      const status = (await rest(worker.url, 'GET', `/connectors/${name}/status`)).body as {
-        tasks?: { state: string }[];
-      };
-      return status.tasks?.[0]?.state === 'RUNNING';
-    });
+    await runShopOrdersSink(worker, shop, db);
   }, 180_000);
 
   afterAll(async () => {
