@@ -49,6 +49,16 @@ describe('README shell blocks', () => {
     expect(() => readmeBlocks(text('skip "one":'))).toThrow(/needs its text/);
   });
 
+  it('keeps a here-document with the command that opens it, comment-like lines included', () => {
+    const [block] = readmeBlocks(
+      `<!-- readme-test: b\n-->\n${fence}sh\ncat >> f <<END\na=1\n# kept\n\nEND\necho after\n${fence}\n`,
+    );
+    expect(block?.commands.map((c) => [c.line, c.text])).toEqual([
+      [4, 'cat >> f <<END\na=1\n# kept\n\nEND'],
+      [9, 'echo after'],
+    ]);
+  });
+
   it('joins continuation lines and loops, leaves out comments, and decodes stdin', () => {
     const [block] = readmeBlocks(
       `<!-- readme-test: b\nstdin "cat": a\\nb\n-->\n${fence}sh\n# sample output\ncurl -s x \\\n  -d y\nfor i in 1 2; do\n  echo $i\ndone\ncat   # echoes\n${fence}\n`,

@@ -125,10 +125,21 @@ export function splitCommands(body: string[], firstLine: number): ReadmeCommand[
   const commands: ReadmeCommand[] = [];
   let pending: string[] = [];
   let pendingLine = 0;
+  // `bash -n` accepts a here-document cut at its first line (a warning, status 0): its body and
+  // terminator belong to the command, so wait for the delimiter line.
+  let hereDocEnd: string | undefined;
   body.forEach((line, index) => {
-    if (!pending.length && (/^\s*#/.test(line) || !line.trim())) return;
-    if (!pending.length) pendingLine = firstLine + index;
-    pending.push(line);
+    if (hereDocEnd !== undefined) {
+      pending.push(line);
+      if (line.trim() === hereDocEnd) hereDocEnd = undefined;
+      else return;
+    } else {
+      if (!pending.length && (/^\s*#/.test(line) || !line.trim())) return;
+      if (!pending.length) pendingLine = firstLine + index;
+      pending.push(line);
+      hereDocEnd = /<<-?\s*['"]?(\w+)['"]?/.exec(line)?.[1];
+      if (hereDocEnd !== undefined) return;
+    }
     if (/\\\s*$/.test(line)) return;
     const text = pending.join('\n');
     if (spawnSync('bash', ['-n'], { input: text }).status !== 0) return;
