@@ -1,3 +1,5 @@
+import type { AddressInfo } from 'node:net';
+import { connect } from 'node:net';
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { configErrorsMessage, validateConnectorConfig } from '../config/index.js';
@@ -404,6 +406,45 @@ describe('Connect REST API', () => {
       });
       expect(large.statusCode).toBe(413);
       expect(large.json().error_code).toBe(413);
+      await small.close();
+    });
+
+    it('a body too large still gets its 413 when the client is slow to send it (no broken pipe)', async () => {
+      const small = createRestServer({
+        herder,
+        advertisedUrl: 'http://127.0.0.1:8083',
+        logger: logs.registry.getLogger('small'),
+        bodyLimit: 1000,
+      });
+      await small.listen({ port: 0, host: '127.0.0.1' });
+      const { port } = small.server.address() as AddressInfo;
+      const total = 300_000;
+      const socket = connect(port, '127.0.0.1');
+      let answer = '';
+      let written = 0;
+      let writtenWhenAnswered = -1;
+      socket.on('data', (b: Buffer) => {
+        if (!answer) writtenWhenAnswered = written;
+        answer += b.toString('utf8');
+      });
+      const outcome = new Promise<string>((resolve) => {
+        socket.on('error', (e) => resolve(e.message));
+        socket.on('close', () => resolve('closed'));
+      });
+      socket.write(
+        `PUT /connectors/x/config HTTP/1.1\r\nHost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: ${total}\r\n\r\n`,
+      );
+      // The answer would come (and the socket close) before the last chunks leave without the drain.
+      for (let sent = 0; sent < total; sent += 30_000) {
+        if (socket.writable) socket.write('y'.repeat(Math.min(30_000, total - sent)));
+        written += 1;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(await outcome).toBe('closed');
+      // Answered once the whole body was in, not while the client was still sending it.
+      expect(writtenWhenAnswered).toBe(10);
+      expect(answer).toMatch(/^HTTP\/1.1 413 /);
+      expect(answer).toContain('"error_code":413');
       await small.close();
     });
 

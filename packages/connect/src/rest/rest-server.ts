@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import {
   type FastifyInstance,
   type FastifyReply,
@@ -143,6 +144,11 @@ export function createRestServer(options: RestServerOptions): RestServer {
   };
   app.setErrorHandler(async (error: unknown, request: FastifyRequest, reply: FastifyReply) => {
     let failure = error;
+    // Answering 413 closes the connection: a client still sending its body would see a broken
+    // pipe, not the answer. Read what it declared (up to a bound) first, so it gets the 413.
+    if ((error as { code?: unknown }).code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      await discardBody(request.raw, Math.max(bodyLimit * 8, 8 * 1024 * 1024), 10_000);
+    }
     if (error instanceof NotLeaderError) {
       try {
         const answer = await forwardToLeader(request, error, forwarding);
@@ -177,4 +183,34 @@ export function createRestServer(options: RestServerOptions): RestServer {
   app.register(pluginsRoutes, context);
   app.register(loggersRoutes, context);
   return app;
+}
+
+/**
+ * Reads a request body to its end and throws it away, unless it is larger than `maxBytes` or
+ * takes longer than `timeoutMs` (then the connection is closed under the sender, as before).
+ */
+function discardBody(raw: IncomingMessage, maxBytes: number, timeoutMs: number): Promise<void> {
+  if (raw.complete || raw.destroyed) return Promise.resolve();
+  if (Number(raw.headers['content-length'] ?? 0) > maxBytes) return Promise.resolve();
+  return new Promise((resolve) => {
+    let seen = 0;
+    const done = () => {
+      clearTimeout(timer);
+      raw.off('data', onData);
+      raw.off('end', done);
+      raw.off('close', done);
+      raw.off('error', done);
+      resolve();
+    };
+    const onData = (chunk: Buffer) => {
+      seen += chunk.length;
+      if (seen > maxBytes) done();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    raw.on('data', onData);
+    raw.on('end', done);
+    raw.on('close', done);
+    raw.on('error', done);
+    raw.resume();
+  });
 }
