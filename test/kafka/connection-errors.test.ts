@@ -25,4 +25,17 @@ describe('a pooled broker connection that fails twice (real broker)', () => {
       await pool.close();
     }
   });
+
+  it('answers a request for no broker with an error, not a throw (metadata read while a broker restarts)', async () => {
+    const pool = new ConnectionPool('connection-errors-test-missing');
+    try {
+      // The transactional producer looks its coordinator up in metadata that can lack it for a
+      // moment after a broker restart; unpatched, reading `.host` of undefined threw out of a
+      // timer callback and ended both order-service instances in a fault round.
+      const missing = undefined as unknown as { host: string; port: number };
+      await expect(pool.get(missing)).rejects.toThrow(/No broker is known for this request/);
+    } finally {
+      await pool.close();
+    }
+  });
 });

@@ -9,7 +9,7 @@ afterEach(() => {
   for (const dir of copies.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-/** A copy of the installed client's package.json and the two patched files, to spoil. */
+/** A copy of the installed client's package.json and the patched files, to spoil. */
 function copyOfClient(): string {
   const root = installedClientRoot();
   const copy = mkdtempSync(join(tmpdir(), 'client-patch-'));
@@ -36,6 +36,7 @@ describe('the Kafka client patch check', () => {
     writeFileSync(pool, readFileSync(pool, 'utf8').replaceAll('msa-sync patch', 'upstream code'));
     expect(clientPatchProblems(copy)).toEqual([
       expect.stringContaining("dist/network/connection-pool.js is not applied: the connection pool's error"),
+      expect.stringContaining("dist/network/connection-pool.js is not applied: the connection pool's missing"),
     ]);
   });
 

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
 /**
- * msa-sync runs @platformatic/kafka with two fixes applied by patch-package on install
+ * msa-sync runs @platformatic/kafka with fixes applied by patch-package on install
  * (patches/, explained in docs/decisions/kafka-client.md). Without them a read_committed consumer
  * delivers aborted records and a twice-failing socket ends the process: silent data corruption
  * and crashes. An install that skipped the patch (`npm ci --ignore-scripts`, a newer client
@@ -21,6 +21,11 @@ const PATCHES = [
     file: 'dist/network/connection-pool.js',
     marker: "msa-sync patch: 'on', not 'once'",
     what: "the connection pool's error listener (a second socket error ended the process)",
+  },
+  {
+    file: 'dist/network/connection-pool.js',
+    marker: 'msa-sync patch: no broker for the request',
+    what: 'the connection pool\'s missing-broker guard (a broker restart could end the process)',
   },
 ] as const;
 
