@@ -20,6 +20,17 @@ export default class SummaryReporter implements Reporter {
       }
       if (module.state() === 'failed' && !module.children.size) failed++;
     }
+    // The slowest files, so the CI log says where the minutes went (the budget is 60 of them).
+    const slowest = testModules
+      .map((m) => ({ file: m.moduleId.replace(`${process.cwd()}/`, ''), ms: m.diagnostic().duration }))
+      .sort((a, b) => b.ms - a.ms)
+      .slice(0, 12)
+      .filter((m) => m.ms >= 10_000);
+    if (slowest.length) {
+      process.stdout.write(
+        `\nslowest files:\n${slowest.map((m) => `  ${(m.ms / 1000).toFixed(0).padStart(5)} s  ${m.file}`).join('\n')}\n`,
+      );
+    }
     process.stdout.write(
       `\nvitest: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''} (Node ${process.version})\n`,
     );
