@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { dialectFor, type SqlClient } from '@msa-sync/connect/connectors/jdbc/dialect/index';
 import { parseJdbcUrl } from '@msa-sync/connect/connectors/jdbc/jdbc-url';
 import { ordersSinkConfig, registerOrdersSink } from '@msa-sync/stack';
@@ -160,17 +161,26 @@ export class FaultRig {
 
   /**
    * Until the shop answers again end to end: a service's first statement after a database
-   * restart fails (its connection is re-opened for the next one), so a round starts only once
-   * the catalog lists products and a user can sign up.
+   * restart fails (its connection is re-opened for the next one), and producers find a restarted
+   * broker again only after a while, so this waits until the catalog lists products, a user can
+   * sign up, and an order of theirs is accepted (201).
    */
   async waitShopReady(timeoutMs = 60_000): Promise<void> {
+    const product = FAULT_PRODUCTS[0] as (typeof FAULT_PRODUCTS)[number];
+    let user: { userId: string; token: string } | undefined;
+    const key = randomUUID();
     await eventually(
-      'the shop to answer after the last fault',
+      'the shop to take orders after the last fault',
       async () => {
         const catalog = await call('GET', `${this.shop.url}/catalog-service/catalogs`);
         if (catalog.status !== 200) return false;
-        await this.shop.newUser('ready');
-        return true;
+        user ??= await this.shop.newUser('ready');
+        const order = await call('POST', `${this.shop.url}/order-service/${user.userId}/orders`, {
+          token: user.token,
+          headers: { 'idempotency-key': key },
+          body: { productId: product.productId, qty: 1, unitPrice: product.unitPrice },
+        });
+        return order.status === 201;
       },
       timeoutMs,
       500,

@@ -59,6 +59,6 @@ export class PrivateBroker {
 
   async destroy(): Promise<void> {
     await this.stop('SIGKILL');
-    rmSync(this.paths.data, { recursive: true, force: true });
+    if (!process.env.FAULT_KEEP_DATA) rmSync(this.paths.data, { recursive: true, force: true });
   }
 }
