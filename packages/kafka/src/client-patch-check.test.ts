@@ -36,7 +36,9 @@ describe('the Kafka client patch check', () => {
     writeFileSync(pool, readFileSync(pool, 'utf8').replaceAll('msa-sync patch', 'upstream code'));
     expect(clientPatchProblems(copy)).toEqual([
       expect.stringContaining("dist/network/connection-pool.js is not applied: the connection pool's error"),
-      expect.stringContaining("dist/network/connection-pool.js is not applied: the connection pool's missing"),
+      expect.stringContaining(
+        "dist/network/connection-pool.js is not applied: the connection pool's missing",
+      ),
     ]);
   });
 

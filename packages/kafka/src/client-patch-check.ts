@@ -25,7 +25,7 @@ const PATCHES = [
   {
     file: 'dist/network/connection-pool.js',
     marker: 'msa-sync patch: no broker for the request',
-    what: 'the connection pool\'s missing-broker guard (a broker restart could end the process)',
+    what: "the connection pool's missing-broker guard (a broker restart could end the process)",
   },
 ] as const;
 
