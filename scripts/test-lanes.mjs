@@ -5,7 +5,9 @@
 //   node24   the current LTS, fetched by scripts/node24.mjs, run from a copy of this working tree
 //            under .data/lanes/node24 with its own `npm ci` and build, because better-sqlite3 is a
 //            native addon compiled for one runtime's ABI: the two lanes cannot share node_modules.
-// MSA_TEST_LANES=current,node24 runs both; by default only the current lane runs for now (below).
+// Both run by default (MSA_TEST_LANES=current or =node24 picks one). The node24 lane leaves out
+// the few long scenario tests listed in NODE24_LEFT_OUT (below) to keep CI near an hour;
+// MSA_NODE24_FULL=1 (or `npm run test:node24`) runs everything there too.
 // Arguments are passed to vitest in every lane (`npm test -- test/kafka` runs only those files).
 // Plain Node, no dependencies.
 import { spawnSync } from 'node:child_process';
@@ -18,9 +20,22 @@ import { ensureNode24 } from './node24.mjs';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const vitestArgs = process.argv.slice(2);
 const LANES = ['current', 'node24'];
-// The Node 24 lane is not part of the default run yet: the merged suite has not yet passed there
-// in full (see issue 12's note). `npm run test:node24` or MSA_TEST_LANES=current,node24 runs it.
-const defaultLanes = ['current'];
+// On a Node 24 the second lane would only repeat the first.
+const defaultLanes = process.versions.node.startsWith('24.') ? ['current'] : ['current', 'node24'];
+/**
+ * Integration files the default node24 lane leaves to the current lane: long scenarios (faults,
+ * crashes, rebalances, resumption) whose subject is Kafka's and the databases' behaviour, which
+ * does not change with the runtime; the Node-facing code they drive (Kafka client, drivers,
+ * HTTP, child processes) is exercised by the rest of the suite on both runtimes. Together they
+ * take about 11 of the integration lane's 31 minutes (Node 20, 2026-12-06).
+ */
+const NODE24_LEFT_OUT = [
+  'test/jdbc/source-connector.test.ts', // ~290 s: query modes against three databases
+  'test/faults/fault-suite.test.ts', // ~115 s: broker, worker, database faults under load
+  'test/connect/planned-rebalance.test.ts', // ~110 s: tasks and workers coming and going
+  'test/jdbc/source-resume.test.ts', // ~75 s: source restarts resume where they left off
+  'test/jdbc/source-late-rows.test.ts', // ~75 s: rows committed late
+];
 const chosen = (process.env.MSA_TEST_LANES ?? defaultLanes.join(','))
   .split(',')
   .map((lane) => lane.trim())
@@ -36,13 +51,13 @@ if (unknown.length || !chosen.length) {
  * (with file arguments, vitest picks the projects itself). Each run's summary reporter writes its
  * counts to a file we read back and add up.
  */
-function runVitest(lane, cwd, node, env) {
+function runVitest(lane, cwd, node, env, leftOut = []) {
   const started = Date.now();
   const runs = vitestArgs.length
     ? [vitestArgs]
     : [
         ['--project', 'unit'],
-        ['--project', 'integration'],
+        ['--project', 'integration', ...leftOut.flatMap((file) => ['--exclude', file])],
       ];
   const total = { passed: 0, failed: 0, skipped: 0, node: undefined };
   let code = 0;
@@ -102,7 +117,13 @@ function node24Lane() {
   if (boot.status !== 0) {
     return { lane: 'node24', code: boot.status ?? 1, ms: Date.now() - started, summary: undefined };
   }
-  const result = runVitest('node24', lane, runtime.node, env);
+  const leftOut = process.env.MSA_NODE24_FULL ? [] : NODE24_LEFT_OUT;
+  if (leftOut.length && !vitestArgs.length) {
+    console.error(
+      `[node24 lane] left to the current lane (MSA_NODE24_FULL=1 runs them): ${leftOut.join(', ')}`,
+    );
+  }
+  const result = runVitest('node24', lane, runtime.node, env, leftOut);
   return { ...result, ms: Date.now() - started };
 }
 
