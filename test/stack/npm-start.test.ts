@@ -135,7 +135,7 @@ describe('npm start / npm stop', () => {
 
     const stopAgain = await npm('stop');
     expect(stopAgain.stdout).toContain('not running');
-  });
+  }, 300_000);
 
   it('uses an existing cluster named by KAFKA_BOOTSTRAP_SERVERS without provisioning', async () => {
     const run = await runProcess('npm', ['start', '--silent'], {
