@@ -233,6 +233,12 @@ async function measureRows(
   }
   const end = performance.now();
   done();
+  // Exactly N: a planned rebalance (tasks joining, the group settling) must not write a record
+  // twice in insert mode (issue 14). Rows still in flight would show within a few polls.
+  await new Promise((r) => setTimeout(r, 3000));
+  const settled = await countRows(client, table);
+  if (settled !== N)
+    throw new Error(`${label}: ${settled} rows for ${N} records (${settled - N} written twice)`);
   const seconds = (end - (first ?? posted)) / 1000;
   return {
     rowsPerSec: N / seconds,

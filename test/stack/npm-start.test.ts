@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { isPortOpen } from '@msa-sync/stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../support/connect-worker.js';
-import { runProcess } from '../support/run-process.js';
+import { root, runProcess } from '../support/run-process.js';
 
 /**
  * A second, private stack on free ports and its own data dir, so this test owns what it starts
@@ -22,8 +22,13 @@ function processes(pattern: string): number {
     return 0;
   }
 }
-const brokerProcesses = () => processes(`kafka.Kafka ${dataDir}`);
-const workerProcesses = () => processes(`connect-main.js ${dataDir}`);
+// Anchored on the command itself: each runs under a keeper whose own command line names it too.
+const brokerProcesses = () => processes(`^java .*kafka.Kafka ${dataDir}`);
+const workerProcesses = () => processes(`^\\S*node \\S*connect-main.js ${dataDir}`);
+const workerPid = () =>
+  Number(
+    execFileSync('pgrep', ['-f', `^\\S*node \\S*connect-main.js ${dataDir}`], { encoding: 'utf8' }).trim(),
+  );
 
 const npm = (script: string) => runProcess('npm', [script, '--silent'], { env, timeoutMs: 180_000 });
 
@@ -62,6 +67,44 @@ describe('npm start / npm stop', () => {
     // The orders sink is registered by npm start once the JDBC sink plugin exists.
     expect(await connectors.json()).toEqual(['orders-sink']);
 
+    // What npm start started stays up: a worker killed with SIGKILL is started again by its
+    // keeper, and `msa-sync status` tells.
+    const killed = workerPid();
+    process.kill(killed, 'SIGKILL');
+    const deadline = Date.now() + 60_000;
+    let back = false;
+    while (!back && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 500));
+      back = await fetch(`http://127.0.0.1:${ports.connect}/connectors`)
+        .then((r) => r.ok)
+        .catch(() => false);
+    }
+    expect(back).toBe(true);
+    expect(workerProcesses()).toBe(1);
+    expect(workerPid()).not.toBe(killed);
+    const status = await runProcess(
+      process.execPath,
+      [join(root, 'packages', 'cli', 'dist', 'main.js'), 'status'],
+      {
+        env,
+        timeoutMs: 60_000,
+      },
+    );
+    expect(status.stdout).toMatch(
+      new RegExp(
+        `^Connect worker\\s+http://127\\.0\\.0\\.1:${ports.connect}\\s+${workerPid()}\\s+running\\s+\\S+(?: \\S+)?\\s+1\\s+ok\\s+last exit: SIGKILL`,
+        'm',
+      ),
+    );
+    expect(status.stdout).toMatch(
+      new RegExp(
+        `^Kafka broker\\s+127\\.0\\.0\\.1:${ports.kafka}\\s+\\d+\\s+running\\s+\\S+(?: \\S+)?\\s+0\\s+ok`,
+        'm',
+      ),
+    );
+    expect(status.stdout).toMatch(/^gateway\s+\S+\s+\d+\s+running\s+\S+(?: \S+)?\s+0\s+ok/m);
+    expect(status.code, status.stdout + status.stderr).toBe(0);
+
     const second = await npm('start');
     expect(second.code).toBe(0);
     expect(second.stdout).toMatch(new RegExp(`Kafka broker\\s+127\\.0\\.0\\.1:${ports.kafka}\\s+reused`));
@@ -78,10 +121,21 @@ describe('npm start / npm stop', () => {
     expect(workerProcesses()).toBe(0);
     expect(await isPortOpen('127.0.0.1', ports.kafka)).toBe(false);
     expect(brokerProcesses()).toBe(0);
+    // Keepers are gone too.
+    expect(processes(`keeper.sh .* ${dataDir}`)).toBe(0);
+    const down = await runProcess(
+      process.execPath,
+      [join(root, 'packages', 'cli', 'dist', 'main.js'), 'status'],
+      {
+        env,
+      },
+    );
+    expect(down.code).toBe(1);
+    expect(down.stderr).toMatch(/not running and healthy: Kafka broker, Connect worker, gateway/);
 
     const stopAgain = await npm('stop');
     expect(stopAgain.stdout).toContain('not running');
-  });
+  }, 300_000);
 
   it('uses an existing cluster named by KAFKA_BOOTSTRAP_SERVERS without provisioning', async () => {
     const run = await runProcess('npm', ['start', '--silent'], {

@@ -4,6 +4,7 @@ import { connectorsCommand, connectorsUsage } from './commands/connectors.js';
 import { consumeCommand, consumeUsage } from './commands/consume.js';
 import { loadCommand, loadUsage } from './commands/load.js';
 import { produceCommand, produceUsage } from './commands/produce.js';
+import { statusCommand, statusUsage } from './commands/status.js';
 import { topicsCommand, topicsUsage } from './commands/topics.js';
 import { downCommand, downUsage, upCommand, upUsage } from './commands/up.js';
 import { verifyCommand, verifyUsage } from './commands/verify.js';
@@ -13,6 +14,7 @@ const usage = `Usage: msa-sync <command> [options]
 Commands:
   up         start the local stack (Kafka broker...) or reuse what runs
   down       stop what \`up\` started
+  status     what \`up\` started: pid, uptime, restarts, health
   topics     create, list, describe, alter, delete topics (kafka-topics.sh flags)
   produce    write stdin lines to a topic (kafka-console-producer.sh flags)
   consume    print a topic's records (kafka-console-consumer.sh flags)
@@ -33,6 +35,7 @@ const err = (line: string) => {
 const usages: Record<string, string> = {
   up: upUsage,
   down: downUsage,
+  status: statusUsage,
   topics: topicsUsage,
   produce: produceUsage,
   consume: consumeUsage,
@@ -50,6 +53,9 @@ async function run(argv: string[]): Promise<number> {
         return 0;
       case 'down':
         await downCommand(rest, out);
+        return 0;
+      case 'status':
+        await statusCommand(rest, out);
         return 0;
       case 'topics':
         await topicsCommand(rest, out);

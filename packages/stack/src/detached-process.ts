@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { keeperStateFile, readKeeperState } from './keeper-state.js';
 import { isAlive, processStartTime, readPid, removePid, stopProcess, writePid } from './pid-file.js';
 import { waitFor } from './tcp-probe.js';
 
@@ -16,11 +18,16 @@ export interface DetachedSpec {
   readyTimeoutMs?: number;
 }
 
+/** The keeper each detached process runs under (packages/stack/bin, beside dist/). */
+const KEEPER = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'keeper.sh');
+
 export type DetachedStart = { state: 'started' | 'reused'; pid?: number; log: string };
 
 /**
- * Starts a long-running process that outlives `npm start` (its output in a log file, its pid in a
- * pid file), or reuses the one already serving.
+ * Starts a long-running process that outlives `npm start` (its output in a log file), or reuses
+ * the one already serving. It runs under a keeper that starts it again when it exits on its own
+ * (packages/stack/bin/keeper.sh); the pid file names the keeper, and the keeper's state file
+ * beside it names the process and counts its restarts.
  */
 export async function startDetached(spec: DetachedSpec): Promise<DetachedStart> {
   const existing = readPid(spec.pidFile);
@@ -32,11 +39,15 @@ export async function startDetached(spec: DetachedSpec): Promise<DetachedStart> 
   }
   mkdirSync(dirname(spec.logFile), { recursive: true });
   const out = openSync(spec.logFile, 'a');
-  const child = spawn(spec.command, spec.args, {
-    detached: true,
-    stdio: ['ignore', out, out],
-    env: spec.env ?? process.env,
-  });
+  const child = spawn(
+    'bash',
+    [KEEPER, spec.name, keeperStateFile(spec.pidFile), '--', spec.command, ...spec.args],
+    {
+      detached: true,
+      stdio: ['ignore', out, out],
+      env: spec.env ?? process.env,
+    },
+  );
   closeSync(out);
   if (child.pid === undefined) throw new Error(`Could not start ${spec.name}`);
   const pid = child.pid;
@@ -56,21 +67,27 @@ export async function startDetached(spec: DetachedSpec): Promise<DetachedStart> 
           : `${spec.name} exited with code ${exitCode} while starting:\n${tail(spec.logFile)}`,
     });
   } catch (error) {
-    removePid(spec.pidFile);
+    // The keeper would go on restarting what could not start: stop it and what it runs.
+    await stopDetached(spec.pidFile);
     throw error;
   }
   return { state: 'started', pid, log: spec.logFile };
 }
 
+/**
+ * Stops the keeper (which stops its process first), then the process itself if it outlived a
+ * keeper that was killed.
+ */
 export async function stopDetached(pidFile: string): Promise<'stopped' | 'killed' | 'not-running'> {
   const pid = readPid(pidFile);
-  if (pid === undefined) {
-    // Missing, or stale (its pid now names another process, which is left alone).
-    removePid(pidFile);
-    return 'not-running';
-  }
-  const result = await stopProcess(pid, 30_000, processStartTime(pid));
+  // Missing, or stale (its pid now names another process, which is left alone).
+  const result = pid === undefined ? 'not-running' : await stopProcess(pid, 30_000, processStartTime(pid));
   removePid(pidFile);
+  const kept = readKeeperState(keeperStateFile(pidFile));
+  if (kept?.childPid && kept.childStartTime && processStartTime(kept.childPid) === kept.childStartTime) {
+    const orphan = await stopProcess(kept.childPid, 30_000, kept.childStartTime);
+    if (orphan !== 'not-running') return orphan;
+  }
   return result;
 }
 

@@ -88,7 +88,8 @@ export interface ShopProcess extends DetachedStart {
 
 type Registered = { instanceId: string; url: string; status: string };
 
-async function registered(instanceId: string): Promise<Registered | undefined> {
+/** The gateway's registry entry of an instance that is UP, if any. */
+export async function registered(instanceId: string): Promise<Registered | undefined> {
   try {
     const response = await fetch(`${gatewayUrl()}/registry/instances`, { signal: AbortSignal.timeout(2000) });
     if (!response.ok) return undefined;
@@ -99,7 +100,7 @@ async function registered(instanceId: string): Promise<Registered | undefined> {
   }
 }
 
-async function gatewayAnswers(): Promise<boolean> {
+export async function gatewayAnswers(): Promise<boolean> {
   try {
     const response = await fetch(`${gatewayUrl()}/health`, { signal: AbortSignal.timeout(2000) });
     const body = (await response.json()) as { service?: string };
@@ -172,7 +173,8 @@ export async function startShopServices(paths: StackPaths, settings: ShopSetting
   return [{ ...gateway, name: 'gateway', url: gatewayUrl() }, ...started];
 }
 
-function orderPidNames(dir: string): string[] {
+/** The order-service instances started here, by their pid files. */
+export function orderPidNames(dir: string): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .filter((f) => /^order-service-\d+\.pid$/.test(f))

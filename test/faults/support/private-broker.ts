@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import {
   brokerFiles,
   isAlive,
+  keeperStateFile,
+  readKeeperState,
   readPid,
   type StackPaths,
   stackPaths,
@@ -45,16 +47,23 @@ export class PrivateBroker {
     });
   }
 
-  /** SIGTERM with a grace period (controlled shutdown), or kill -9. */
+  /**
+   * SIGTERM with a grace period (controlled shutdown), or kill -9 of the broker and of its keeper
+   * (which would otherwise start it again at once): down until `resume`.
+   */
   async stop(signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM'): Promise<void> {
     if (signal === 'SIGTERM') {
       await stopBroker(this.paths);
       return;
     }
-    const pid = readPid(brokerFiles(this.paths).pid);
-    if (pid === undefined || !isAlive(pid)) return;
-    process.kill(pid, 'SIGKILL');
-    while (isAlive(pid)) await new Promise((r) => setTimeout(r, 50));
+    const pidFile = brokerFiles(this.paths).pid;
+    const keeper = readPid(pidFile);
+    const broker = readKeeperState(keeperStateFile(pidFile))?.childPid ?? undefined;
+    for (const pid of [keeper, broker]) {
+      if (pid === undefined || !isAlive(pid)) continue;
+      process.kill(pid, 'SIGKILL');
+      while (isAlive(pid)) await new Promise((r) => setTimeout(r, 50));
+    }
   }
 
   async destroy(): Promise<void> {

@@ -32,7 +32,8 @@ export const upUsage = `Usage: msa-sync up
   ORDER_INSTANCES (default 2) order-service instances (logs under .data/services/). With
   KAFKA_BOOTSTRAP_SERVERS set, that cluster is used and no broker is provisioned. DATABASE_URL
   (a JDBC URL; default jdbc:sqlite:.data/msa.db) is the shared database of the services and the
-  sink. Running it again reuses what already runs.`;
+  sink. Running it again reuses what already runs. Each process runs under a keeper that starts
+  it again when it exits on its own (see \`msa-sync status\`).`;
 
 export async function upCommand(argv: string[], out: (line: string) => void): Promise<void> {
   const { values } = parseFlags(argv, { help: { type: 'boolean', short: 'h' } });
@@ -115,7 +116,9 @@ export async function upCommand(argv: string[], out: (line: string) => void): Pr
   );
   out(`  curl -s ${gateway}/order-service/$USER_ID/orders -H "authorization: Bearer $TOKEN" | jq`);
   out('');
-  out(`Also: curl ${CONNECT_URL}/connectors   ·   npx msa-sync topics --list   ·   stop with: npm stop`);
+  out(
+    `Also: curl ${CONNECT_URL}/connectors   ·   npx msa-sync topics --list   ·   npx msa-sync status   ·   stop with: npm stop`,
+  );
 }
 
 export const downUsage = `Usage: msa-sync down
