@@ -132,10 +132,22 @@ export async function startBroker(
   return { ...started, bootstrap };
 }
 
+/**
+ * A KRaft cluster id: 16 random bytes in URL-safe base64 without padding, never starting with
+ * '-', which the storage tool's argument parser would read as an option (one id in 64 did, and
+ * formatting failed with "argument --cluster-id/-t: expected one argument"). Kafka's own
+ * Uuid.randomUuid() draws again for the same reason.
+ */
+export function newClusterId(random: (size: number) => Buffer = randomBytes): string {
+  for (;;) {
+    const id = random(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
+}
+
 function formatStorageOnce(paths: StackPaths, files: ReturnType<typeof brokerFiles>): void {
   if (existsSync(join(files.logDir, 'meta.properties'))) return;
-  // A KRaft cluster id is 16 random bytes in URL-safe base64 without padding.
-  const clusterId = randomBytes(16).toString('base64url');
+  const clusterId = newClusterId();
   const run = spawnSync(
     'java',
     kafkaJavaArgs(paths, 'kafka.tools.StorageTool', [
