@@ -5,9 +5,10 @@
 # time, then after a delay that doubles up to a ceiling (systemd's Restart=on-failure with a
 # growing RestartSec, Kubernetes' CrashLoopBackOff). A run that lasted a minute resets the delay;
 # more than 5 restarts within 2 minutes is reported as a crash loop and still retried at the
-# ceiling (what caused it, a broker away, may pass). A first run that ends within a few seconds is
-# a failed start, not a crash: the keeper exits with its code so `msa-sync up` reports it with the
-# log. SIGTERM, SIGINT or SIGHUP stop the command (SIGKILL after a grace period), then the keeper.
+# ceiling (what caused it, a broker away, may pass). A first run that ends before `msa-sync up`
+# saw it ready (it sends SIGUSR1 then) and within 10 s is a failed start, not a crash: the keeper
+# exits with its code so `up` reports it with the log. SIGTERM, SIGINT or SIGHUP stop the
+# command (SIGKILL after a grace period), then the keeper.
 #
 # Bash, not Node: one keeper per process, and a Node keeper costs ~47 MB of memory where this
 # costs ~4 MB. Its state (for `msa-sync status`, and for `down` to find the command if the keeper
@@ -70,6 +71,9 @@ on_stop() {
 }
 watchdog=
 trap on_stop TERM INT HUP
+# SIGUSR1 from `up`: the process served once, so from now on an exit is a crash to restart.
+ready=0
+trap 'ready=1' USR1
 
 delay_ms=0
 restart_times=()
@@ -103,7 +107,7 @@ while :; do
     log 30 "$name stopped"
     exit 0
   fi
-  if [ "$restarts" = 0 ] && [ "$ran_ms" -lt "$failed_start_ms" ]; then
+  if [ "$restarts" = 0 ] && [ "$ready" = 0 ] && [ "$ran_ms" -lt "$failed_start_ms" ]; then
     state=failed
     write_state
     log 50 "$name exited with status $code ${ran_ms} ms after it started; not restarting it"
@@ -132,7 +136,8 @@ while :; do
   # Sleep in the background so a stop signal is handled at once.
   sleep "$(printf '%d.%03d' $((delay_ms / 1000)) $((delay_ms % 1000)))" &
   napping=$!
-  wait "$napping"
+  # A SIGUSR1 interrupts `wait` too: only a stop cuts the nap short.
+  while [ "$stopping" = 0 ] && kill -0 "$napping" 2>/dev/null; do wait "$napping"; done
   if [ "$stopping" = 1 ]; then
     kill "$napping" 2>/dev/null
     state=stopped

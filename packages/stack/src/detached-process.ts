@@ -35,6 +35,7 @@ export async function startDetached(spec: DetachedSpec): Promise<DetachedStart> 
     return { state: 'reused', ...(existing ? { pid: existing } : {}), log: spec.logFile };
   if (existing && isAlive(existing)) {
     await waitFor(spec.name, spec.ready, { timeoutMs: spec.readyTimeoutMs ?? 90_000, intervalMs: 300 });
+    confirmReady(existing, spec.pidFile);
     return { state: 'reused', pid: existing, log: spec.logFile };
   }
   mkdirSync(dirname(spec.logFile), { recursive: true });
@@ -71,6 +72,7 @@ export async function startDetached(spec: DetachedSpec): Promise<DetachedStart> 
     await stopDetached(spec.pidFile);
     throw error;
   }
+  confirmReady(pid, spec.pidFile);
   return { state: 'started', pid, log: spec.logFile };
 }
 
@@ -78,6 +80,21 @@ export async function startDetached(spec: DetachedSpec): Promise<DetachedStart> 
  * Stops the keeper (which stops its process first), then the process itself if it outlived a
  * keeper that was killed.
  */
+/**
+ * Tells a keeper its process served: an exit from now on is a crash to restart, however soon.
+ * Only a keeper of ours gets the signal (a pid file written before keepers names the process
+ * itself, and SIGUSR1 would open Node's inspector or end a JVM).
+ */
+function confirmReady(keeperPid: number, pidFile: string): void {
+  const kept = readKeeperState(keeperStateFile(pidFile));
+  if (kept?.keeperPid !== keeperPid) return;
+  try {
+    process.kill(keeperPid, 'SIGUSR1');
+  } catch {
+    // The keeper is gone already; the next `up` starts a new one.
+  }
+}
+
 export async function stopDetached(pidFile: string): Promise<'stopped' | 'killed' | 'not-running'> {
   const pid = readPid(pidFile);
   // Missing, or stale (its pid now names another process, which is left alone).

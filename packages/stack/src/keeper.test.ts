@@ -75,6 +75,20 @@ describe('keeper.sh', () => {
     expect(readKeeperState(state)).toMatchObject({ state: 'failed', restarts: 0, lastExit: { code: 3 } });
   });
 
+  it('starts a process that exits soon after it was confirmed ready (SIGUSR1) again: not a failed start', async () => {
+    const { keeper, state, log } = keep({ CRASH_AFTER: '250' });
+    await until('the process to print', () => (log().includes('up ') ? true : undefined));
+    keeper.kill('SIGUSR1');
+    const again = await until(
+      'a restart',
+      stateWhere(state, (s) => s.restarts >= 1),
+    );
+    expect(again.state).not.toBe('failed');
+    expect(keeper.exitCode).toBeNull();
+    keeper.kill('SIGTERM');
+    expect(await exited(keeper)).toBe(0);
+  });
+
   it('starts a crashed process again with a doubling delay, then reports a crash loop; SIGTERM stops it', async () => {
     const { keeper, state, log } = keep({ CRASH_AFTER: '400' });
     const looping = await until(
