@@ -12,13 +12,16 @@ export default class SummaryReporter implements Reporter {
     let failed = 0;
     let skipped = 0;
     for (const module of testModules) {
+      let failedHere = 0;
       for (const test of module.children.allTests()) {
         const state = test.result().state;
         if (state === 'passed') passed++;
-        else if (state === 'failed') failed++;
+        else if (state === 'failed') failedHere++;
         else skipped++;
       }
-      if (module.state() === 'failed' && !module.children.size) failed++;
+      // A file that failed outside its tests (a beforeAll, an import) counts once: its tests
+      // show as skipped, and the line must not say 0 failed.
+      failed += module.state() === 'failed' && failedHere === 0 ? 1 : failedHere;
     }
     // The slowest files, so the CI log says where the minutes went (the budget is 60 of them).
     const slowest = testModules
