@@ -77,10 +77,6 @@ export async function startDetached(spec: DetachedSpec): Promise<DetachedStart> 
 }
 
 /**
- * Stops the keeper (which stops its process first), then the process itself if it outlived a
- * keeper that was killed.
- */
-/**
  * Tells a keeper its process served: an exit from now on is a crash to restart, however soon.
  * Only a keeper of ours gets the signal (a pid file written before keepers names the process
  * itself, and SIGUSR1 would open Node's inspector or end a JVM).
@@ -95,6 +91,10 @@ function confirmReady(keeperPid: number, pidFile: string): void {
   }
 }
 
+/**
+ * Stops the keeper (which stops its process first), then the process itself if it outlived a
+ * keeper that was killed.
+ */
 export async function stopDetached(pidFile: string): Promise<'stopped' | 'killed' | 'not-running'> {
   const pid = readPid(pidFile);
   // Missing, or stale (its pid now names another process, which is left alone).

@@ -28,6 +28,8 @@ interface Watched {
   healthy: () => Promise<boolean>;
 }
 
+const instanceNumber = (name: string) => Number(name.slice('order-service-'.length));
+
 function watched(paths: StackPaths): Watched[] {
   const broker = brokerFiles(paths);
   const bootstrap = `${defaultBrokerSettings.host}:${defaultBrokerSettings.port}`;
@@ -69,7 +71,7 @@ function watched(paths: StackPaths): Watched[] {
     service('user-service'),
     service('catalog-service'),
     ...orderPidNames(shop.dir)
-      .sort((a, b) => Number(a.slice(14)) - Number(b.slice(14)))
+      .sort((a, b) => instanceNumber(a) - instanceNumber(b))
       .map(service),
   );
   return list;
