@@ -69,10 +69,10 @@ export class ConnectJsonWriter {
     let text = `{"type":"${JSON_TYPE_NAMES[schema.type]}"`;
     switch (schema.type) {
       case 'array':
-        text += `,"items":${this.#nested(schema.valueSchema, 'element')}`;
+        text += `,"items":${this.#nested(schema.valueSchema)}`;
         break;
       case 'map':
-        text += `,"keys":${this.#nested(schema.keySchema, 'key')},"values":${this.#nested(schema.valueSchema, 'value')}`;
+        text += `,"keys":${this.#nested(schema.keySchema)},"values":${this.#nested(schema.valueSchema)}`;
         break;
       case 'struct':
         text += `,"fields":[${schema.fields.map((field) => this.#fieldSchemaText(field)).join(',')}]`;
@@ -93,9 +93,12 @@ export class ConnectJsonWriter {
     return `${text}}`;
   }
 
-  #nested(schema: Schema | undefined, what: string): string {
-    if (!schema) throw new DataError(`No schema defined for ${what}`);
-    return this.schemaText(schema);
+  /**
+   * An element, key or value schema. Connect lets an array or map schema leave it out (the header
+   * converter infers `[]` as such an array); Apache's converter then writes `null` there.
+   */
+  #nested(schema: Schema | undefined): string {
+    return schema ? this.schemaText(schema) : 'null';
   }
 
   #fieldSchemaText(field: Field): string {
