@@ -309,7 +309,7 @@ describe('Connect REST routes (real broker, one worker)', () => {
     expect((await rest(worker.url, 'PUT', '/connectors/nope/topics/reset')).status).toBe(404);
   });
 
-  it('GET /connector-plugins?connectorsOnly=false lists the converters too', async () => {
+  it('GET /connector-plugins?connectorsOnly=false lists the converters, transformations and predicates too', async () => {
     const converters = [
       'org.apache.kafka.connect.converters.ByteArrayConverter',
       'org.apache.kafka.connect.json.JsonConverter',
@@ -328,6 +328,13 @@ describe('Connect REST routes (real broker, one worker)', () => {
         type: 'source',
       }),
     );
+    // Apache 4.x bundles 26 transformations (with their $Key/$Value variants) and 3 predicates.
+    expect(all.filter((p) => p.type === 'transformation')).toHaveLength(26);
+    expect(all.filter((p) => p.type === 'predicate').map((p) => p.class)).toEqual([
+      'org.apache.kafka.connect.transforms.predicates.HasHeaderKey',
+      'org.apache.kafka.connect.transforms.predicates.RecordIsTombstone',
+      'org.apache.kafka.connect.transforms.predicates.TopicNameMatches',
+    ]);
     const connectorsOnly = (await rest(worker.url, 'GET', '/connector-plugins')).body as { type: string }[];
     expect(new Set(connectorsOnly.map((p) => p.type))).toEqual(new Set(['sink', 'source']));
   });

@@ -33,6 +33,23 @@ export interface SinkRecord {
   value: unknown;
   timestamp: number | undefined;
   headers: ConnectHeader[];
+  /**
+   * Where the record was read from, whatever transformations did to `topic` and the rest since
+   * (Connect's `SinkRecord.originalTopic()` etc., KIP-793): what offsets are tracked by. Absent in
+   * records made outside the worker, where the plain fields are the originals.
+   */
+  originalTopic?: string;
+  originalKafkaPartition?: number;
+  originalKafkaOffset?: bigint;
+}
+
+/** The Kafka coordinates a sink record was consumed at, before any transformation. */
+export function consumedAt(record: SinkRecord): { topic: string; partition: number; offset: bigint } {
+  return {
+    topic: record.originalTopic ?? record.topic,
+    partition: record.originalKafkaPartition ?? record.kafkaPartition,
+    offset: record.originalKafkaOffset ?? record.kafkaOffset,
+  };
 }
 
 export interface TopicPartition {

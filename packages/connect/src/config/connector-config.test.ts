@@ -124,6 +124,7 @@ describe('the common connector ConfigDef', () => {
         ...source,
         transforms: 'createKey, extractInt',
         'transforms.createKey.type': 'org.apache.kafka.connect.transforms.ValueToKey',
+        'transforms.createKey.fields': 'id',
         predicates: 'isFoo',
       },
       type: 'source',

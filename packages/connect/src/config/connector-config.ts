@@ -1,5 +1,7 @@
 import type { ConfigInfos } from '../herder/types.js';
 import { isSecretKey } from '../logging/redaction.js';
+import { buildTransformationChain, TransformConfigError } from '../transforms/transformation-chain.js';
+import { findPredicatePlugin, findTransformationPlugin } from '../transforms/transformation-plugins.js';
 import {
   type ConfigCheckOptions,
   ConfigDef,
@@ -7,7 +9,7 @@ import {
   toConfigInfos,
   type ValidatedValue,
 } from './config-def.js';
-import { Password } from './config-types.js';
+import { ConfigException, Password } from './config-types.js';
 import { parseType } from './parse-type.js';
 import {
   atLeast,
@@ -16,6 +18,7 @@ import {
   nonEmptyStringWithoutControlChars,
   nonNull,
   regex,
+  type Validator,
   validString,
 } from './validators.js';
 
@@ -307,18 +310,37 @@ function aliasesOf(props: RawConfig, key: string): string[] {
 }
 
 /**
- * Adds the per-alias keys Connect derives from `transforms` and `predicates`: each alias needs a
- * `.type`; a transform can name a `.predicate` and `.negate` it. Groups read `Transforms: <alias>`.
+ * Adds the per-alias keys Connect derives from `transforms` and `predicates` (its
+ * `ConnectorConfig.enrich`): each alias needs a `.type` naming a class this worker has; a transform
+ * can name a `.predicate` and `.negate` it; then the plugin's own keys follow, prefixed, in a group
+ * `Transforms: <alias>` (or `Predicates: <alias>`).
  */
 export function enrichConnectorConfigDef(base: ConfigDef, props: RawConfig): ConfigDef {
   const enriched = base.merge();
   for (const alias of aliasesOf(props, TRANSFORMS_CONFIG)) {
     const prefix = `${TRANSFORMS_CONFIG}.${alias}.`;
     const group = `${TRANSFORMS_GROUP}: ${alias}`;
+    const typeKey = `${prefix}type`;
+    const plugin = findTransformationPlugin(props[typeKey] ?? undefined);
     enriched
       .override({
-        name: `${prefix}type`,
+        name: typeKey,
         type: 'CLASS',
+        validator: pluginClassValidator(
+          alias,
+          'transformation',
+          (name) => {
+            if (findTransformationPlugin(name)) return undefined;
+            return findPredicatePlugin(name) ? 'Not a Transformation' : `Class ${name} could not be found.`;
+          },
+          () => {
+            if (props[`${prefix}negate`] != null && (props[`${prefix}predicate`] ?? '').trim() === '') {
+              throw new ConfigException(
+                `Config '${prefix}negate' was provided but there is no config '${prefix}predicate' defining a predicate to be negated.`,
+              );
+            }
+          },
+        ),
         importance: 'HIGH',
         documentation: `Class of the '${alias}' transformation.`,
         group,
@@ -329,13 +351,13 @@ export function enrichConnectorConfigDef(base: ConfigDef, props: RawConfig): Con
       .override({
         name: `${prefix}predicate`,
         type: 'STRING',
-        default: null,
+        default: '',
         importance: 'MEDIUM',
         documentation: `Alias of the predicate that decides whether '${alias}' applies to a record.`,
         group,
         orderInGroup: 1,
-        width: 'LONG',
-        displayName: `Predicate for ${alias}`,
+        width: 'NONE',
+        displayName: `${prefix}predicate`,
       })
       .override({
         name: `${prefix}negate`,
@@ -345,23 +367,116 @@ export function enrichConnectorConfigDef(base: ConfigDef, props: RawConfig): Con
         documentation: `Apply '${alias}' when its predicate does not match instead.`,
         group,
         orderInGroup: 2,
-        width: 'SHORT',
-        displayName: `Negate predicate for ${alias}`,
+        width: 'NONE',
+        displayName: `${prefix}negate`,
       });
+    if (plugin) embed(enriched, prefix, group, 3, plugin.configDef);
   }
   for (const alias of aliasesOf(props, PREDICATES_CONFIG)) {
+    const prefix = `${PREDICATES_CONFIG}.${alias}.`;
+    const group = `${PREDICATES_GROUP}: ${alias}`;
+    const typeKey = `${prefix}type`;
+    const plugin = findPredicatePlugin(props[typeKey] ?? undefined);
     enriched.override({
-      name: `${PREDICATES_CONFIG}.${alias}.type`,
+      name: typeKey,
       type: 'CLASS',
+      validator: pluginClassValidator(alias, 'predicate', (name) => {
+        if (findPredicatePlugin(name)) return undefined;
+        return findTransformationPlugin(name) ? 'Not a Predicate' : `Class ${name} could not be found.`;
+      }),
       importance: 'HIGH',
       documentation: `Class of the '${alias}' predicate.`,
-      group: `${PREDICATES_GROUP}: ${alias}`,
+      group,
       orderInGroup: 0,
       width: 'LONG',
       displayName: `Predicate type for ${alias}`,
     });
+    if (plugin) embed(enriched, prefix, group, 1, plugin.configDef);
   }
   return enriched;
+}
+
+/** The `.type` key's check: the class is one this worker runs, of the right kind. */
+function pluginClassValidator(
+  alias: string,
+  kind: 'transformation' | 'predicate',
+  problem: (className: string) => string | undefined,
+  more?: () => void,
+): Validator {
+  return {
+    description: `valid configs for ${alias} ${kind}`,
+    ensureValid(name, value) {
+      if (value === null) return;
+      more?.();
+      const reason = problem(String(value));
+      if (reason !== undefined) throw ConfigException.invalid(name, value, reason);
+    },
+  };
+}
+
+/** Kafka's `ConfigDef.embed`: `def`'s keys under `prefix`, in `group`, ordered from `firstOrder`. */
+function embed(target: ConfigDef, prefix: string, group: string, firstOrder: number, def: ConfigDef): void {
+  let order = firstOrder;
+  for (const key of def.keys().values()) {
+    target.override({
+      name: `${prefix}${key.name}`,
+      type: key.type,
+      ...(key.required ? {} : { default: key.defaultValue }),
+      ...(key.validator ? { validator: key.validator } : {}),
+      importance: key.importance,
+      documentation: key.documentation,
+      group,
+      orderInGroup: order++,
+      width: key.width,
+      displayName: key.displayName,
+      dependents: key.dependents.map((name) => `${prefix}${name}`),
+      ...(key.recommender ? { recommender: key.recommender } : {}),
+    });
+  }
+}
+
+/**
+ * Keys under a listed alias that neither Connect nor the plugin defines: Apache ignores them, but a
+ * misspelt `transforms.mask.field` (for `fields`) would leave data unmasked without a word, so
+ * msa-sync refuses them. Also the plugin's own refusal of its config (what Apache only reports when
+ * the task starts) is reported here, on the alias's `.type`.
+ */
+function validateTransformKeys(def: ConfigDef, props: RawConfig, results: Map<string, ValidatedValue>): void {
+  for (const [kind, list] of [
+    ['transformation', TRANSFORMS_CONFIG],
+    ['predicate', PREDICATES_CONFIG],
+  ] as const) {
+    for (const alias of aliasesOf(props, list)) {
+      const prefix = `${list}.${alias}.`;
+      for (const key of Object.keys(props)) {
+        if (!key.startsWith(prefix) || def.keys().has(key)) continue;
+        const plugin =
+          kind === 'transformation'
+            ? findTransformationPlugin(props[`${prefix}type`] ?? undefined)
+            : findPredicatePlugin(props[`${prefix}type`] ?? undefined);
+        if (!plugin) continue;
+        results.set(key, {
+          name: key,
+          value: props[key] ?? null,
+          errors: [
+            `${plugin.className} has no configuration '${key.slice(prefix.length)}'; msa-sync refuses keys it would ignore.`,
+          ],
+          recommendedValues: [],
+          visible: true,
+        });
+      }
+    }
+  }
+  const typeKeysClean = [...results.values()].every(
+    (r) => r.errors.length === 0 || !/^(transforms|predicates)\./.test(r.name),
+  );
+  if (!typeKeysClean) return;
+  try {
+    buildTransformationChain(props).close();
+  } catch (error) {
+    if (error instanceof TransformConfigError) addError(results, error.key, error.message);
+    else throw error;
+  }
 }
 
 function addError(results: Map<string, ValidatedValue>, name: string, message: string): void {
@@ -433,6 +548,7 @@ export function validateConnectorConfig(request: ConnectorValidationRequest): Co
     ...(request.connectorDef ? [request.connectorDef] : []),
   );
   const results = def.validateAll(request.props, request);
+  validateTransformKeys(def, request.props, results);
   if (request.type === 'sink') validateSinkTopics(request.props, results);
   request.validate?.(request.props, results);
   for (const [name, errors] of request.extraErrors ?? []) {

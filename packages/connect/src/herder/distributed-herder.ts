@@ -19,6 +19,7 @@ import { KafkaConfigBackingStore } from '../storage/config-store.js';
 import { ensureInternalTopics } from '../storage/internal-topics.js';
 import { KafkaOffsetBackingStore } from '../storage/offset-store.js';
 import { KafkaStatusBackingStore, type Status } from '../storage/status-store.js';
+import { predicatePluginList, transformationPlugins } from '../transforms/transformation-plugins.js';
 import type { PluginRegistry } from '../worker/plugins.js';
 import { Worker } from '../worker/worker.js';
 import type { WorkerConfig } from '../worker/worker-config.js';
@@ -643,6 +644,16 @@ export class DistributedHerder implements Herder {
         type: 'converter',
         version: KAFKA_VERSION,
       },
+      ...transformationPlugins().map((p) => ({
+        class: p.className,
+        type: 'transformation' as const,
+        version: p.version,
+      })),
+      ...predicatePluginList().map((p) => ({
+        class: p.className,
+        type: 'predicate' as const,
+        version: p.version,
+      })),
     ];
   }
 

@@ -1,6 +1,7 @@
 import type { KafkaProducer } from '@msa-sync/kafka';
 import type { Logger } from 'pino';
 import { redactText } from '../logging/redaction.js';
+import { transformationClassOf } from '../transforms/transformation-chain.js';
 import { traceOf } from './task-status.js';
 
 /** Where in a record's trip through the worker a failure happened, named as Connect names them. */
@@ -116,7 +117,7 @@ export class ToleranceOperator {
             {
               err: error,
               stage,
-              class: stageClassName(stage),
+              class: stageClassName(stage, error),
               ...(record ? recordLogFields(record, this.#config.logIncludeMessages) : {}),
             },
             'error tolerated: record skipped',
@@ -214,7 +215,7 @@ export class DeadLetterQueueReporter {
       put('connector.name', this.#connector);
       put('task.id', String(this.#taskId));
       put('stage', stage);
-      put('class.name', stageClassName(stage));
+      put('class.name', stageClassName(stage, e));
       put('exception.class.name', e.name);
       // Driver messages can quote a connection string: no known secret goes into a header.
       put('exception.message', redactText(e.message));
@@ -238,8 +239,10 @@ export class DeadLetterQueueReporter {
   }
 }
 
-function stageClassName(stage: Stage): string {
+function stageClassName(stage: Stage, error: unknown): string {
   switch (stage) {
+    case 'TRANSFORMATION':
+      return transformationClassOf(error) ?? 'org.apache.kafka.connect.transforms.Transformation';
     case 'KEY_CONVERTER':
     case 'VALUE_CONVERTER':
       return 'org.apache.kafka.connect.storage.Converter';

@@ -15,6 +15,7 @@ import {
 import type { Logger } from 'pino';
 import type { ErrantRecordReporter, SinkTask, SinkTaskContext } from '../api/connector.js';
 import { type SinkRecord, type TopicPartition, topicPartitionKey } from '../api/records.js';
+import type { TransformationChain } from '../transforms/transformation-chain.js';
 import type { RecordConverter } from './converter-contract.js';
 import {
   type ConsumedRecordContext,
@@ -70,6 +71,8 @@ export interface SinkTaskRunnerOptions {
   keyConverter: RecordConverter;
   valueConverter: RecordConverter;
   errors: ErrorHandlingConfig;
+  /** The connector's single message transforms, applied after conversion and before put(). */
+  transformations?: TransformationChain;
   offsetCommitIntervalMs: number;
   logger: Logger;
   report: StatusReporter;
@@ -773,7 +776,7 @@ export class WorkerSinkTask {
         o.metrics.recordsSkipped.inc();
         continue;
       }
-      const record: SinkRecord = {
+      let record: SinkRecord | null = {
         topic: message.topic,
         kafkaPartition: message.partition,
         kafkaOffset: message.offset,
@@ -784,7 +787,28 @@ export class WorkerSinkTask {
         timestamp: message.timestamp >= 0n ? Number(message.timestamp) : undefined,
         headers:
           message.headers.size === 0 ? [] : [...message.headers].map(([k, v]) => ({ key: k, value: v })),
+        originalTopic: message.topic,
+        originalKafkaPartition: message.partition,
+        originalKafkaOffset: message.offset,
       };
+      const chain = o.transformations;
+      if (chain && !chain.isEmpty) {
+        const input: SinkRecord = record;
+        const transformed = await tolerance.execute(
+          'TRANSFORMATION',
+          () => chain.apply(input),
+          consumedContext(message),
+          // A transformation's failure is about the record: trying again gives the same answer.
+          () => false,
+        );
+        if (!transformed.ok) {
+          o.metrics.recordsSkipped.inc();
+          continue;
+        }
+        // A transformation dropped it (Filter): handled, its offset counts as delivered.
+        if (transformed.value === null) continue;
+        record = transformed.value;
+      }
       if (this.#errantReporting) this.#messageOf.set(record, message);
       records.push(record);
     }

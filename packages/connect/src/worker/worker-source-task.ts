@@ -9,8 +9,10 @@ import type { Logger } from 'pino';
 import type { SourceTask, SourceTaskContext } from '../api/connector.js';
 import type { SourceRecord } from '../api/records.js';
 import { type KafkaOffsetBackingStore, offsetKey } from '../storage/offset-store.js';
+import type { TransformationChain } from '../transforms/transformation-chain.js';
 import type { RecordConverter } from './converter-contract.js';
 import { type ErrorHandlingConfig, ToleranceOperator } from './error-handling.js';
+import { headerBytes } from './header-bytes.js';
 import type { StatusReporter } from './task-status.js';
 import type { TaskMetrics } from './worker-metrics.js';
 
@@ -27,6 +29,8 @@ export interface SourceTaskRunnerOptions {
   keyConverter: RecordConverter;
   valueConverter: RecordConverter;
   errors: ErrorHandlingConfig;
+  /** The connector's single message transforms, applied after poll() and before conversion. */
+  transformations?: TransformationChain;
   offsetFlushIntervalMs: number;
   /** When set, each poll's records and offsets go to Kafka in one transaction with this id. */
   transactionalId: string | undefined;
@@ -35,6 +39,15 @@ export interface SourceTaskRunnerOptions {
   report: StatusReporter;
   metrics: TaskMetrics;
   onTopicUsed: (topic: string) => void;
+}
+
+interface OutgoingRecord {
+  topic: string;
+  partition?: number;
+  key?: Buffer;
+  value?: Buffer;
+  timestamp?: bigint;
+  headers?: Map<string, Buffer>;
 }
 
 /**
@@ -120,14 +133,25 @@ export class WorkerSourceTask {
 
   async #send(records: SourceRecord[], tolerance: ToleranceOperator): Promise<void> {
     const o = this.#o;
-    const messages: {
-      topic: string;
-      partition?: number;
-      key?: Buffer;
-      value?: Buffer;
-      timestamp?: bigint;
-    }[] = [];
-    for (const record of records) {
+    const messages: OutgoingRecord[] = [];
+    const chain = o.transformations;
+    for (const polled of records) {
+      let record: SourceRecord = polled;
+      if (chain && !chain.isEmpty) {
+        const transformed = await tolerance.execute(
+          'TRANSFORMATION',
+          () => chain.apply(polled),
+          undefined,
+          () => false,
+        );
+        if (!transformed.ok) {
+          o.metrics.recordsSkipped.inc();
+          continue;
+        }
+        // Dropped by a transformation: nothing to send, but its offset still moves on below.
+        if (transformed.value === null) continue;
+        record = transformed.value;
+      }
       const key = await tolerance.execute('KEY_CONVERTER', () =>
         o.keyConverter.fromConnectData(record.topic, record.keySchema, record.key ?? null),
       );
@@ -136,7 +160,15 @@ export class WorkerSourceTask {
             o.valueConverter.fromConnectData(record.topic, record.valueSchema, record.value ?? null),
           )
         : ({ ok: false } as const);
-      if (!key.ok || !value.ok) {
+      const headers =
+        key.ok && value.ok && record.headers && record.headers.length > 0
+          ? await tolerance.execute('HEADER_CONVERTER', () => {
+              const bytes = new Map<string, Buffer>();
+              for (const header of record.headers ?? []) bytes.set(header.key, headerBytes(header));
+              return bytes;
+            })
+          : undefined;
+      if (!key.ok || !value.ok || (headers && !headers.ok)) {
         o.metrics.recordsSkipped.inc();
         continue;
       }
@@ -146,6 +178,7 @@ export class WorkerSourceTask {
         ...(key.value === null ? {} : { key: key.value }),
         ...(value.value === null ? {} : { value: value.value }),
         ...(record.timestamp === undefined ? {} : { timestamp: BigInt(record.timestamp) }),
+        ...(headers?.ok ? { headers: headers.value } : {}),
       });
     }
     o.metrics.recordsIn.inc(records.length);
@@ -172,7 +205,7 @@ export class WorkerSourceTask {
   /** Records and the offsets they reach, committed together or not at all. */
   async #sendTransactionally(
     producer: RawProducer,
-    messages: { topic: string; partition?: number; key?: Buffer; value?: Buffer; timestamp?: bigint }[],
+    messages: OutgoingRecord[],
     records: SourceRecord[],
   ): Promise<void> {
     const o = this.#o;

@@ -9,6 +9,7 @@ import { redactText } from '../logging/redaction.js';
 import type { ConfigBackingStore } from '../storage/config-store.js';
 import type { KafkaOffsetBackingStore } from '../storage/offset-store.js';
 import type { KafkaStatusBackingStore } from '../storage/status-store.js';
+import { buildTransformationChain } from '../transforms/transformation-chain.js';
 import { createRecordConverter } from './converter-setup.js';
 import { errorHandlingConfig } from './error-handling.js';
 import type { PluginRegistry } from './plugins.js';
@@ -270,6 +271,8 @@ export class Worker {
         keyConverter: converter('key'),
         valueConverter: converter('value'),
         errors: errorHandlingConfig(connectorConfig),
+        // Built as the task starts, as in Connect: a config that fails here fails the task.
+        transformations: buildTransformationChain(connectorConfig),
         logger: this.#log,
         report,
         metrics: metrics.forTask(name, task),

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { ConnectorConfigMap, SinkTask, SinkTaskContext } from '../../../api/connector.js';
-import { type SinkRecord, type TopicPartition, topicPartitionKey } from '../../../api/records.js';
+import { consumedAt, type SinkRecord, type TopicPartition, topicPartitionKey } from '../../../api/records.js';
 import { getLogger } from '../../../logging/index.js';
 import type { SqlClient } from '../dialect/sql-client.js';
 import { redactUrl } from '../jdbc-url.js';
@@ -156,9 +156,7 @@ export class JdbcSinkTask implements SinkTask {
   close(partitions: TopicPartition[]): void {
     if (this.#buffer.length === 0) return;
     const lost = new Set(partitions.map(topicPartitionKey));
-    this.#buffer = this.#buffer.filter(
-      (r) => !lost.has(topicPartitionKey({ topic: r.topic, partition: r.kafkaPartition })),
-    );
+    this.#buffer = this.#buffer.filter((r) => !lost.has(topicPartitionKey(consumedAt(r))));
   }
 
   /** One transaction for these records, retried as a whole; data errors reported record by record. */
@@ -217,10 +215,11 @@ export class JdbcSinkTask implements SinkTask {
       // hold an offset twice when the consumer re-read records after a rebalance.
       const seen = new Set<string>();
       const fresh = prepared.filter((r) => {
-        const key = topicPartitionKey({ topic: r.record.topic, partition: r.record.kafkaPartition });
+        const at = consumedAt(r.record);
+        const key = topicPartitionKey(at);
         const next = stored.get(key);
-        if (next !== undefined && r.record.kafkaOffset < next) return false;
-        const id = `${key}@${r.record.kafkaOffset}`;
+        if (next !== undefined && at.offset < next) return false;
+        const id = `${key}@${at.offset}`;
         if (seen.has(id)) return false;
         seen.add(id);
         return true;
@@ -234,11 +233,12 @@ export class JdbcSinkTask implements SinkTask {
       await this.#writer.write(tx, fresh, options);
       const next: OffsetMap = new Map();
       for (const r of records) {
-        const key = topicPartitionKey({ topic: r.topic, partition: r.kafkaPartition });
-        const offset = r.kafkaOffset + 1n;
+        const at = consumedAt(r);
+        const key = topicPartitionKey(at);
+        const offset = at.offset + 1n;
         const known = next.get(key)?.offset ?? stored.get(key) ?? -1n;
         if (offset > known)
-          next.set(key, { topicPartition: { topic: r.topic, partition: r.kafkaPartition }, offset });
+          next.set(key, { topicPartition: { topic: at.topic, partition: at.partition }, offset });
       }
       await offsets.write(tx, next);
     });
@@ -358,7 +358,8 @@ function idleTransactionTimeoutSql(database: string): string | undefined {
 function distinctPartitions(records: readonly SinkRecord[]): TopicPartition[] {
   const seen = new Map<string, TopicPartition>();
   for (const r of records) {
-    const tp = { topic: r.topic, partition: r.kafkaPartition };
+    const { topic, partition } = consumedAt(r);
+    const tp = { topic, partition };
     const key = topicPartitionKey(tp);
     if (!seen.has(key)) seen.set(key, tp);
   }
