@@ -48,8 +48,16 @@ const unique = (block: string, text: string) =>
 /** The README leaves these unset; a variable of the test run's own must not change what it does. */
 const STACK_VARIABLES =
   /^(KAFKA_BOOTSTRAP_SERVERS|DATABASE_URL|DATABASE_USER|DATABASE_PASSWORD|JWT_SECRET|JWT_TTL_SECONDS|ORDER_INSTANCES|KAFKA_GROUP_PREFIX|ORDERS_TOPIC|CATALOG_ORDERS_TOPIC|CATALOG_EVENTS_TOPIC|CATALOG_SEED|KAFKA_HOME|NODE_ENV|INIT_CWD|(MSA|FAULT|VITEST|npm|NPM)_.*|VITEST|TEST)$/;
+/**
+ * Kept although npm's: the node24 lane runs the system's npm, whose node-gyp would otherwise build
+ * better-sqlite3 against the system Node's headers (/usr/include/node, Node 20's ABI) while the
+ * clone then runs on Node 24 (scripts/test-lanes.mjs sets it to the fetched runtime's headers).
+ */
+const LANE_VARIABLES = new Set(['npm_config_nodedir']);
 const env = Object.fromEntries(
-  Object.entries(process.env).filter(([key, value]) => value !== undefined && !STACK_VARIABLES.test(key)),
+  Object.entries(process.env).filter(
+    ([key, value]) => value !== undefined && (LANE_VARIABLES.has(key) || !STACK_VARIABLES.test(key)),
+  ),
 ) as NodeJS.ProcessEnv;
 
 const json = (r: StepResult) => JSON.parse(r.stdout) as Record<string, unknown>;
