@@ -26,10 +26,12 @@ import type { WorkerConfig } from '../worker/worker-config.js';
 import { WorkerMetrics } from '../worker/worker-metrics.js';
 import { assignWork, type MemberInfo, type WorkerAssignment } from './assignor.js';
 import type { Herder } from './herder.js';
+import { pluginConfigKeys } from './plugin-config.js';
 import { RequestQueue } from './request-queue.js';
 import { parseSinkConnectorOffsets } from './sink-connector-offsets.js';
 import type {
   ConfigInfos,
+  ConfigKeyInfo,
   ConnectorConfig,
   ConnectorInfo,
   ConnectorOffsets,
@@ -655,6 +657,10 @@ export class DistributedHerder implements Herder {
         version: p.version,
       })),
     ];
+  }
+
+  pluginConfig(pluginName: string): ConfigKeyInfo[] {
+    return pluginConfigKeys(this.#plugins, pluginName);
   }
 
   async validateConnectorConfig(

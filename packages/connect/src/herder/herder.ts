@@ -1,5 +1,6 @@
 import type {
   ConfigInfos,
+  ConfigKeyInfo,
   ConnectorConfig,
   ConnectorInfo,
   ConnectorOffsets,
@@ -55,5 +56,7 @@ export interface Herder {
   resetConnectorOffsets(name: string): Promise<string>;
 
   plugins(connectorsOnly: boolean): PluginInfo[];
+  /** The config keys a connector, transformation or predicate takes (404 for an unknown plugin). */
+  pluginConfig(pluginName: string): ConfigKeyInfo[];
   validateConnectorConfig(pluginClass: string | undefined, config: ConnectorConfig): Promise<ConfigInfos>;
 }

@@ -94,6 +94,7 @@ class TinyHerder implements Herder {
     return 'reset';
   };
   plugins = () => [];
+  pluginConfig = () => [];
   validateConnectorConfig = async () => ({ name: '', error_count: 0, groups: [], configs: [] });
 }
 

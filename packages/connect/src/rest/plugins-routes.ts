@@ -20,6 +20,12 @@ export const pluginsRoutes: FastifyPluginAsync<RestContext> = async (app, ctx) =
     return ctx.herder.plugins(queryFlag(query.connectorsOnly, true));
   });
 
+  app.get(
+    '/connector-plugins/:plugin/config',
+    async (request: FastifyRequest<{ Params: { plugin: string } }>) =>
+      ctx.herder.pluginConfig(request.params.plugin),
+  );
+
   app.put(
     '/connector-plugins/:plugin/config/validate',
     async (request: FastifyRequest<{ Params: { plugin: string } }>) => {

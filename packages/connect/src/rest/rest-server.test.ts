@@ -5,8 +5,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { configErrorsMessage, validateConnectorConfig } from '../config/index.js';
 import { alreadyExists, badRequest, ConnectError, connectorNotFound } from '../errors/connect-error.js';
 import type { Herder } from '../herder/herder.js';
+import { pluginConfigKeys } from '../herder/plugin-config.js';
 import type {
   ConfigInfos,
+  ConfigKeyInfo,
   ConnectorConfig,
   ConnectorInfo,
   ConnectorOffsets,
@@ -18,6 +20,7 @@ import type {
   TaskStateInfo,
 } from '../herder/types.js';
 import { LoggerRegistry } from '../logging/index.js';
+import { builtInPlugins, PluginRegistry } from '../worker/plugins.js';
 import { createRestServer, type RestServer } from './rest-server.js';
 
 /** A herder in memory: enough behaviour to drive every route; validation through the real ConfigDef. */
@@ -180,6 +183,10 @@ class MemoryHerder implements Herder {
       { class: 'org.apache.kafka.connect.json.JsonConverter', type: 'converter', version: '0.1.0' },
     ];
     return connectorsOnly ? all.filter((p) => p.type === 'sink' || p.type === 'source') : all;
+  }
+
+  pluginConfig(pluginName: string): ConfigKeyInfo[] {
+    return pluginConfigKeys(new PluginRegistry(builtInPlugins()), pluginName);
   }
 
   async validateConnectorConfig(
@@ -734,6 +741,31 @@ describe('Connect REST API', () => {
       expect(connectors.json().map((p: PluginInfo) => p.type)).toEqual(['sink', 'source']);
       const all = await app.inject({ method: 'GET', url: '/connector-plugins?connectorsOnly=false' });
       expect(all.json()).toHaveLength(3);
+    });
+
+    it("GET /connector-plugins/{plugin}/config: the plugin's keys, then the framework's it does not redefine", async () => {
+      const sink = await app.inject({ method: 'GET', url: '/connector-plugins/JdbcSinkConnector/config' });
+      expect(sink.statusCode).toBe(200);
+      const names = (sink.json() as { name: string }[]).map((k) => k.name);
+      expect(names[0]).toBe('connection.url');
+      expect(names).toContain('topics');
+      expect(names.filter((n) => n === 'name')).toHaveLength(1);
+      const router = await app.inject({
+        method: 'GET',
+        url: '/connector-plugins/org.apache.kafka.connect.transforms.RegexRouter/config',
+      });
+      expect(router.json()).toMatchObject([
+        { name: 'regex', type: 'STRING', required: true, importance: 'HIGH' },
+        { name: 'replacement', type: 'STRING', required: true, importance: 'HIGH' },
+      ]);
+      const unknown = await app.inject({ method: 'GET', url: '/connector-plugins/com.example.Nope/config' });
+      expect(unknown.statusCode).toBe(404);
+      expect(unknown.json()).toEqual({ error_code: 404, message: 'Unknown plugin com.example.Nope.' });
+      const converter = await app.inject({
+        method: 'GET',
+        url: '/connector-plugins/org.apache.kafka.connect.json.JsonConverter/config',
+      });
+      expect(converter.statusCode).toBe(400);
     });
 
     it('PUT validate answers ConfigInfos with every problem per key', async () => {
