@@ -63,8 +63,9 @@ describe('Connect worker with FileStream connectors (real broker)', () => {
     expect(status).toMatchObject({
       name: 'file-source',
       type: 'source',
-      connector: { state: 'RUNNING', worker_id: `127.0.0.1:${worker.port}` },
-      tasks: [{ id: 0, state: 'RUNNING', worker_id: `127.0.0.1:${worker.port}` }],
+      // Connect 4.x names the plugin's version in each state.
+      connector: { state: 'RUNNING', worker_id: `127.0.0.1:${worker.port}`, version: '4.4.0' },
+      tasks: [{ id: 0, state: 'RUNNING', worker_id: `127.0.0.1:${worker.port}`, version: '4.4.0' }],
     });
 
     await eventually(

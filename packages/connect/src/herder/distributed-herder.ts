@@ -38,6 +38,7 @@ import type {
   ConnectorStateInfo,
   PluginInfo,
   RestartRequest,
+  StateInfo,
   TargetState,
   TaskInfo,
   TaskStateInfo,
@@ -419,12 +420,13 @@ export class DistributedHerder implements Herder {
     await this.#statuses.remove(name, taskCount);
   }
 
-  #stateOf(status: Status | undefined): { state: Status['state']; worker_id: string; trace?: string } {
+  #stateOf(status: Status | undefined): StateInfo {
     if (!status) return { state: 'UNASSIGNED', worker_id: this.workerId };
     return {
       state: status.state,
       worker_id: status.worker_id,
       ...(status.trace ? { trace: status.trace } : {}),
+      ...(typeof status.version === 'string' ? { version: status.version } : {}),
     };
   }
 

@@ -25,6 +25,8 @@ export interface StateInfo {
   state: ConnectorState;
   worker_id: string;
   trace?: string;
+  /** The version of the plugin that runs it, as Connect 4.x reports it. */
+  version?: string;
 }
 
 export interface TaskStateInfo extends StateInfo {

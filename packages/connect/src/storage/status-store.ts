@@ -8,6 +8,8 @@ export interface Status {
   trace: string | null;
   worker_id: string;
   generation: number;
+  /** The plugin's version (Connect 4.x writes it, KIP-891); absent in records of older workers. */
+  version?: string;
 }
 
 /**

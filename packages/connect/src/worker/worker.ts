@@ -125,12 +125,14 @@ export class Worker {
     const running = this.#connectors.get(name);
     if (running) running.state = state;
     if (error) this.#log.error({ err: error, connector: name }, 'connector failed');
+    const version = running?.plugin.version;
     void this.#d.statuses
       .putConnector(name, {
         state,
         trace: error ? redactText(traceOf(error)) : null,
         worker_id: this.#d.workerId,
         generation: this.#d.generation(),
+        ...(version === undefined ? {} : { version }),
       })
       .catch((e: unknown) => this.#log.warn({ err: e }, 'status write failed'));
   }
@@ -139,12 +141,14 @@ export class Worker {
     const running = this.#tasks.get(taskKey(name, task));
     if (running) running.state = state;
     this.#d.metrics.setTaskState(name, task, state);
+    const version = running && this.#d.plugins.find(running.connectorConfig['connector.class'])?.version;
     void this.#d.statuses
       .putTask(name, task, {
         state,
         trace: error ? redactText(traceOf(error)) : null,
         worker_id: this.#d.workerId,
         generation: this.#d.generation(),
+        ...(version ? { version } : {}),
       })
       .catch((e: unknown) => this.#log.warn({ err: e }, 'status write failed'));
   }
