@@ -121,7 +121,12 @@ describe('Connect REST routes (real broker, one worker)', () => {
     expect(tasks.body).toEqual([
       {
         id: { connector: name, task: 0 },
-        config: expect.objectContaining({ file: first, topics: topics.config }),
+        // Connect names the task's class there, not the connector's.
+        config: expect.objectContaining({
+          file: first,
+          topics: topics.config,
+          'task.class': 'org.apache.kafka.connect.file.FileStreamSinkTask',
+        }),
       },
     ]);
 

@@ -81,6 +81,8 @@ export interface SinkTask {
 /** A connector class the worker knows, under Apache/Confluent class names and short aliases. */
 export interface ConnectorPlugin {
   className: string;
+  /** The class Connect names as `task.class` in the task configs (`GET /connectors/{name}/tasks`). */
+  taskClassName: string;
   aliases: readonly string[];
   type: 'source' | 'sink';
   version: string;

@@ -205,7 +205,7 @@ export class Worker {
       // Task configs go to connect-configs: references back in place of what they resolved to.
       const tasks = generated
         .slice(0, max)
-        .map((t) => restoreReferences(running.config, { ...t, 'task.class': running.plugin.className }));
+        .map((t) => restoreReferences(running.config, { ...t, 'task.class': running.plugin.taskClassName }));
       await this.#publishTaskConfigs(name, tasks);
     } catch (error) {
       this.#reportConnector(name, 'FAILED', error);

@@ -76,6 +76,7 @@ class FileStreamSinkTask implements SinkTask {
 export function createFileStreamSinkPlugin(allowedDirs: readonly string[]): ConnectorPlugin {
   return {
     className: 'org.apache.kafka.connect.file.FileStreamSinkConnector',
+    taskClassName: 'org.apache.kafka.connect.file.FileStreamSinkTask',
     aliases: ['FileStreamSinkConnector', 'FileStreamSink'],
     type: 'sink',
     version: VERSION,

@@ -160,6 +160,7 @@ export function checkFileStreamSourceOffsets(
 export function createFileStreamSourcePlugin(allowedDirs: readonly string[]): ConnectorPlugin {
   return {
     className: 'org.apache.kafka.connect.file.FileStreamSourceConnector',
+    taskClassName: 'org.apache.kafka.connect.file.FileStreamSourceTask',
     aliases: ['FileStreamSourceConnector', 'FileStreamSource'],
     type: 'source',
     version: VERSION,

@@ -14,6 +14,7 @@ const VERSION = '10.8.0-msa';
  */
 export const jdbcSinkPlugin: ConnectorPlugin = {
   className: 'io.confluent.connect.jdbc.JdbcSinkConnector',
+  taskClassName: 'io.confluent.connect.jdbc.sink.JdbcSinkTask',
   aliases: ['JdbcSinkConnector', 'JdbcSink'],
   type: 'sink',
   version: VERSION,

@@ -228,6 +228,7 @@ async function checkQuery(
 
 export const jdbcSourcePlugin: ConnectorPlugin = {
   className: 'io.confluent.connect.jdbc.JdbcSourceConnector',
+  taskClassName: 'io.confluent.connect.jdbc.source.JdbcSourceTask',
   aliases: ['JdbcSourceConnector', 'JdbcSource'],
   type: 'source',
   version: JDBC_SOURCE_VERSION,
