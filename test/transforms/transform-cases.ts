@@ -1005,94 +1005,29 @@ function extractFieldCases(cases: Cases): void {
     onSide('Value', NESTED),
     'apply-error',
   );
-  cases.add(
-    G,
-    'Value',
-    'V2 struct',
-    { field: 'customer.address', 'field.syntax.version': 'V2' },
-    onSide('Value', NESTED),
-  );
-  cases.add(
-    G,
-    'Value',
-    'V2 null leaf',
-    { field: 'customer.address.zip', 'field.syntax.version': 'V2' },
-    onSide('Value', NESTED),
-  );
-  cases.add(
-    G,
-    'Value',
-    'V2 backticks',
-    { field: '`dotted.name`.x', 'field.syntax.version': 'V2' },
-    onSide('Value', NESTED),
-  );
-  cases.add(
-    G,
-    'Value',
-    'V2 backticks on a map',
-    { field: '`dotted.name`.x', 'field.syntax.version': 'V2' },
-    onSide('Value', NESTED_SCHEMALESS),
-  );
+  // field.syntax.version=V2 paths into the value: name, path, value, what Apache does.
+  const v2Paths: [string, string, string, Expect?][] = [
+    ['V2 struct', 'customer.address', NESTED],
+    ['V2 null leaf', 'customer.address.zip', NESTED],
+    ['V2 backticks', '`dotted.name`.x', NESTED],
+    ['V2 backticks on a map', '`dotted.name`.x', NESTED_SCHEMALESS],
+    ['V2 missing intermediate struct', 'nope.name', NESTED, 'apply-error'],
+    ['V2 missing intermediate map', 'nope.name', NESTED_SCHEMALESS],
+    ['V2 through a map value that is not a map', 'id.x', NESTED_SCHEMALESS, 'apply-error'],
+    ['V2 through a struct field that is not a struct', 'id.x', NESTED, 'apply-error'],
+    ['V2 trailing dot', 'customer.', NESTED, 'apply-error'],
+    ['V2 escaped backtick', '`a\\`.b`', env(null, { 'a`.b': 3 })],
+    ['V2 incomplete backtick pair', '`customer.name', NESTED, 'config-error'],
+  ];
+  for (const [name, field, value, expect] of v2Paths) {
+    cases.add(G, 'Value', name, { field, 'field.syntax.version': 'V2' }, onSide('Value', value), expect);
+  }
   cases.add(
     G,
     'Value',
     'V2 lower-case version',
     { field: 'customer.name', 'field.syntax.version': 'v2' },
     onSide('Value', NESTED),
-  );
-  cases.add(
-    G,
-    'Value',
-    'V2 missing intermediate struct',
-    { field: 'nope.name', 'field.syntax.version': 'V2' },
-    onSide('Value', NESTED),
-    'apply-error',
-  );
-  cases.add(
-    G,
-    'Value',
-    'V2 missing intermediate map',
-    { field: 'nope.name', 'field.syntax.version': 'V2' },
-    onSide('Value', NESTED_SCHEMALESS),
-  );
-  cases.add(
-    G,
-    'Value',
-    'V2 through a map value that is not a map',
-    { field: 'id.x', 'field.syntax.version': 'V2' },
-    onSide('Value', NESTED_SCHEMALESS),
-    'apply-error',
-  );
-  cases.add(
-    G,
-    'Value',
-    'V2 through a struct field that is not a struct',
-    { field: 'id.x', 'field.syntax.version': 'V2' },
-    onSide('Value', NESTED),
-    'apply-error',
-  );
-  cases.add(
-    G,
-    'Value',
-    'V2 trailing dot',
-    { field: 'customer.', 'field.syntax.version': 'V2' },
-    onSide('Value', NESTED),
-    'apply-error',
-  );
-  cases.add(
-    G,
-    'Value',
-    'V2 escaped backtick',
-    { field: '`a\\`.b`', 'field.syntax.version': 'V2' },
-    onSide('Value', env(null, { 'a`.b': 3 })),
-  );
-  cases.add(
-    G,
-    'Value',
-    'V2 incomplete backtick pair',
-    { field: '`customer.name', 'field.syntax.version': 'V2' },
-    onSide('Value', NESTED),
-    'config-error',
   );
   cases.add(
     G,
@@ -2146,55 +2081,19 @@ function timestampConverterCases(cases: Cases): void {
     { 'target.type': 'string', 'unix.precision': 'seconds', format: FORMAT },
     onSide('Value', env(null, 1704164645)),
   );
-  cases.add(G, 'Value', 'missing target.type', {}, onSide('Value', env(TIMESTAMP, TS)), 'config-error');
-  cases.add(
-    G,
-    'Value',
-    'unknown target.type',
-    { 'target.type': 'datetime' },
-    onSide('Value', env(TIMESTAMP, TS)),
-    'config-error',
-  );
-  cases.add(
-    G,
-    'Value',
-    'target.type is case-sensitive',
-    { 'target.type': 'timestamp' },
-    onSide('Value', env(TIMESTAMP, TS)),
-    'config-error',
-  );
-  cases.add(
-    G,
-    'Value',
-    'string target without a format',
-    { 'target.type': 'string' },
-    onSide('Value', env(TIMESTAMP, TS)),
-    'config-error',
-  );
-  cases.add(
-    G,
-    'Value',
-    'blank format',
-    { 'target.type': 'string', format: '  ' },
-    onSide('Value', env(TIMESTAMP, TS)),
-    'config-error',
-  );
-  cases.add(
-    G,
-    'Value',
-    'invalid pattern',
-    { 'target.type': 'string', format: 'yyyy-qq' },
-    onSide('Value', env(TIMESTAMP, TS)),
-    'config-error',
-  );
-  cases.add(
-    G,
-    'Value',
-    'unknown unix.precision',
-    { 'target.type': 'unix', 'unix.precision': 'minutes' },
-    onSide('Value', env(TIMESTAMP, TS)),
-    'config-error',
-  );
+  // Configs Apache refuses, each on a Timestamp value.
+  const badConfigs: [string, Record<string, string>][] = [
+    ['missing target.type', {}],
+    ['unknown target.type', { 'target.type': 'datetime' }],
+    ['target.type is case-sensitive', { 'target.type': 'timestamp' }],
+    ['string target without a format', { 'target.type': 'string' }],
+    ['blank format', { 'target.type': 'string', format: '  ' }],
+    ['invalid pattern', { 'target.type': 'string', format: 'yyyy-qq' }],
+    ['unknown unix.precision', { 'target.type': 'unix', 'unix.precision': 'minutes' }],
+  ];
+  for (const [name, config] of badConfigs) {
+    cases.add(G, 'Value', name, config, onSide('Value', env(TIMESTAMP, TS)), 'config-error');
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { SourceRecord } from '../api/records.js';
 import { ConfigException } from '../config/config-types.js';
 import { DataError } from '../data/data-error.js';
 import { Decimal } from '../data/decimal.js';
@@ -10,38 +9,15 @@ import { Schemas } from '../data/schemas.js';
 import { Struct } from '../data/struct.js';
 import { DateType, TimestampType, TimeType } from '../data/temporal-types.js';
 import { castPlugins } from './cast.js';
+import { errorOf, record } from './test-records.js';
 
 // Expected results were taken from Apache Kafka 4.4.0's Cast (connect-transforms-4.4.0.jar on
 // Java 17) run on the same inputs.
 
 const [keyPlugin, valuePlugin] = castPlugins as [(typeof castPlugins)[number], (typeof castPlugins)[number]];
 
-function record(valueSchema: Schema | undefined, value: unknown): SourceRecord {
-  return {
-    topic: 'topic',
-    kafkaPartition: 0,
-    sourcePartition: {},
-    sourceOffset: {},
-    keySchema: Schemas.STRING,
-    key: 'k',
-    valueSchema,
-    value,
-    timestamp: 1_700_000_000_000,
-    headers: [],
-  } as unknown as SourceRecord;
-}
-
 const cast = (spec: string, schema: Schema | undefined, value: unknown, extra: Record<string, string> = {}) =>
   valuePlugin.create({ spec, ...extra }).apply(record(schema, value));
-
-function errorOf(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected an error');
-}
 
 describe('Cast config', () => {
   it('is registered with Apache config keys', () => {

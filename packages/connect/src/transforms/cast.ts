@@ -6,15 +6,14 @@ import { decimalTextToFloat32 } from '../converters/json/json-number-values.js';
 import { DataError } from '../data/data-error.js';
 import { Decimal } from '../data/decimal.js';
 import { normalizeInt64 } from '../data/int64.js';
-import type { Field, Schema, SchemaType } from '../data/schema.js';
+import { SCHEMA_TYPES, type Schema, type SchemaType } from '../data/schema.js';
 import { SchemaBuilder } from '../data/schema-builder.js';
 import { Struct } from '../data/struct.js';
 import { DateType, TimestampType, TimeType } from '../data/temporal-types.js';
-import { isPlainObject } from '../data/validate-value.js';
 import { JavaSimpleDateFormat, javaDigit, javaDoubleToInt } from './java-simple-date-format.js';
 import { keyValuePlugins } from './key-value-plugins.js';
 import { operatingSchema, operatingValue, type RecordSide, withSide } from './record-side.js';
-import { javaClassName, requireMap, requireStruct } from './requirements.js';
+import { javaClassName, requireMap, requireStruct, schemalessType, structFields } from './requirements.js';
 import { copySchemaBasics, schemaCache } from './schema-copy.js';
 import type { PluginConfig, Transformation, TransformationPlugin } from './transformation.js';
 
@@ -22,23 +21,9 @@ const SPEC_CONFIG = 'spec';
 const REPLACE_NULL_WITH_DEFAULT_CONFIG = 'replace.null.with.default';
 const PURPOSE = 'cast types';
 
-/** Schema.Type names in their enum order, as Apache's messages print them. */
-const TYPE_NAMES: readonly SchemaType[] = [
-  'int8',
-  'int16',
-  'int32',
-  'int64',
-  'float32',
-  'float64',
-  'boolean',
-  'string',
-  'bytes',
-  'array',
-  'map',
-  'struct',
-];
-const SUPPORTED_INPUT_TYPES: readonly SchemaType[] = TYPE_NAMES.slice(0, 9);
-const SUPPORTED_OUTPUT_TYPES: readonly SchemaType[] = TYPE_NAMES.slice(0, 8);
+// SCHEMA_TYPES is in Schema.Type's enum order, the order Apache's messages print sets in.
+const SUPPORTED_INPUT_TYPES: readonly SchemaType[] = SCHEMA_TYPES.slice(0, 9);
+const SUPPORTED_OUTPUT_TYPES: readonly SchemaType[] = SCHEMA_TYPES.slice(0, 8);
 
 const enumName = (type: SchemaType) => type.toUpperCase();
 const enumSet = (types: readonly SchemaType[]) => `[${types.map(enumName).join(', ')}]`;
@@ -115,7 +100,7 @@ function parseFieldTypes(mappings: readonly string[]): CastSpec {
  */
 function typeNamed(name: string): SchemaType {
   const constant = name.toUpperCase();
-  const type = TYPE_NAMES.find((t) => enumName(t) === constant);
+  const type = SCHEMA_TYPES.find((t) => enumName(t) === constant);
   if (!type) {
     throw ConfigException.invalid(
       `Invalid type found in casting spec: ${name}`,
@@ -307,27 +292,6 @@ function castValueToType(schema: Schema | undefined, value: unknown, target: Sch
       });
     }
     throw error;
-  }
-}
-
-/** ConnectSchema.schemaType(value.getClass()) for the values msa-sync holds without a schema. */
-function schemalessType(value: unknown): SchemaType | undefined {
-  switch (typeof value) {
-    case 'string':
-      return 'string';
-    case 'boolean':
-      return 'boolean';
-    case 'bigint':
-      return 'int64';
-    case 'number':
-      // Schemaless JSON numbers are Longs when integral, Doubles otherwise.
-      return Number.isSafeInteger(value) ? 'int64' : 'float64';
-    default:
-      if (value instanceof Uint8Array) return 'bytes';
-      if (Array.isArray(value)) return 'array';
-      if (value instanceof Map || isPlainObject(value)) return 'map';
-      if (value instanceof Struct) return 'struct';
-      return undefined;
   }
 }
 
@@ -644,10 +608,4 @@ function javaHashMapOrder<V>(entries: readonly [string, V][]): [string, V][] {
     .map((entry, index) => ({ entry, index, bucket: bucketOf(entry[0]) }))
     .sort((a, b) => a.bucket - b.bucket || a.index - b.index)
     .map(({ entry }) => entry);
-}
-
-/** ConnectSchema.fields(): only a struct schema has fields to list. */
-function structFields(schema: Schema): readonly Field[] {
-  if (schema.type !== 'struct') throw new DataError('Cannot list fields on non-struct type');
-  return schema.fields;
 }

@@ -1,12 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { SinkRecord } from '../api/records.js';
 import { ConfigException } from '../config/config-types.js';
 import { DataError } from '../data/data-error.js';
-import type { Schema } from '../data/schema.js';
-import { SchemaBuilder } from '../data/schema-builder.js';
 import { Schemas } from '../data/schemas.js';
-import { Struct } from '../data/struct.js';
 import { extractFieldPlugins } from './extract-field.js';
+import { errorOf, outer, outerValue, sink } from './test-records.js';
 
 // Expected results were taken from Apache Kafka 4.4.0's ExtractField run on the same inputs.
 
@@ -15,48 +12,7 @@ const [keyPlugin, valuePlugin] = extractFieldPlugins as [
   (typeof extractFieldPlugins)[number],
 ];
 
-function sink(valueSchema: Schema | undefined, value: unknown): SinkRecord {
-  return {
-    topic: 'topic',
-    kafkaPartition: 3,
-    kafkaOffset: 42n,
-    keySchema: undefined,
-    key: null,
-    valueSchema,
-    value,
-    timestamp: 1_700_000_000_000,
-    headers: [],
-  };
-}
-
-function errorOf(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected an error');
-}
-
 const value = (config: Record<string, string>) => valuePlugin.create(config);
-
-const nested = SchemaBuilder.struct()
-  .name('inner')
-  .field('b', Schemas.INT64)
-  .field('c', SchemaBuilder.string().optional().defaultValue('dflt').build())
-  .build();
-const outer = SchemaBuilder.struct()
-  .name('outer')
-  .version(2)
-  .doc('d')
-  .field('a', nested)
-  .field('magic', Schemas.INT32)
-  .field('opt', SchemaBuilder.int32().optional().defaultValue(7).build())
-  .build();
-const outerValue = new Struct(outer)
-  .put('a', new Struct(nested).put('b', 5).put('c', null))
-  .put('magic', 42)
-  .put('opt', null);
 
 describe('ExtractField', () => {
   it('is registered as $Key and $Value with Apache config keys', () => {

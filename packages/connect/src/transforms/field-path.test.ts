@@ -12,18 +12,10 @@ import {
   MultiFieldPaths,
   SingleFieldPath,
 } from './field-path.js';
+import { errorOf } from './test-records.js';
 
 const v1 = (path: string) => new SingleFieldPath(path, 'V1').steps;
 const v2 = (path: string) => new SingleFieldPath(path, 'V2').steps;
-
-function errorOf(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected an error');
-}
 
 describe('field.syntax.version', () => {
   it('is defined as Apache defines it', () => {

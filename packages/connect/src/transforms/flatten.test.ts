@@ -8,6 +8,7 @@ import { SchemaBuilder } from '../data/schema-builder.js';
 import { Schemas } from '../data/schemas.js';
 import { Struct } from '../data/struct.js';
 import { flattenPlugins } from './flatten.js';
+import { errorOf, record } from './test-records.js';
 
 // Expected results were taken from Apache Kafka 4.4.0's Flatten (connect-transforms-4.4.0.jar)
 // run on the same inputs.
@@ -17,32 +18,8 @@ const [keyPlugin, valuePlugin] = flattenPlugins as [
   (typeof flattenPlugins)[number],
 ];
 
-function record(valueSchema: Schema | undefined, value: unknown): SourceRecord {
-  return {
-    sourcePartition: {},
-    sourceOffset: {},
-    topic: 'topic',
-    kafkaPartition: 0,
-    keySchema: Schemas.STRING,
-    key: 'k',
-    valueSchema,
-    value,
-    timestamp: 1_700_000_000_000,
-    headers: [],
-  };
-}
-
 const flatten = (schema: Schema | undefined, value: unknown, delimiter = '_') =>
   valuePlugin.create({ delimiter }).apply(record(schema, value));
-
-function errorOf(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected an error');
-}
 
 /** One line per field: name, type, optional flag, default, logical name. */
 function describeFields(schema: Schema): string[] {

@@ -1,13 +1,19 @@
 import { ConfigDef } from '../config/config-def.js';
 import { DataError } from '../data/data-error.js';
 import { Decimal } from '../data/decimal.js';
-import type { Field, Schema } from '../data/schema.js';
+import type { Schema } from '../data/schema.js';
 import { SchemaBuilder } from '../data/schema-builder.js';
 import { Struct } from '../data/struct.js';
-import { isPlainObject } from '../data/validate-value.js';
+import { isPlainObject, mapEntries } from '../data/validate-value.js';
 import { keyValuePlugins } from './key-value-plugins.js';
 import { operatingSchema, operatingValue, type RecordSide, withSide } from './record-side.js';
-import { javaClassName, requireMap, requireStructOrNull } from './requirements.js';
+import {
+  javaClassName,
+  requireMap,
+  requireStructOrNull,
+  schemalessType,
+  structFields,
+} from './requirements.js';
 import { copySchemaBasics, schemaCache } from './schema-copy.js';
 import type { PluginConfig, Transformation, TransformationPlugin } from './transformation.js';
 
@@ -71,7 +77,7 @@ function createFlatten(side: RecordSide, props: PluginConfig): Transformation {
       if (LEAF_TYPES.has(type)) {
         out.set(name, value);
       } else if (type === 'map') {
-        flattenMap(mapEntries(value), name, out);
+        flattenMap(mapEntries(value as object), name, out);
       } else {
         throw new DataError(
           `Flatten transformation does not support ${javaClassOf(value)} for record without schemas (for field ${name}).`,
@@ -186,38 +192,8 @@ function unsupportedSchemaType(schema: Schema, name: string): DataError {
   );
 }
 
-/** ConnectSchema.schemaType(value.getClass()) for schemaless values. */
-function schemalessType(value: unknown): string | undefined {
-  switch (typeof value) {
-    case 'string':
-      return 'string';
-    case 'boolean':
-      return 'boolean';
-    case 'bigint':
-      return 'int64';
-    case 'number':
-      return Number.isSafeInteger(value) ? 'int64' : 'float64';
-    default:
-      if (value instanceof Uint8Array) return 'bytes';
-      if (Array.isArray(value)) return 'array';
-      if (value instanceof Map || isPlainObject(value)) return 'map';
-      if (value instanceof Struct) return 'struct';
-      return undefined;
-  }
-}
-
-function mapEntries(value: unknown): Iterable<[unknown, unknown]> {
-  return value instanceof Map ? value.entries() : Object.entries(value as object);
-}
-
 /** `value.getClass()` as Java prints it. */
 function javaClassOf(value: unknown): string {
   if (value instanceof Decimal) return 'class java.math.BigDecimal';
   return `class ${javaClassName(value)}`;
-}
-
-/** ConnectSchema.fields(): only a struct schema has fields to list. */
-function structFields(schema: Schema): readonly Field[] {
-  if (schema.type !== 'struct') throw new DataError('Cannot list fields on non-struct type');
-  return schema.fields;
 }

@@ -8,6 +8,7 @@ import { Schemas } from '../data/schemas.js';
 import { Struct } from '../data/struct.js';
 import { TimestampType } from '../data/temporal-types.js';
 import { headerFromPlugins } from './header-from.js';
+import { errorOf } from './test-records.js';
 
 // Expected records, schemas, headers and errors are what Apache Kafka 4.4.0's HeaderFrom$Key /
 // $Value produced for the same inputs (see also Apache's HeaderFromTest).
@@ -48,15 +49,6 @@ const schema = SchemaBuilder.struct()
   .field('name', Schemas.OPTIONAL_STRING)
   .build();
 const struct = () => new Struct(schema).put('id', 7).put('name', 'x');
-
-function errorOf(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected an error');
-}
 
 describe('HeaderFrom', () => {
   it('is registered as $Key and $Value with Apache keys', () => {

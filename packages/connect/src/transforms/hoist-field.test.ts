@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { SinkRecord } from '../api/records.js';
 import { DataError } from '../data/data-error.js';
 import type { Schema } from '../data/schema.js';
 import { SchemaBuilder } from '../data/schema-builder.js';
 import { Schemas } from '../data/schemas.js';
 import { Struct } from '../data/struct.js';
 import { hoistFieldPlugins } from './hoist-field.js';
+import { asStruct, errorOf, sink } from './test-records.js';
 
 // Expected results were taken from Apache Kafka 4.4.0's HoistField run on the same inputs.
 
@@ -13,33 +13,6 @@ const [keyPlugin, valuePlugin] = hoistFieldPlugins as [
   (typeof hoistFieldPlugins)[number],
   (typeof hoistFieldPlugins)[number],
 ];
-
-function sink(valueSchema: Schema | undefined, value: unknown): SinkRecord {
-  return {
-    topic: 'topic',
-    kafkaPartition: 3,
-    kafkaOffset: 42n,
-    keySchema: undefined,
-    key: null,
-    valueSchema,
-    value,
-    timestamp: 1_700_000_000_000,
-    headers: [],
-  };
-}
-
-function asStruct(value: unknown): Struct {
-  return value as Struct;
-}
-
-function errorOf(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected an error');
-}
 
 describe('HoistField', () => {
   it('is registered with Apache config keys', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SinkRecord, SourceRecord } from '../api/records.js';
+import type { SourceRecord } from '../api/records.js';
 import { ConfigException } from '../config/config-types.js';
 import { DataError } from '../data/data-error.js';
 import type { Schema } from '../data/schema.js';
@@ -8,6 +8,7 @@ import { Schemas } from '../data/schemas.js';
 import { Struct } from '../data/struct.js';
 import { TimestampType } from '../data/temporal-types.js';
 import { insertFieldPlugins } from './insert-field.js';
+import { asStruct, errorOf, fieldsOf, sink } from './test-records.js';
 
 // Expected results were taken from Apache Kafka 4.4.0's InsertField run on the same inputs.
 
@@ -16,35 +17,8 @@ const [keyPlugin, valuePlugin] = insertFieldPlugins as [
   (typeof insertFieldPlugins)[number],
 ];
 
-function sink(valueSchema: Schema | undefined, value: unknown): SinkRecord {
-  return {
-    topic: 'topic',
-    kafkaPartition: 3,
-    kafkaOffset: 42n,
-    keySchema: undefined,
-    key: null,
-    valueSchema,
-    value,
-    timestamp: 1_700_000_000_000,
-    headers: [],
-  };
-}
-
 function source(valueSchema: Schema | undefined, value: unknown): SourceRecord {
   return { sourcePartition: {}, sourceOffset: {}, topic: 'topic', valueSchema, value };
-}
-
-function asStruct(value: unknown): Struct {
-  return value as Struct;
-}
-
-function errorOf(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected an error');
 }
 
 const ALL = {
@@ -64,8 +38,6 @@ const simple = SchemaBuilder.struct()
   .field('d', SchemaBuilder.int32().optional().defaultValue(3).build())
   .build();
 const simpleValue = () => new Struct(simple).put('magic', 42);
-
-const fieldsOf = (schema: Schema | undefined) => schema?.fields.map((f) => [f.name, f.schema]);
 
 describe('InsertField', () => {
   it('is registered with Apache config keys', () => {

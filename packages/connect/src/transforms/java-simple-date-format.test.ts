@@ -6,6 +6,7 @@ import {
   JavaSimpleDateFormat,
   javaDigit,
 } from './java-simple-date-format.js';
+import { errorOf } from './test-records.js';
 
 // Expected results were produced by java.text.SimpleDateFormat on Java 17 (en_US, UTC).
 
@@ -257,12 +258,3 @@ describe('javaDigit', () => {
     expect(javaDigit('Ⅻ'.charCodeAt(0))).toBe(-1);
   });
 });
-
-function errorOf(action: () => unknown): Error {
-  try {
-    action();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected an error');
-}

@@ -1,15 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import type { SinkRecord } from '../api/records.js';
 import { ConfigException } from '../config/config-types.js';
 import { DataError } from '../data/data-error.js';
 import { Decimal } from '../data/decimal.js';
 import { DecimalType } from '../data/decimal-type.js';
-import type { Schema } from '../data/schema.js';
 import { SchemaBuilder } from '../data/schema-builder.js';
 import { Schemas } from '../data/schemas.js';
 import { Struct } from '../data/struct.js';
 import { DateType, TimestampType } from '../data/temporal-types.js';
 import { maskFieldPlugins } from './mask-field.js';
+import { errorOf, sink } from './test-records.js';
 
 // Expected results were taken from Apache Kafka 4.4.0's MaskField run on the same inputs.
 
@@ -17,29 +16,6 @@ const [keyPlugin, valuePlugin] = maskFieldPlugins as [
   (typeof maskFieldPlugins)[number],
   (typeof maskFieldPlugins)[number],
 ];
-
-function sink(valueSchema: Schema | undefined, value: unknown): SinkRecord {
-  return {
-    topic: 'topic',
-    kafkaPartition: 3,
-    kafkaOffset: 42n,
-    keySchema: undefined,
-    key: null,
-    valueSchema,
-    value,
-    timestamp: 1_700_000_000_000,
-    headers: [],
-  };
-}
-
-function errorOf(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected an error');
-}
 
 const sub = SchemaBuilder.struct().field('q', Schemas.INT32).build();
 const schema = SchemaBuilder.struct()

@@ -1,11 +1,12 @@
 import { ConfigDef } from '../config/config-def.js';
-import { nonEmptyString, type Validator, validList } from '../config/validators.js';
+import { nonEmptyString, validList } from '../config/validators.js';
 import { DataError } from '../data/data-error.js';
 import { Decimal } from '../data/decimal.js';
 import { normalizeInt64 } from '../data/int64.js';
 import type { Schema } from '../data/schema.js';
 import { Struct } from '../data/struct.js';
 import { isPlainObject } from '../data/validate-value.js';
+import { distinctValues } from './distinct-values.js';
 import { keyValuePlugins } from './key-value-plugins.js';
 import { operatingSchema, operatingValue, type RecordSide, withSide } from './record-side.js';
 import { requireMap, requireStruct } from './requirements.js';
@@ -15,19 +16,6 @@ const FIELDS_CONFIG = 'fields';
 const REPLACEMENT_CONFIG = 'replacement';
 const REPLACE_NULL_WITH_DEFAULT_CONFIG = 'replace.null.with.default';
 const PURPOSE = 'mask fields';
-
-/**
- * Kafka 4.4's `ConfigDef` drops repeated entries of a list checked by a `ValidList` (logging a
- * warning) before validating it, so `a,a` is accepted as `a`; the shared ConfigDef does not, hence
- * this wrapper (and the de-duplication where the list is read).
- */
-function distinctValues(validator: Validator): Validator {
-  return {
-    description: validator.description,
-    ensureValid: (name, value) =>
-      validator.ensureValid(name, Array.isArray(value) ? [...new Set(value)] : value),
-  };
-}
 
 export const MASK_FIELD_CONFIG_DEF = new ConfigDef()
   .define({

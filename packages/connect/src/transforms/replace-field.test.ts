@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { SinkRecord } from '../api/records.js';
 import { ConfigException } from '../config/config-types.js';
 import type { Schema } from '../data/schema.js';
 import { SchemaBuilder } from '../data/schema-builder.js';
 import { Schemas } from '../data/schemas.js';
 import { Struct } from '../data/struct.js';
 import { replaceFieldPlugins } from './replace-field.js';
+import { errorOf, fieldsOf, sink, valuesOf } from './test-records.js';
 
 // Expected results were taken from Apache Kafka 4.4.0's ReplaceField run on the same inputs.
 
@@ -13,29 +13,6 @@ const [keyPlugin, valuePlugin] = replaceFieldPlugins as [
   (typeof replaceFieldPlugins)[number],
   (typeof replaceFieldPlugins)[number],
 ];
-
-function sink(valueSchema: Schema | undefined, value: unknown): SinkRecord {
-  return {
-    topic: 'topic',
-    kafkaPartition: 3,
-    kafkaOffset: 42n,
-    keySchema: undefined,
-    key: null,
-    valueSchema,
-    value,
-    timestamp: 1_700_000_000_000,
-    headers: [],
-  };
-}
-
-function errorOf(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected an error');
-}
 
 const etc = SchemaBuilder.string().optional().defaultValue('E').build();
 const schema = SchemaBuilder.struct()
@@ -49,11 +26,6 @@ const schema = SchemaBuilder.struct()
 const structValue = () => new Struct(schema).put('dont', 'whatever').put('abc', 42).put('foo', true);
 const replace = (config: Record<string, string>, value: unknown = structValue(), s: Schema | null = schema) =>
   valuePlugin.create(config).apply(sink(s ?? undefined, value));
-const fieldsOf = (s: Schema | undefined) => s?.fields.map((f) => [f.name, f.schema]);
-const valuesOf = (v: unknown) => {
-  const struct = v as Struct;
-  return struct.schema.fields.map((f) => struct.getWithoutDefault(f.name));
-};
 
 describe('ReplaceField', () => {
   it('is registered with Apache 4.4 config keys (no blacklist/whitelist)', () => {

@@ -4,6 +4,7 @@ import { type Validator, validList } from '../config/validators.js';
 import type { Schema } from '../data/schema.js';
 import { SchemaBuilder } from '../data/schema-builder.js';
 import { Struct } from '../data/struct.js';
+import { distinctValues } from './distinct-values.js';
 import { keyValuePlugins } from './key-value-plugins.js';
 import { operatingSchema, operatingValue, type RecordSide, withSide } from './record-side.js';
 import { requireMap, requireStruct } from './requirements.js';
@@ -15,19 +16,6 @@ const INCLUDE = 'include';
 const RENAMES = 'renames';
 const REPLACE_NULL_WITH_DEFAULT = 'replace.null.with.default';
 const PURPOSE = 'field replacement';
-
-/**
- * Kafka 4.4's `ConfigDef` drops repeated entries of a list checked by a `ValidList` (logging a
- * warning) before validating it, so `a,a` is accepted as `a`; the shared ConfigDef does not, hence
- * this wrapper (and the de-duplication where the list is read).
- */
-function distinctValues(validator: Validator): Validator {
-  return {
-    description: validator.description,
-    ensureValid: (name, value) =>
-      validator.ensureValid(name, Array.isArray(value) ? [...new Set(value)] : value),
-  };
-}
 
 /** Java's `String.split(":")`: no match gives the whole string; trailing empty parts are dropped. */
 function splitOnColon(text: string): string[] {

@@ -1,6 +1,7 @@
 import { DataError } from '../data/data-error.js';
-import type { Schema } from '../data/schema.js';
+import type { Field, Schema, SchemaType } from '../data/schema.js';
 import { Struct } from '../data/struct.js';
+import { isPlainObject } from '../data/validate-value.js';
 import type { ConnectRecord } from './transformation.js';
 
 /**
@@ -64,4 +65,34 @@ export function javaClassName(value: unknown, wholeNumberClass = 'java.lang.Long
   if (value instanceof Uint8Array) return '[B';
   if (value instanceof Date) return 'java.util.Date';
   return (value as object).constructor?.name ?? typeof value;
+}
+
+/** ConnectSchema.fields(): only a struct schema has fields to list. */
+export function structFields(schema: Schema): readonly Field[] {
+  if (schema.type !== 'struct') throw new DataError('Cannot list fields on non-struct type');
+  return schema.fields;
+}
+
+/**
+ * ConnectSchema.schemaType(value.getClass()) for the values msa-sync holds without a schema;
+ * undefined where Connect's data API has no type for the value.
+ */
+export function schemalessType(value: unknown): SchemaType | undefined {
+  switch (typeof value) {
+    case 'string':
+      return 'string';
+    case 'boolean':
+      return 'boolean';
+    case 'bigint':
+      return 'int64';
+    case 'number':
+      // Schemaless JSON numbers are Longs when integral, Doubles otherwise.
+      return Number.isSafeInteger(value) ? 'int64' : 'float64';
+    default:
+      if (value instanceof Uint8Array) return 'bytes';
+      if (Array.isArray(value)) return 'array';
+      if (value instanceof Map || isPlainObject(value)) return 'map';
+      if (value instanceof Struct) return 'struct';
+      return undefined;
+  }
 }

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { SinkRecord } from '../api/records.js';
 import { ConfigException } from '../config/config-types.js';
 import { DataError } from '../data/data-error.js';
 import { Decimal } from '../data/decimal.js';
@@ -9,6 +8,7 @@ import { SchemaBuilder } from '../data/schema-builder.js';
 import { Schemas } from '../data/schemas.js';
 import { Struct } from '../data/struct.js';
 import { setSchemaMetadataPlugins } from './set-schema-metadata.js';
+import { asStruct, errorOf, sink } from './test-records.js';
 
 // Expected results were taken from Apache Kafka 4.4.0's SetSchemaMetadata run on the same inputs.
 
@@ -16,33 +16,6 @@ const [keyPlugin, valuePlugin] = setSchemaMetadataPlugins as [
   (typeof setSchemaMetadataPlugins)[number],
   (typeof setSchemaMetadataPlugins)[number],
 ];
-
-function sink(valueSchema: Schema | undefined, value: unknown): SinkRecord {
-  return {
-    topic: 'topic',
-    kafkaPartition: 3,
-    kafkaOffset: 42n,
-    keySchema: undefined,
-    key: null,
-    valueSchema,
-    value,
-    timestamp: 1_700_000_000_000,
-    headers: [],
-  };
-}
-
-function asStruct(value: unknown): Struct {
-  return value as Struct;
-}
-
-function errorOf(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected an error');
-}
 
 const f1 = SchemaBuilder.string().optional().defaultValue('default').build();
 const schema = SchemaBuilder.struct()

@@ -8,6 +8,7 @@ import { Schemas } from '../data/schemas.js';
 import { Struct } from '../data/struct.js';
 import { DateType, TimestampType, TimeType } from '../data/temporal-types.js';
 import { ConnectError } from '../errors/connect-error.js';
+import { errorOf, record } from './test-records.js';
 import { timestampConverterPlugins } from './timestamp-converter.js';
 
 // Expected results were taken from Apache Kafka 4.4.0's TimestampConverter (connect-transforms-
@@ -18,35 +19,11 @@ const [keyPlugin, valuePlugin] = timestampConverterPlugins as [
   (typeof timestampConverterPlugins)[number],
 ];
 
-function record(valueSchema: Schema | undefined, value: unknown): SourceRecord {
-  return {
-    sourcePartition: {},
-    sourceOffset: {},
-    topic: 'topic',
-    kafkaPartition: 0,
-    keySchema: Schemas.STRING,
-    key: 'k',
-    valueSchema,
-    value,
-    timestamp: 1_700_000_000_000,
-    headers: [],
-  };
-}
-
 const convert = (config: Record<string, string>, schema: Schema | undefined, value: unknown) =>
   valuePlugin.create(config).apply(record(schema, value));
 
 function structOf(out: SourceRecord | null): Struct {
   return out?.value as Struct;
-}
-
-function errorOf(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected an error');
 }
 
 const TS = 1_700_000_000_123;

@@ -3,7 +3,7 @@ import { ConfigException } from '../config/config-types.js';
 import { validString } from '../config/validators.js';
 import { DataError } from '../data/data-error.js';
 import { isInt64, normalizeInt64 } from '../data/int64.js';
-import { type Field, Schema } from '../data/schema.js';
+import { Schema } from '../data/schema.js';
 import { SchemaBuilder } from '../data/schema-builder.js';
 import { Schemas } from '../data/schemas.js';
 import { Struct } from '../data/struct.js';
@@ -12,7 +12,7 @@ import { ConnectError } from '../errors/connect-error.js';
 import { InvalidDatePatternError, JavaSimpleDateFormat } from './java-simple-date-format.js';
 import { keyValuePlugins } from './key-value-plugins.js';
 import { operatingSchema, operatingValue, type RecordSide, withSide } from './record-side.js';
-import { javaClassName, requireMap, requireStructOrNull } from './requirements.js';
+import { javaClassName, requireMap, requireStructOrNull, structFields } from './requirements.js';
 import { copySchemaBasics, schemaCache } from './schema-copy.js';
 import type { PluginConfig, Transformation, TransformationPlugin } from './transformation.js';
 
@@ -364,10 +364,4 @@ function withDefault(schema: Schema, defaultValue: Struct | null): Schema {
     parameters: schema.parameters,
     fields: schema.fields.map((field) => ({ name: field.name, schema: field.schema })),
   });
-}
-
-/** ConnectSchema.fields(): only a struct schema has fields to list. */
-function structFields(schema: Schema): readonly Field[] {
-  if (schema.type !== 'struct') throw new DataError('Cannot list fields on non-struct type');
-  return schema.fields;
 }

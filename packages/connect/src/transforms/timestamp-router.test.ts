@@ -4,6 +4,7 @@ import { DataError } from '../data/data-error.js';
 import { SchemaBuilder } from '../data/schema-builder.js';
 import { Schemas } from '../data/schemas.js';
 import { Struct } from '../data/struct.js';
+import { errorOf } from './test-records.js';
 import { timestampRouterPlugins } from './timestamp-router.js';
 
 // Expected topics and messages are what Apache Kafka 4.4.0's TimestampRouter produced (JVM in UTC,
@@ -27,15 +28,6 @@ function sink(topic: string, timestamp: number | undefined): SinkRecord {
 
 function route(config: Record<string, string>, topic: string, timestamp: number): string {
   return (plugin.create(config).apply(sink(topic, timestamp)) as SinkRecord).topic;
-}
-
-function errorOf(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected an error');
 }
 
 describe('TimestampRouter', () => {

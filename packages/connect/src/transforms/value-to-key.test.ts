@@ -3,9 +3,8 @@ import type { SinkRecord } from '../api/records.js';
 import { ConfigException } from '../config/config-types.js';
 import { DataError } from '../data/data-error.js';
 import type { Schema } from '../data/schema.js';
-import { SchemaBuilder } from '../data/schema-builder.js';
 import { Schemas } from '../data/schemas.js';
-import { Struct } from '../data/struct.js';
+import { errorOf, fieldsOf, nested, outer, outerValue, valuesOf } from './test-records.js';
 import { valueToKeyPlugins } from './value-to-key.js';
 
 // Expected results were taken from Apache Kafka 4.4.0's ValueToKey run on the same inputs.
@@ -25,40 +24,6 @@ function sink(valueSchema: Schema | undefined, value: unknown): SinkRecord {
     headers: [],
   };
 }
-
-function errorOf(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected an error');
-}
-
-const nested = SchemaBuilder.struct()
-  .name('inner')
-  .field('b', Schemas.INT64)
-  .field('c', SchemaBuilder.string().optional().defaultValue('dflt').build())
-  .build();
-const opt = SchemaBuilder.int32().optional().defaultValue(7).build();
-const outer = SchemaBuilder.struct()
-  .name('outer')
-  .version(2)
-  .doc('d')
-  .field('a', nested)
-  .field('magic', Schemas.INT32)
-  .field('opt', opt)
-  .build();
-const outerValue = new Struct(outer)
-  .put('a', new Struct(nested).put('b', 5).put('c', null))
-  .put('magic', 42)
-  .put('opt', null);
-
-const fieldsOf = (s: Schema | undefined) => s?.fields.map((f) => [f.name, f.schema]);
-const valuesOf = (v: unknown) => {
-  const struct = v as Struct;
-  return struct.schema.fields.map((f) => struct.getWithoutDefault(f.name));
-};
 
 describe('ValueToKey', () => {
   it('is registered with Apache 4.4 config keys', () => {
@@ -95,7 +60,7 @@ describe('ValueToKey', () => {
     expect([keySchema.type, keySchema.name, keySchema.optional]).toEqual(['struct', undefined, false]);
     expect(fieldsOf(keySchema)).toEqual([
       ['magic', Schemas.INT32],
-      ['opt', opt],
+      ['opt', outer.field('opt')?.schema],
     ]);
     expect(valuesOf(out?.key)).toEqual([42, 7]);
     expect(out?.valueSchema).toBe(outer);

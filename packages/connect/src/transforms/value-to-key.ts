@@ -1,9 +1,10 @@
 import { ConfigDef } from '../config/config-def.js';
-import { type Validator, validList } from '../config/validators.js';
+import { validList } from '../config/validators.js';
 import { DataError } from '../data/data-error.js';
 import type { Schema } from '../data/schema.js';
 import { SchemaBuilder } from '../data/schema-builder.js';
 import { Struct } from '../data/struct.js';
+import { distinctValues } from './distinct-values.js';
 import {
   appendFieldSyntaxVersionConfig,
   fieldSyntaxVersionFromConfig,
@@ -22,19 +23,6 @@ import {
 const FIELDS_CONFIG = 'fields';
 const REPLACE_NULL_WITH_DEFAULT_CONFIG = 'replace.null.with.default';
 const PURPOSE = 'copying fields from value to key';
-
-/**
- * Kafka 4.4's `ConfigDef` drops repeated entries of a list checked by a `ValidList` (logging a
- * warning) before validating it, so `a,a` is accepted as `a`; the shared ConfigDef does not, hence
- * this wrapper (and the de-duplication where the list is read).
- */
-function distinctValues(validator: Validator): Validator {
-  return {
-    description: validator.description,
-    ensureValid: (name, value) =>
-      validator.ensureValid(name, Array.isArray(value) ? [...new Set(value)] : value),
-  };
-}
 
 /** `ValueToKey`'s keys, in Apache 4.4.0's order: fields, replace.null.with.default, field.syntax.version. */
 export const VALUE_TO_KEY_CONFIG_DEF = appendFieldSyntaxVersionConfig(
