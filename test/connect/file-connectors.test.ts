@@ -93,11 +93,19 @@ describe('Connect worker with FileStream connectors (real broker)', () => {
       body: { error_code: 409, message: 'Connector dup already exists' },
     });
 
-    const missing = await rest(worker.url, 'GET', '/connectors/nope/status');
-    expect(missing).toMatchObject({
-      status: 404,
-      body: { error_code: 404, message: 'Connector nope not found' },
-    });
+    // Connect's 404 texts differ by route; tools match on them.
+    const notFound = async (method: string, path: string) => {
+      const answer = await rest(worker.url, method, path);
+      expect(answer.status, `${method} ${path}: ${JSON.stringify(answer.body)}`).toBe(404);
+      return (answer.body as { error_code: number; message: string }).message;
+    };
+    expect(await notFound('GET', '/connectors/nope')).toBe('Connector nope not found');
+    expect(await notFound('GET', '/connectors/nope/status')).toBe('No status found for connector nope');
+    expect(await notFound('GET', '/connectors/nope/tasks/0/status')).toBe('No status found for task nope-0');
+    expect(await notFound('GET', '/connectors/dup/tasks/5/status')).toBe('No status found for task dup-5');
+    expect(await notFound('POST', '/connectors/nope/restart')).toBe('Unknown connector: nope');
+    expect(await notFound('POST', '/connectors/nope/tasks/0/restart')).toBe('Unknown connector: nope');
+    expect(await notFound('POST', '/connectors/dup/tasks/5/restart')).toBe('Unknown task: dup-5');
 
     const invalid = await rest(worker.url, 'POST', '/connectors', {
       name: 'bad',

@@ -324,11 +324,12 @@ export class DistributedHerder implements Herder {
     await this.#firstAssignment.promise;
   }
 
-  async #requireConnector(name: string): Promise<Record<string, string>> {
+  /** The connector's config; a 404 with `message` (Connect's text differs by route) when unknown. */
+  async #requireConnector(name: string, message?: string): Promise<Record<string, string>> {
     await this.#ready();
     await this.#configs.refresh();
     const config = this.#configs.state.connectorConfigs.get(name);
-    if (!config) throw connectorNotFound(name);
+    if (!config) throw message === undefined ? connectorNotFound(name) : notFound(message);
     return config;
   }
 
@@ -431,7 +432,7 @@ export class DistributedHerder implements Herder {
   }
 
   async connectorStatus(name: string): Promise<ConnectorStateInfo> {
-    const config = await this.#requireConnector(name);
+    const config = await this.#requireConnector(name, `No status found for connector ${name}`);
     await this.#statuses.refresh();
     const taskStatuses = this.#statuses.tasks(name);
     const count = this.#configs.state.taskCount(name);
@@ -444,9 +445,10 @@ export class DistributedHerder implements Herder {
   }
 
   async taskStatus(name: string, task: number): Promise<TaskStateInfo> {
+    await this.#requireConnector(name, `No status found for task ${name}-${task}`);
     const status = await this.connectorStatus(name);
     const found = status.tasks.find((t) => t.id === task);
-    if (!found) throw notFound(`Task ${name}-${task} not found`);
+    if (!found) throw notFound(`No status found for task ${name}-${task}`);
     return found;
   }
 
@@ -460,7 +462,7 @@ export class DistributedHerder implements Herder {
   }
 
   async restartConnector(request: RestartRequest): Promise<ConnectorStateInfo | undefined> {
-    await this.#requireConnector(request.connector);
+    await this.#requireConnector(request.connector, `Unknown connector: ${request.connector}`);
     this.#requireLeader('restart connectors');
     const before = await this.connectorStatus(request.connector);
     await this.#configs.putRestartRequest(request);
@@ -478,9 +480,9 @@ export class DistributedHerder implements Herder {
   }
 
   async restartTask(name: string, task: number): Promise<void> {
-    const config = await this.#requireConnector(name);
+    const config = await this.#requireConnector(name, `Unknown connector: ${name}`);
     const taskConfig = this.#configs.state.taskConfigs.get(name)?.[task];
-    if (!taskConfig) throw notFound(`Task ${name}-${task} not found`);
+    if (!taskConfig) throw notFound(`Unknown task: ${name}-${task}`);
     if (this.#assignment?.tasks.some((t) => t.connector === name && t.task === task)) {
       await this.#queue.run(async () => {
         await this.#worker.stopTask(name, task);
