@@ -5,9 +5,9 @@
 //   node24   the current LTS, fetched by scripts/node24.mjs, run from a copy of this working tree
 //            under .data/lanes/node24 with its own `npm ci` and build, because better-sqlite3 is a
 //            native addon compiled for one runtime's ABI: the two lanes cannot share node_modules.
-// MSA_TEST_LANES=current,node24 runs both; by default only the current lane runs for now (below).
+// Both run by default; MSA_TEST_LANES=current (or node24) runs one.
 // The node24 lane leaves out the long scenario tests listed in NODE24_LEFT_OUT (below) to keep a
-// two-lane run near an hour; MSA_NODE24_FULL=1 (or `npm run test:node24`) runs everything there.
+// two-lane CI run within the hour; MSA_NODE24_FULL=1 (or `npm run test:node24`) runs everything there.
 // Arguments are passed to vitest in every lane (`npm test -- test/kafka` runs only those files).
 // Plain Node, no dependencies.
 import { spawnSync } from 'node:child_process';
@@ -20,9 +20,7 @@ import { ensureNode24 } from './node24.mjs';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const vitestArgs = process.argv.slice(2);
 const LANES = ['current', 'node24'];
-// Not in the default run yet: its last full run (2026-12-06, 20m54s) failed the README test,
-// whose fresh clone got a better-sqlite3 built for Node 20 under Node 24 (issue 12's note).
-const defaultLanes = ['current'];
+const defaultLanes = ['current', 'node24'];
 /**
  * Integration files the default node24 lane leaves to the current lane: long scenarios (faults,
  * crashes, rebalances, resumption) whose subject is Kafka's and the databases' behaviour, which
