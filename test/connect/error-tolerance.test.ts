@@ -199,7 +199,7 @@ describe('errors.tolerance on conversion errors (real broker)', () => {
         '__connect.errors.task.id': '0',
         '__connect.errors.stage': 'VALUE_CONVERTER',
         // The exception the converter threw (Connect's DataException), not an inner cause.
-        '__connect.errors.exception.class.name': 'DataError',
+        '__connect.errors.exception.class.name': 'org.apache.kafka.connect.errors.DataException',
       });
       expect(headers['__connect.errors.exception.message']).toContain(expected.malformed);
       expect(headers['__connect.errors.exception.stacktrace']).toContain(expected.malformed);

@@ -2,7 +2,7 @@ import type { KafkaProducer } from '@msa-sync/kafka';
 import type { Logger } from 'pino';
 import { redactText } from '../logging/redaction.js';
 import { transformationClassOf } from '../transforms/transformation-chain.js';
-import { traceOf } from './task-status.js';
+import { javaExceptionClassOf, traceOf } from './task-status.js';
 
 /** Where in a record's trip through the worker a failure happened, named as Connect names them. */
 export type Stage =
@@ -216,7 +216,7 @@ export class DeadLetterQueueReporter {
       put('task.id', String(this.#taskId));
       put('stage', stage);
       put('class.name', stageClassName(stage, e));
-      put('exception.class.name', e.name);
+      put('exception.class.name', javaExceptionClassOf(e));
       // Driver messages can quote a connection string: no known secret goes into a header.
       put('exception.message', redactText(e.message));
       put('exception.stacktrace', redactText(traceOf(e)));
