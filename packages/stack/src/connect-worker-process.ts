@@ -23,29 +23,39 @@ export async function isConnectAnswering(url = CONNECT_URL): Promise<boolean> {
 }
 
 /**
- * The shipped properties file, with the REST port moved when MSA_CONNECT_PORT asks for another
- * (so a second stack can run beside the first).
+ * The shipped properties file, or a copy beside the worker's log with the REST port moved when
+ * MSA_CONNECT_PORT asks for another (so a second stack can run beside the first) and the internal
+ * topics' replication factor raised on a cluster (`up --brokers 3`).
  */
-function workerProperties(paths: StackPaths): string {
+function workerProperties(paths: StackPaths, replicationFactor: number): string {
   const shipped = join(paths.root, 'config', 'connect-distributed.properties');
-  if (CONNECT_PORT === 8083) return shipped;
+  if (CONNECT_PORT === 8083 && replicationFactor === 1) return shipped;
   const file = join(connectWorkerFiles(paths).dir, 'connect-distributed.properties');
   mkdirSync(dirname(file), { recursive: true });
   const text = readFileSync(shipped, 'utf8')
     .replace(/^listeners=.*$/m, `listeners=HTTP://127.0.0.1:${CONNECT_PORT}`)
-    .replace(/^rest\.advertised\.port=.*$/m, `rest.advertised.port=${CONNECT_PORT}`);
+    .replace(/^rest\.advertised\.port=.*$/m, `rest.advertised.port=${CONNECT_PORT}`)
+    .replace(/^((?:config|offset|status)\.storage\.replication\.factor)=.*$/gm, `$1=${replicationFactor}`);
   writeFileSync(file, text);
   return file;
 }
 
-export function startConnectWorkerProcess(paths: StackPaths, bootstrap: string): Promise<DetachedStart> {
+/**
+ * `replicationFactor`: of the worker's internal topics when it creates them (1 on the single
+ * broker, 3 on the cluster, where the brokers' min.insync.replicas=2 applies to them).
+ */
+export function startConnectWorkerProcess(
+  paths: StackPaths,
+  bootstrap: string,
+  { replicationFactor = 1 }: { replicationFactor?: number } = {},
+): Promise<DetachedStart> {
   const files = connectWorkerFiles(paths);
   return startDetached({
     name: `the Connect worker on :${CONNECT_PORT}`,
     command: process.execPath,
     args: [
       join(paths.root, 'packages', 'connect', 'dist', 'bin', 'connect-main.js'),
-      workerProperties(paths),
+      workerProperties(paths, replicationFactor),
     ],
     env: { ...process.env, KAFKA_BOOTSTRAP_SERVERS: bootstrap },
     pidFile: files.pid,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { newClusterId, renderServerProperties } from './kafka-broker.js';
+import { renderServerProperties } from './kafka-broker.js';
+import { newClusterId } from './kraft-node.js';
 
 describe('renderServerProperties', () => {
   it('describes a combined KRaft node on the given ports with single-replica internal topics', () => {

@@ -1,10 +1,17 @@
-import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createAdmin } from '@msa-sync/kafka';
-import { startDetached, stopDetached } from './detached-process.js';
-import { ensureKafkaJars, kafkaJavaArgs } from './kafka-dist.js';
+import { stopDetached } from './detached-process.js';
+import { ensureKafkaJars } from './kafka-dist.js';
+import {
+  formatKraftStorage,
+  isFormatted,
+  isKafkaAnswering,
+  type KraftQuorum,
+  kraftNodeFiles,
+  newClusterId,
+  renderKraftProperties,
+  startKraftNode,
+} from './kraft-node.js';
 import type { StackPaths } from './paths.js';
 import { isAlive, readPid } from './pid-file.js';
 import { isPortOpen } from './tcp-probe.js';
@@ -25,67 +32,20 @@ export const defaultBrokerSettings: BrokerSettings = {
 };
 
 export function brokerFiles(paths: StackPaths) {
-  const dir = join(paths.data, 'kafka');
+  return kraftNodeFiles(join(paths.data, 'kafka'));
+}
+
+/** One node: internal topics cannot have more replicas than brokers. */
+function singleQuorum(settings: BrokerSettings): KraftQuorum {
   return {
-    dir,
-    logDir: join(dir, 'kraft-logs'),
-    properties: join(dir, 'server.properties'),
-    pid: join(dir, 'broker.pid'),
-    log: join(dir, 'server.log'),
+    controllers: [`${settings.host}:${settings.controllerPort}`],
+    replicationFactor: 1,
+    minInsyncReplicas: 1,
   };
 }
 
 export function renderServerProperties(settings: BrokerSettings, logDir: string): string {
-  const { host, port, controllerPort } = settings;
-  return [
-    '# Written by msa-sync (packages/stack); edit settings through MSA_KAFKA_* variables instead.',
-    'process.roles=broker,controller',
-    'node.id=1',
-    `listeners=PLAINTEXT://${host}:${port},CONTROLLER://${host}:${controllerPort}`,
-    `advertised.listeners=PLAINTEXT://${host}:${port}`,
-    'controller.listener.names=CONTROLLER',
-    'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
-    `controller.quorum.bootstrap.servers=${host}:${controllerPort}`,
-    `log.dirs=${logDir}`,
-    'num.partitions=1',
-    // One node: internal topics cannot have more replicas than brokers.
-    'offsets.topic.replication.factor=1',
-    'transaction.state.log.replication.factor=1',
-    'transaction.state.log.min.isr=1',
-    'share.coordinator.state.topic.replication.factor=1',
-    'share.coordinator.state.topic.min.isr=1',
-    // Groups form at once instead of waiting 3 s for more members: quicker tests and start-up.
-    'group.initial.rebalance.delay.ms=0',
-    // The seed's console producer writes to topics nobody created first.
-    'auto.create.topics.enable=true',
-    '',
-  ].join('\n');
-}
-
-/** True when a Kafka broker (not just any listener) answers a metadata request. */
-export async function isKafkaAnswering(bootstrap: string, timeoutMs = 2000): Promise<boolean> {
-  const [host, port] = splitHostPort(bootstrap);
-  if (!(await isPortOpen(host, port, timeoutMs))) return false;
-  const admin = createAdmin({
-    bootstrapServers: [bootstrap],
-    clientId: 'msa-sync-probe',
-    connectTimeoutMs: timeoutMs,
-    requestTimeoutMs: timeoutMs,
-    retries: 0,
-  });
-  try {
-    const metadata = await admin.metadata({ topics: [] });
-    return metadata.brokers.size > 0;
-  } catch {
-    return false;
-  } finally {
-    await admin.close().catch(() => {});
-  }
-}
-
-function splitHostPort(value: string): [string, number] {
-  const i = value.lastIndexOf(':');
-  return [value.slice(0, i).replace(/^\[|\]$/g, ''), Number(value.slice(i + 1))];
+  return renderKraftProperties({ nodeId: 1, ...settings }, singleQuorum(settings), logDir);
 }
 
 export type BrokerStart = { state: 'started' | 'reused'; bootstrap: string; pid?: number; log: string };
@@ -112,58 +72,23 @@ export async function startBroker(
     await ensureKafkaJars(paths, log);
     mkdirSync(files.dir, { recursive: true });
     writeFileSync(files.properties, renderServerProperties(settings, files.logDir));
-    formatStorageOnce(paths, files);
+    await formatStorageOnce(paths, files);
     log(`Starting Apache Kafka broker on ${bootstrap}...`);
   }
   // Reuses a broker that answers, or waits for ours if it is still starting.
-  const started = await startDetached({
-    name: `Kafka at ${bootstrap}`,
-    command: 'java',
-    args: kafkaJavaArgs(
-      paths,
-      'kafka.Kafka',
-      [files.properties],
-      [`-Xms${settings.heap}`, `-Xmx${settings.heap}`],
-    ),
-    pidFile: files.pid,
-    logFile: files.log,
-    ready: () => isKafkaAnswering(bootstrap),
-  });
+  const started = await startKraftNode(
+    paths,
+    { nodeId: 1, ...settings },
+    files,
+    `Kafka at ${bootstrap}`,
+    () => isKafkaAnswering(bootstrap),
+  );
   return { ...started, bootstrap };
 }
 
-/**
- * A KRaft cluster id: 16 random bytes in URL-safe base64 without padding, never starting with
- * '-', which the storage tool's argument parser would read as an option (one id in 64 did, and
- * formatting failed with "argument --cluster-id/-t: expected one argument"). Kafka's own
- * Uuid.randomUuid() draws again for the same reason.
- */
-export function newClusterId(random: (size: number) => Buffer = randomBytes): string {
-  for (;;) {
-    const id = random(16).toString('base64url');
-    if (!id.startsWith('-')) return id;
-  }
-}
-
-function formatStorageOnce(paths: StackPaths, files: ReturnType<typeof brokerFiles>): void {
-  if (existsSync(join(files.logDir, 'meta.properties'))) return;
-  const clusterId = newClusterId();
-  const run = spawnSync(
-    'java',
-    kafkaJavaArgs(paths, 'kafka.tools.StorageTool', [
-      'format',
-      '--standalone',
-      '--ignore-formatted',
-      '-t',
-      clusterId,
-      '-c',
-      files.properties,
-    ]),
-    { encoding: 'utf8' },
-  );
-  if (run.status !== 0) {
-    throw new Error(`Formatting KRaft storage failed:\n${run.stdout}${run.stderr}`);
-  }
+async function formatStorageOnce(paths: StackPaths, files: ReturnType<typeof brokerFiles>): Promise<void> {
+  if (isFormatted(files)) return;
+  await formatKraftStorage(paths, files, newClusterId(), { standalone: true });
 }
 
 export function stopBroker(paths: StackPaths): Promise<'stopped' | 'killed' | 'not-running'> {

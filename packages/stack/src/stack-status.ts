@@ -1,6 +1,8 @@
 import { CONNECT_URL, connectWorkerFiles, isConnectAnswering } from './connect-worker-process.js';
-import { brokerFiles, defaultBrokerSettings, isKafkaAnswering } from './kafka-broker.js';
+import { brokerFiles, defaultBrokerSettings } from './kafka-broker.js';
+import { clusterFiles, clusterIsDefault, defaultClusterSettings, isNodeServing } from './kafka-cluster.js';
 import { type KeeperState, keeperStateFile, readKeeperState } from './keeper-state.js';
+import { isKafkaAnswering, nodeBootstrap } from './kraft-node.js';
 import type { StackPaths } from './paths.js';
 import { isAlive, readPid } from './pid-file.js';
 import { gatewayAnswers, gatewayUrl, orderPidNames, registered, shopFiles } from './shop-services.js';
@@ -44,7 +46,19 @@ function watched(paths: StackPaths): Watched[] {
   });
   const list: Watched[] = [];
   // A cluster named by KAFKA_BOOTSTRAP_SERVERS is not ours to watch.
-  if (!process.env.KAFKA_BOOTSTRAP_SERVERS) {
+  if (!process.env.KAFKA_BOOTSTRAP_SERVERS && watchesCluster(paths)) {
+    const cluster = clusterFiles(paths);
+    for (const node of defaultClusterSettings().nodes) {
+      const files = cluster.node(node.nodeId);
+      list.push({
+        name: `Kafka node ${node.nodeId}`,
+        where: nodeBootstrap(node),
+        pidFile: files.pid,
+        log: files.log,
+        healthy: () => isNodeServing(node),
+      });
+    }
+  } else if (!process.env.KAFKA_BOOTSTRAP_SERVERS) {
     list.push({
       name: 'Kafka broker',
       where: bootstrap,
@@ -75,6 +89,15 @@ function watched(paths: StackPaths): Watched[] {
       .map(service),
   );
   return list;
+}
+
+/**
+ * The three nodes of `up --brokers 3` are watched while any of them runs under a keeper of ours,
+ * when MSA_BROKERS=3 asks for them, or when only the cluster ever ran here; otherwise the single
+ * broker.
+ */
+function watchesCluster(paths: StackPaths): boolean {
+  return process.env.MSA_BROKERS?.trim() === '3' || clusterIsDefault(paths);
 }
 
 /** What runs of the stack `msa-sync up` started under `paths`, each probed once. */

@@ -1,10 +1,16 @@
 import { redactUrl } from '@msa-sync/connect/connectors/jdbc/jdbc-url';
 import { describeKafkaError } from '@msa-sync/kafka';
 import {
+  brokerFiles,
+  CLUSTER_SIZE,
   CONNECT_URL,
+  clusterIsDefault,
+  clusterRunning,
   defaultBrokerSettings,
+  defaultClusterSettings,
   ensureDatabase,
   gatewayUrl,
+  isAlive,
   isKafkaAnswering,
   localDatabaseServer,
   mariadb,
@@ -12,20 +18,24 @@ import {
   orderInstances,
   ordersSinkConfig,
   postgresql,
+  readPid,
   registerOrdersSink,
+  type StackPaths,
   shopDatabaseUrl,
   stackPaths,
   startBroker,
+  startCluster,
   startConnectWorkerProcess,
   startShopServices,
   stopBroker,
+  stopCluster,
   stopConnectWorkerProcess,
   stopShopServices,
 } from '@msa-sync/stack';
 import { parseFlags } from '../cli-args.js';
-import { CommandError } from '../cli-errors.js';
+import { CommandError, UsageError } from '../cli-errors.js';
 
-export const upUsage = `Usage: msa-sync up
+export const upUsage = `Usage: msa-sync up [--brokers 1|3]
   Starts what msa-sync needs and is not running yet: the Apache Kafka broker (fetched from Maven
   Central on first use, KRaft storage under .data/kafka), the Connect worker on :8083, the JDBC
   sink connector for \`orders\`, the gateway on :8000, user-service, catalog-service and
@@ -33,15 +43,69 @@ export const upUsage = `Usage: msa-sync up
   KAFKA_BOOTSTRAP_SERVERS set, that cluster is used and no broker is provisioned. DATABASE_URL
   (a JDBC URL; default jdbc:sqlite:.data/msa.db) is the shared database of the services and the
   sink. Running it again reuses what already runs. Each process runs under a keeper that starts
-  it again when it exits on its own (see \`msa-sync status\`).`;
+  it again when it exits on its own (see \`msa-sync status\`).
+  --brokers <1|3>  1 (default): one broker on MSA_KAFKA_PORT (9092). 3: a 3-node KRaft cluster on
+                   this machine (nodes on 9092/9093, 9094/9095, 9096/9097; state under
+                   .data/kafka-cluster/), topics with 3 replicas and min.insync.replicas=2; every
+                   process gets all three addresses. Also MSA_BROKERS. Unset, \`up\` keeps the
+                   cluster when it runs or is the only Kafka that ran here. With
+                   KAFKA_BOOTSTRAP_SERVERS, 3 only raises the replication factor of the Connect
+                   worker's internal topics.`;
+
+/** `--brokers` or MSA_BROKERS: 1 or 3, or undefined when neither says. */
+export function requestedBrokers(
+  flag: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): 1 | 3 | undefined {
+  const [value, source] = flag !== undefined ? [flag, '--brokers'] : [env.MSA_BROKERS, 'MSA_BROKERS'];
+  if (value === undefined || (flag === undefined && value.trim() === '')) return undefined;
+  const n = value.trim() === '' ? Number.NaN : Number(value);
+  if (n !== 1 && n !== CLUSTER_SIZE) {
+    throw new UsageError(
+      `${source} must be 1 (one broker) or ${CLUSTER_SIZE} (a ${CLUSTER_SIZE}-node cluster), got '${value}'`,
+    );
+  }
+  return n;
+}
+
+function singleBrokerRunning(paths: StackPaths): boolean {
+  const pid = readPid(brokerFiles(paths).pid);
+  return pid !== undefined && isAlive(pid);
+}
+
+/**
+ * What to run: as asked; else the cluster if it runs or is the only Kafka that ran here (so `npm
+ * start` after `up --brokers 3` and `down` brings the cluster back); else one broker.
+ */
+function brokersToRun(paths: StackPaths, asked: 1 | 3 | undefined): 1 | 3 {
+  if (asked === undefined) return clusterIsDefault(paths) ? CLUSTER_SIZE : 1;
+  const cluster = clusterRunning(paths);
+  if (asked === 1 && cluster) {
+    throw new CommandError(
+      `A ${CLUSTER_SIZE}-node Kafka cluster started by msa-sync runs: run \`msa-sync down\` before \`up --brokers 1\`, or \`up --brokers ${CLUSTER_SIZE}\`.`,
+    );
+  }
+  if (asked === CLUSTER_SIZE && singleBrokerRunning(paths)) {
+    throw new CommandError(
+      `The single Kafka broker started by msa-sync runs: run \`msa-sync down\` before \`up --brokers ${CLUSTER_SIZE}\`.`,
+    );
+  }
+  return asked;
+}
 
 export async function upCommand(argv: string[], out: (line: string) => void): Promise<void> {
-  const { values } = parseFlags(argv, { help: { type: 'boolean', short: 'h' } });
+  const { values } = parseFlags(argv, {
+    help: { type: 'boolean', short: 'h' },
+    brokers: { type: 'string' },
+  });
   if (values.help) return out(upUsage);
+  const asked = requestedBrokers(values.brokers);
   const external = process.env.KAFKA_BOOTSTRAP_SERVERS;
   const rows: [string, string, string][] = [];
   const paths = stackPaths();
   let bootstrap: string;
+  // An external cluster is used as it is; `--brokers 3` then only sets the worker's topics' replicas.
+  const brokers = external ? (asked ?? 1) : brokersToRun(paths, asked);
   if (external) {
     const first = external.split(',')[0]?.trim() ?? external;
     if (!(await isKafkaAnswering(first, 5000))) {
@@ -49,6 +113,16 @@ export async function upCommand(argv: string[], out: (line: string) => void): Pr
     }
     rows.push(['Kafka', external, 'external (KAFKA_BOOTSTRAP_SERVERS): nothing provisioned']);
     bootstrap = external;
+  } else if (brokers === CLUSTER_SIZE) {
+    const cluster = await startCluster(paths, defaultClusterSettings(), out);
+    for (const node of cluster.nodes) {
+      rows.push([
+        `Kafka node ${node.nodeId}`,
+        node.bootstrap,
+        `${node.state}${node.pid ? ` (pid ${node.pid})` : ''}, controller ${node.controller}, log ${node.log}`,
+      ]);
+    }
+    bootstrap = cluster.bootstrap;
   } else {
     const broker = await startBroker(paths, defaultBrokerSettings, out);
     rows.push([
@@ -58,7 +132,7 @@ export async function upCommand(argv: string[], out: (line: string) => void): Pr
     ]);
     bootstrap = broker.bootstrap;
   }
-  const worker = await startConnectWorkerProcess(paths, bootstrap);
+  const worker = await startConnectWorkerProcess(paths, bootstrap, { replicationFactor: brokers });
   rows.push([
     'Connect worker',
     CONNECT_URL,
@@ -122,8 +196,8 @@ export async function upCommand(argv: string[], out: (line: string) => void): Pr
 }
 
 export const downUsage = `Usage: msa-sync down
-  Stops what \`msa-sync up\` started: the services, the Connect worker, the broker (a cluster
-  named by KAFKA_BOOTSTRAP_SERVERS is never touched).`;
+  Stops what \`msa-sync up\` started: the services, the Connect worker, the broker or the three
+  nodes of \`up --brokers 3\` (a cluster named by KAFKA_BOOTSTRAP_SERVERS is never touched).`;
 
 export async function downCommand(argv: string[], out: (line: string) => void): Promise<void> {
   const { values } = parseFlags(argv, { help: { type: 'boolean', short: 'h' } });
@@ -134,10 +208,11 @@ export async function downCommand(argv: string[], out: (line: string) => void): 
   }
   const worker = await stopConnectWorkerProcess(paths);
   out(`Connect worker: ${worker === 'not-running' ? 'not running' : worker}`);
-  const result = await stopBroker(paths);
-  out(
-    result === 'not-running'
-      ? 'Kafka broker: not running (nothing started by msa-sync)'
-      : `Kafka broker: ${result === 'killed' ? 'killed after the grace period' : 'stopped'}`,
-  );
+  const [result, nodes] = await Promise.all([stopBroker(paths), stopCluster(paths)]);
+  const stopped = (what: string, r: typeof result) =>
+    `${what}: ${r === 'killed' ? 'killed after the grace period' : 'stopped'}`;
+  const clusterNodes = nodes.filter((n) => n.result !== 'not-running');
+  for (const node of clusterNodes) out(stopped(`Kafka node ${node.nodeId}`, node.result));
+  if (result !== 'not-running') out(stopped('Kafka broker', result));
+  else if (clusterNodes.length === 0) out('Kafka broker: not running (nothing started by msa-sync)');
 }
