@@ -46,7 +46,7 @@ describe('msa-sync connectors / connect (real worker)', () => {
 
     const missing = await runCli(['connectors', 'status', 'nope', ...url]);
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toContain('404: Connector nope not found');
+    expect(missing.stderr).toContain('404: No status found for connector nope');
     const noName = await runCli(['connectors', 'status', ...url]);
     expect(noName.code).toBe(2);
     const badJson = await runCli(['connectors', 'create', '-', ...url], { input: '{nope' });

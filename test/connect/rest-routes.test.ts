@@ -286,7 +286,7 @@ describe('Connect REST routes (real broker, one worker)', () => {
     });
     expect(await rest(worker.url, 'POST', '/connectors/nope/restart')).toMatchObject({
       status: 404,
-      body: { error_code: 404, message: 'Connector nope not found' },
+      body: { error_code: 404, message: 'Unknown connector: nope' },
     });
   });
 
