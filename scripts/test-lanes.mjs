@@ -5,7 +5,7 @@
 //   node24   the current LTS, fetched by scripts/node24.mjs, run from a copy of this working tree
 //            under .data/lanes/node24 with its own `npm ci` and build, because better-sqlite3 is a
 //            native addon compiled for one runtime's ABI: the two lanes cannot share node_modules.
-// Both run by default; MSA_TEST_LANES=current (or node24) runs one.
+// MSA_TEST_LANES=current,node24 runs both; by default only the current lane runs (below).
 // The node24 lane leaves out the long scenario tests listed in NODE24_LEFT_OUT (below) to keep a
 // two-lane CI run within the hour; MSA_NODE24_FULL=1 (or `npm run test:node24`) runs everything there.
 // Arguments are passed to vitest in every lane (`npm test -- test/kafka` runs only those files).
@@ -20,7 +20,9 @@ import { ensureNode24 } from './node24.mjs';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const vitestArgs = process.argv.slice(2);
 const LANES = ['current', 'node24'];
-const defaultLanes = ['current', 'node24'];
+// Both lanes pass (fresh clone, 2026-12-06) but take 64 min together (37 + 27) on this 2-core
+// machine, over CI's 60-minute goal: the Node 24 lane stays opt-in until the suite is faster.
+const defaultLanes = ['current'];
 /**
  * Integration files the default node24 lane leaves to the current lane: long scenarios (faults,
  * crashes, rebalances, resumption) whose subject is Kafka's and the databases' behaviour, which
@@ -34,6 +36,7 @@ const NODE24_LEFT_OUT = [
   'test/connect/planned-rebalance.test.ts', // ~110 s: tasks and workers coming and going
   'test/jdbc/source-resume.test.ts', // ~75 s: source restarts resume where they left off
   'test/jdbc/source-late-rows.test.ts', // ~75 s: rows committed late
+  'test/stack/kafka-cluster.test.ts', // ~65 s: three brokers failing over
 ];
 const chosen = (process.env.MSA_TEST_LANES ?? defaultLanes.join(','))
   .split(',')
