@@ -7,19 +7,26 @@ export interface ConnectHeader {
   value: unknown;
 }
 
-/** What a source task hands the worker: where it came from (partition/offset) and where it goes. */
-export interface SourceRecord {
-  sourcePartition: Record<string, unknown>;
-  sourceOffset: Record<string, unknown>;
+/**
+ * What every record has (Connect's `ConnectRecord`): `SourceRecord` and `SinkRecord` are both one,
+ * and single message transforms work on this shape.
+ */
+export interface ConnectRecord {
   topic: string;
   kafkaPartition?: number | undefined;
   keySchema?: Schema | undefined;
   key?: unknown;
   valueSchema?: Schema | undefined;
   value?: unknown;
-  /** Milliseconds since epoch; the producer's time when absent. */
+  /** Milliseconds since epoch; for a source record, the producer's time when absent. */
   timestamp?: number | undefined;
   headers?: ConnectHeader[] | undefined;
+}
+
+/** What a source task hands the worker: where it came from (partition/offset) and where it goes. */
+export interface SourceRecord extends ConnectRecord {
+  sourcePartition: Record<string, unknown>;
+  sourceOffset: Record<string, unknown>;
 }
 
 /** What the worker hands a sink task: a converted record with its Kafka coordinates. */

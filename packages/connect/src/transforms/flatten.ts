@@ -1,7 +1,7 @@
 import { ConfigDef } from '../config/config-def.js';
 import { DataError } from '../data/data-error.js';
 import { Decimal } from '../data/decimal.js';
-import type { Schema } from '../data/schema.js';
+import { isPrimitiveType, type Schema, type SchemaType } from '../data/schema.js';
 import { SchemaBuilder } from '../data/schema-builder.js';
 import { Struct } from '../data/struct.js';
 import { isPlainObject, mapEntries } from '../data/validate-value.js';
@@ -29,19 +29,10 @@ export const FLATTEN_CONFIG_DEF = new ConfigDef().define({
     'What to put between the names of a nested field and the fields around it when building the flat field name.',
 });
 
-/** Schema types Flatten copies as they are (arrays are not flattened). */
-const LEAF_TYPES = new Set([
-  'int8',
-  'int16',
-  'int32',
-  'int64',
-  'float32',
-  'float64',
-  'boolean',
-  'string',
-  'bytes',
-  'array',
-]);
+/** Schema types Flatten copies as they are: the primitives, and arrays (which it does not flatten). */
+function isLeafType(type: SchemaType): boolean {
+  return isPrimitiveType(type) || type === 'array';
+}
 
 /**
  * `Flatten$Key` / `$Value`: nested structs (with a schema) or maps (without one) become one level
@@ -74,7 +65,7 @@ function createFlatten(side: RecordSide, props: PluginConfig): Transformation {
           `Flatten transformation was passed a value of type ${javaClassOf(value)} which is not supported by Connect's data API`,
         );
       }
-      if (LEAF_TYPES.has(type)) {
+      if (isLeafType(type)) {
         out.set(name, value);
       } else if (type === 'map') {
         flattenMap(mapEntries(value as object), name, out);
@@ -103,7 +94,7 @@ function createFlatten(side: RecordSide, props: PluginConfig): Transformation {
       } else if (defaultFromParent !== null) {
         fieldDefault = defaultFromParent.get(field);
       }
-      if (LEAF_TYPES.has(field.schema.type)) {
+      if (isLeafType(field.schema.type)) {
         builder.field(name, flattenedFieldSchema(field.schema, fieldIsOptional, fieldDefault));
       } else if (field.schema.type === 'struct') {
         addFlattenedFields(
@@ -124,7 +115,7 @@ function createFlatten(side: RecordSide, props: PluginConfig): Transformation {
     if (struct === null) return;
     for (const field of struct.schema.fields) {
       const name = fieldName(prefix, field.name);
-      if (LEAF_TYPES.has(field.schema.type)) {
+      if (isLeafType(field.schema.type)) {
         out.put(name, struct.get(field));
       } else if (field.schema.type === 'struct') {
         copyFlattenedValues(struct.getStruct(field.name), name, out);

@@ -1,23 +1,12 @@
-import type { ConnectHeader } from '../api/records.js';
+import type { ConnectRecord } from '../api/records.js';
 import type { ConfigDef } from '../config/config-def.js';
-import type { Schema } from '../data/schema.js';
 
 /**
- * What a transformation sees of a record (Connect's `ConnectRecord`): both `SourceRecord` and
- * `SinkRecord` fit. A transformation returns a new record made with {@link withChanges}, so the
- * fields it does not know (source partition and offset, Kafka offset) travel on unchanged.
+ * A transformation sees a record as a `ConnectRecord` (api/records.ts) and returns a new one made
+ * with {@link withChanges}, so the fields it does not know (source partition and offset, Kafka
+ * offset) travel on unchanged.
  */
-export interface ConnectRecord {
-  topic: string;
-  kafkaPartition?: number | undefined;
-  keySchema?: Schema | undefined;
-  key?: unknown;
-  valueSchema?: Schema | undefined;
-  value?: unknown;
-  /** Milliseconds since epoch. */
-  timestamp?: number | undefined;
-  headers?: ConnectHeader[] | undefined;
-}
+export type { ConnectRecord };
 
 /** A record like `record` with some of its Connect fields replaced (Connect's `newRecord`). */
 export function withChanges<R extends ConnectRecord>(record: R, changes: Partial<ConnectRecord>): R {
