@@ -198,6 +198,11 @@ describe('single message transforms in a worker (real broker, MariaDB)', () => {
     expect(headers['__connect.errors.stage']).toBe('TRANSFORMATION');
     expect(headers['__connect.errors.class.name']).toBe(`${T}.Cast$Value`);
     expect(headers['__connect.errors.offset']).toBe('1');
+    // The value Cast could not read is the record's: the header masks it (the DLQ record keeps it).
+    expect(headers['__connect.errors.exception.message']).toBe(
+      'Value ([masked]) was out of range for requested data type',
+    );
+    expect(headers['__connect.errors.exception.stacktrace']).not.toContain('seven');
     const q = (n: string) => db.dialect.quoteIdentifier(n);
     const rows = await eventually('the two good rows, qty now an integer column', async () => {
       const found = await client
@@ -211,6 +216,45 @@ describe('single message transforms in a worker (real broker, MariaDB)', () => {
       [1, 7],
       [2, 12],
     ]);
+    await rest(worker.url, 'DELETE', `/connectors/${name}`);
+  });
+
+  it('a task a transformation fails reports a trace that does not quote the record', async () => {
+    const suffix = uniqueName('f').replaceAll('-', '_');
+    const topic = `secret_casts_${suffix}`;
+    await createTopic(bootstrap, topic);
+    await producer.send({
+      messages: [
+        {
+          topic,
+          partition: 0,
+          value: Buffer.from('{"schema":{"type":"string","optional":false},"payload":"pin 4711"}'),
+        },
+      ],
+    });
+    const name = uniqueName('smt-fail');
+    const created = await rest(worker.url, 'PUT', `/connectors/${name}/config`, {
+      'connector.class': 'io.confluent.connect.jdbc.JdbcSinkConnector',
+      ...connection(db),
+      topics: topic,
+      'auto.create': 'true',
+      transforms: 'asInt',
+      'transforms.asInt.type': `${T}.Cast$Value`,
+      'transforms.asInt.spec': 'int32',
+    });
+    expect(created.status).toBe(201);
+    const task = await eventually(
+      'the task FAILED',
+      async () => {
+        const status = await rest(worker.url, 'GET', `/connectors/${name}/status`);
+        const first = (status.body as { tasks?: Array<{ state: string; trace?: string }> }).tasks?.[0];
+        return first?.state === 'FAILED' ? first : undefined;
+      },
+      60_000,
+    );
+    expect(task.trace).toContain('Tolerance exceeded in error handler');
+    expect(task.trace).toContain('For input string: "[masked]"');
+    expect(task.trace).not.toContain('4711');
     await rest(worker.url, 'DELETE', `/connectors/${name}`);
   });
 

@@ -10,6 +10,7 @@ import { SCHEMA_TYPES, type Schema, type SchemaType } from '../data/schema.js';
 import { SchemaBuilder } from '../data/schema-builder.js';
 import { Struct } from '../data/struct.js';
 import { DateType, TimestampType, TimeType } from '../data/temporal-types.js';
+import { type ContentMessage, contentMessage, quotingContent } from '../errors/record-content.js';
 import { JavaSimpleDateFormat, javaDigit, javaDoubleToInt } from './java-simple-date-format.js';
 import { keyValuePlugins } from './key-value-plugins.js';
 import { operatingSchema, operatingValue, type RecordSide, withSide } from './record-side.js';
@@ -253,6 +254,11 @@ type JavaValue =
 /** Thrown by the string parsers; Cast turns it into its "out of range" DataException. */
 class NumberFormatError extends Error {}
 
+/** Java's NumberFormatException quotes the text it could not read: record content. */
+function numberFormatError(message: ContentMessage): NumberFormatError {
+  return quotingContent(new NumberFormatError(message.text), message);
+}
+
 /** Cast.castValueToType: `value` (of `schema`, or schemaless) cast to `target`. */
 function castValueToType(schema: Schema | undefined, value: unknown, target: SchemaType): unknown {
   if (value === null || value === undefined) return null;
@@ -287,9 +293,8 @@ function castValueToType(schema: Schema | undefined, value: unknown, target: Sch
     }
   } catch (error) {
     if (error instanceof NumberFormatError) {
-      throw new DataError(`Value (${String(value)}) was out of range for requested data type`, {
-        cause: error,
-      });
+      const message = contentMessage`Value (${String(value)}) was out of range for requested data type`;
+      throw quotingContent(new DataError(message.text, { cause: error }), message);
     }
     throw error;
   }
@@ -506,24 +511,25 @@ function signedDecimalToFloat32(text: string): number {
  * one or more Unicode decimal digits, within `[min, max]`.
  */
 function parseJavaInteger(text: string, min: bigint, max: bigint): bigint {
-  if (text.length === 0) throw new NumberFormatError(`For input string: "${text}"`);
+  if (text.length === 0) throw numberFormatError(contentMessage`For input string: "${text}"`);
   let index = 0;
   let negative = false;
   const first = text.charCodeAt(0);
   if (first < 48) {
     if (text[0] === '-') negative = true;
-    else if (text[0] !== '+') throw new NumberFormatError(`For input string: "${text}"`);
-    if (text.length === 1) throw new NumberFormatError(`For input string: "${text}"`);
+    else if (text[0] !== '+') throw numberFormatError(contentMessage`For input string: "${text}"`);
+    if (text.length === 1) throw numberFormatError(contentMessage`For input string: "${text}"`);
     index = 1;
   }
   let magnitude = 0n;
   for (; index < text.length; index++) {
     const digit = javaDigit(text.charCodeAt(index));
-    if (digit < 0) throw new NumberFormatError(`For input string: "${text}"`);
+    if (digit < 0) throw numberFormatError(contentMessage`For input string: "${text}"`);
     magnitude = magnitude * 10n + BigInt(digit);
   }
   const value = negative ? -magnitude : magnitude;
-  if (value < min || value > max) throw new NumberFormatError(`Value out of range. Value:"${text}" Radix:10`);
+  if (value < min || value > max)
+    throw numberFormatError(contentMessage`Value out of range. Value:"${text}" Radix:10`);
   return value;
 }
 
@@ -553,7 +559,9 @@ function parseJavaFloatingPoint(textIn: string, float32: boolean): number {
     const magnitude = roundBinary(significand, exponent, float32);
     return negative ? -magnitude : magnitude;
   }
-  throw new NumberFormatError(text.length === 0 ? 'empty String' : `For input string: "${textIn}"`);
+  throw text.length === 0
+    ? new NumberFormatError('empty String')
+    : numberFormatError(contentMessage`For input string: "${textIn}"`);
 }
 
 /** Java's hex literal needs digits before a bare point, or digits after one (`0x1.p1`, `0x.8p1`). */

@@ -1,4 +1,5 @@
 import { DataError } from '../data/data-error.js';
+import { contentMessage, quotingContent } from '../errors/record-content.js';
 
 /**
  * Java's `java.text.SimpleDateFormat` as a Connect worker on Java 17 runs it, for every pattern
@@ -974,10 +975,8 @@ function parseZone(calendar: ParsedCalendar, text: string, start: number, positi
     if (regionMatchesIgnoreCase(text, position, name)) return position + name.length;
   }
   if (looksLikeJavaZoneName(text, position)) {
-    throw new DataError(
-      `Could not parse the time zone name at "${text.slice(position)}" in "${text}": only UTC, GMT, ` +
-        'GMT+hh:mm and +hhmm offsets can be parsed here (Java would look the name up in its time zone database)',
-    );
+    const message = contentMessage`Could not parse the time zone name at "${text.slice(position)}" in "${text}": only UTC, GMT, GMT+hh:mm and +hhmm offsets can be parsed here (Java would look the name up in its time zone database)`;
+    throw quotingContent(new DataError(message.text), message);
   }
   return -1;
 }

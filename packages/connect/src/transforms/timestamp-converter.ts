@@ -9,6 +9,7 @@ import { Schemas } from '../data/schemas.js';
 import { Struct } from '../data/struct.js';
 import { DateType, TimestampType, TimeType } from '../data/temporal-types.js';
 import { ConnectError } from '../errors/connect-error.js';
+import { contentMessage, NotContent, quotingContent } from '../errors/record-content.js';
 import { InvalidDatePatternError, JavaSimpleDateFormat } from './java-simple-date-format.js';
 import { keyValuePlugins } from './key-value-plugins.js';
 import { operatingSchema, operatingValue, type RecordSide, withSide } from './record-side.js';
@@ -286,9 +287,9 @@ function toMillis(settings: ConverterSettings, kind: TimestampKind, value: unkno
       }
       const millis = settings.format.parse(value);
       if (millis === undefined) {
-        throw new DataError(
-          `Could not parse timestamp: value (${value}) does not match pattern (${settings.format.toPattern()})`,
-        );
+        const pattern = new NotContent(settings.format.toPattern());
+        const message = contentMessage`Could not parse timestamp: value (${value}) does not match pattern (${pattern})`;
+        throw quotingContent(new DataError(message.text), message);
       }
       return millis;
     }

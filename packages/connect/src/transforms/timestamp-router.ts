@@ -4,6 +4,7 @@ import { DataError } from '../data/data-error.js';
 import { Decimal } from '../data/decimal.js';
 import type { Schema } from '../data/schema.js';
 import { Struct } from '../data/struct.js';
+import { contentMessage, quotingContent } from '../errors/record-content.js';
 import { InvalidDatePatternError, JavaSimpleDateFormat } from './java-simple-date-format.js';
 import { transformationPlugin } from './key-value-plugins.js';
 import { type ConnectRecord, type TransformationPlugin, withChanges } from './transformation.js';
@@ -56,7 +57,8 @@ export const timestampRouterPlugins: TransformationPlugin[] = [
       apply(record) {
         const timestamp = record.timestamp;
         if (timestamp === null || timestamp === undefined) {
-          throw new DataError(`Timestamp missing on record: ${javaRecordString(record)}`);
+          const message = contentMessage`Timestamp missing on record: ${javaRecordString(record)}`;
+          throw quotingContent(new DataError(message.text), message);
         }
         if (patternError || !format) throw new InvalidDatePatternError(patternError?.message ?? '');
         const formatted = format.format(timestamp);

@@ -1,12 +1,18 @@
+import type { KafkaProducer } from '@msa-sync/kafka';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
+import { sink } from '../transforms/test-records.js';
+import { buildTransformationChain } from '../transforms/transformation-chain.js';
 import {
+  type ConsumedRecordContext,
+  DeadLetterQueueReporter,
   type ErrorHandlingConfig,
   type RetryClock,
   retryDelay,
   ToleranceExceededError,
   ToleranceOperator,
 } from './error-handling.js';
+import { traceOf } from './task-status.js';
 
 const base: ErrorHandlingConfig = {
   tolerance: 'none',
@@ -124,5 +130,84 @@ describe('ToleranceOperator retries', () => {
     const run = flaky(1);
     await expect(op.execute('TRANSFORMATION', run.work)).rejects.toBeInstanceOf(ToleranceExceededError);
     expect(run.calls).toBe(1);
+  });
+});
+
+describe('ToleranceOperator keeps record content out of what it reports', () => {
+  const castQty = () =>
+    buildTransformationChain({
+      transforms: 'cast',
+      'transforms.cast.type': 'org.apache.kafka.connect.transforms.Cast$Value',
+      'transforms.cast.spec': 'qty:int32',
+    });
+  const record = sink(undefined, new Map([['qty', 'card 4111 1111 1111 1111']]));
+  const consumed: ConsumedRecordContext = {
+    topic: 'orders',
+    partition: 0,
+    offset: 7n,
+    key: undefined,
+    value: Buffer.from('{"qty":"card 4111 1111 1111 1111"}'),
+    headers: new Map(),
+    timestamp: 0n,
+  };
+
+  /** A logger that keeps its lines as text. */
+  function capturingLogger() {
+    const lines: string[] = [];
+    const logger = pino({ level: 'debug' }, { write: (line: string) => lines.push(line) });
+    return { logger, lines };
+  }
+
+  it('a task failed by a transformation has a trace without the value it could not cast', async () => {
+    const chain = castQty();
+    const { logger, lines } = capturingLogger();
+    const operator = new ToleranceOperator({ ...base, logEnable: true }, logger);
+    const failure = await operator
+      .execute('TRANSFORMATION', () => chain.apply(record), consumed)
+      .catch((e) => e);
+    expect(failure).toBeInstanceOf(ToleranceExceededError);
+    const trace = traceOf(failure);
+    expect(trace).toContain(
+      'Caused by: org.apache.kafka.connect.errors.DataException: Value ([masked]) was out of range',
+    );
+    expect(trace).toContain('For input string: "[masked]"');
+    expect(trace).not.toContain('4111');
+    expect(lines.join('')).not.toContain('4111');
+  });
+
+  it('tolerated: the error log and the DLQ headers mask it; include.messages lets only the log line keep it', async () => {
+    for (const logIncludeMessages of [false, true]) {
+      const chain = castQty();
+      const { logger, lines } = capturingLogger();
+      const sent: Array<{ headers: Map<string, Buffer> }> = [];
+      const config: ErrorHandlingConfig = {
+        ...base,
+        tolerance: 'all',
+        logEnable: true,
+        logIncludeMessages,
+        dlqTopic: 'orders-dlq',
+        dlqContextHeaders: true,
+      };
+      const producer = {
+        send: async ({ messages }: { messages: Array<{ headers: Map<string, Buffer> }> }) => {
+          sent.push(...messages);
+        },
+      } as unknown as KafkaProducer;
+      const operator = new ToleranceOperator(
+        config,
+        logger,
+        new DeadLetterQueueReporter(producer, config, 'sink', 0),
+      );
+      expect(await operator.execute('TRANSFORMATION', () => chain.apply(record), consumed)).toEqual({
+        ok: false,
+      });
+      const headers = Object.fromEntries([...(sent[0]?.headers ?? [])].map(([k, v]) => [k, v.toString()]));
+      expect(headers['__connect.errors.exception.message']).toBe(
+        'Value ([masked]) was out of range for requested data type',
+      );
+      expect(headers['__connect.errors.exception.stacktrace']).not.toContain('4111');
+      expect(headers['__connect.errors.class.name']).toBe('org.apache.kafka.connect.transforms.Cast$Value');
+      expect(lines.join('').includes('4111')).toBe(logIncludeMessages);
+    }
   });
 });

@@ -1,5 +1,6 @@
 import type { KafkaProducer } from '@msa-sync/kafka';
 import type { Logger } from 'pino';
+import { maskRecordContent } from '../errors/record-content.js';
 import { redactText } from '../logging/redaction.js';
 import { transformationClassOf } from '../transforms/transformation-chain.js';
 import { javaExceptionClassOf, traceOf } from './task-status.js';
@@ -101,6 +102,9 @@ export class ToleranceOperator {
       try {
         return { ok: true, value: await work() };
       } catch (error) {
+        // Record content a failure quotes reaches only the error reporter's own log line, and only
+        // with errors.log.include.messages=true; traces, REST, other logs and DLQ headers see it masked.
+        if (!this.#config.logIncludeMessages) maskRecordContent(error);
         const delay = isRetriable(error)
           ? retryDelay(this.#config, attempt, started, this.#clock.now())
           : undefined;
@@ -110,7 +114,8 @@ export class ToleranceOperator {
           continue;
         }
         this.errorsTotal++;
-        if (this.#config.tolerance === 'none') throw new ToleranceExceededError(stage, error);
+        if (this.#config.tolerance === 'none')
+          throw new ToleranceExceededError(stage, maskRecordContent(error));
         this.skippedTotal++;
         if (this.#config.logEnable) {
           this.#logger.error(
@@ -123,6 +128,7 @@ export class ToleranceOperator {
             'error tolerated: record skipped',
           );
         }
+        maskRecordContent(error);
         if (record && this.#dlq) await this.#dlq.report(record, stage, error);
         return { ok: false };
       }
