@@ -98,14 +98,14 @@ describe('Connect REST routes (real broker, one worker)', () => {
       worker.url,
       'PUT',
       `/connectors/${name}/config`,
-      stringSink(first, topics.config, { 'note.unknown.key': 'kept' }),
+      stringSink(first, topics.config, { 'errors.log.enable': 'true' }),
     );
     expect(created.status).toBe(201);
     expect(created.headers.get('location')).toMatch(new RegExp(`/connectors/${name}$`));
     expect(created.body).toMatchObject({
       name,
       type: 'sink',
-      config: { name, file: first, topics: topics.config, 'note.unknown.key': 'kept' },
+      config: { name, file: first, topics: topics.config, 'errors.log.enable': 'true' },
     });
 
     await produce(topics.config, ['first-0', 'first-1', 'first-2']);
@@ -131,7 +131,7 @@ describe('Connect REST routes (real broker, one worker)', () => {
     ]);
 
     // Same task count, new task config: the task must restart with it (no rebalance happens).
-    const secondConfig = { ...stringSink(second, topics.config, { 'note.unknown.key': 'kept' }), name };
+    const secondConfig = { ...stringSink(second, topics.config, { 'errors.log.enable': 'true' }), name };
     const updated = await rest(worker.url, 'PUT', `/connectors/${name}/config`, secondConfig);
     expect(updated.status).toBe(200);
     expect(updated.headers.get('location')).toBeNull();
@@ -159,7 +159,7 @@ describe('Connect REST routes (real broker, one worker)', () => {
 
     // PATCH: given keys replace or join the config, a null removes one, the rest stays.
     const patched = await rest(worker.url, 'PATCH', `/connectors/${name}/config`, {
-      'note.unknown.key': null,
+      'errors.log.enable': null,
       'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
       'value.converter.schemas.enable': 'false',
     });
@@ -173,6 +173,15 @@ describe('Connect REST routes (real broker, one worker)', () => {
       'value.converter.schemas.enable': 'false',
     };
     expect((patched.body as Info).config).toEqual(expected);
+    expect((await rest(worker.url, 'GET', `/connectors/${name}/config`)).body).toEqual(expected);
+    // A key nothing reads (a typo, a setting Connect would drop) is refused; the config stays as it was.
+    const typo = await rest(worker.url, 'PATCH', `/connectors/${name}/config`, {
+      'value.converter.schemas.enabled': 'true',
+    });
+    expect(typo.status).toBe(400);
+    expect((typo.body as { message: string }).message).toContain(
+      "org.apache.kafka.connect.json.JsonConverter has no configuration 'schemas.enabled'",
+    );
     expect((await rest(worker.url, 'GET', `/connectors/${name}/config`)).body).toEqual(expected);
     // The patched config runs: JsonConverter with schemas.enable=false reads bare JSON (no quotes left).
     await produce(topics.config, ['"patched-json"']);

@@ -18,6 +18,23 @@ const source = {
   'topic.prefix': 'my_topic_',
 };
 
+/** The connector's own keys these tests use, as a JDBC connector would define them. */
+function connectorKeys(...names: string[]): ConfigDef {
+  const def = new ConfigDef();
+  for (const name of names)
+    def.define({ name, type: 'STRING', default: null, importance: 'LOW', documentation: name });
+  return def;
+}
+const jdbcSourceKeys = connectorKeys(
+  'connection.url',
+  'mode',
+  'incrementing.column.name',
+  'table.whitelist',
+  'topic.prefix',
+);
+
+const jdbcSinkKeys = connectorKeys('connection.url');
+
 function errorsByKey(infos: ReturnType<typeof validateConnectorConfig>): Record<string, string[]> {
   return Object.fromEntries(
     infos.configs.filter((c) => c.value.errors.length > 0).map((c) => [c.definition.name, c.value.errors]),
@@ -26,12 +43,12 @@ function errorsByKey(infos: ReturnType<typeof validateConnectorConfig>): Record<
 
 describe('the common connector ConfigDef', () => {
   it('has Connect’s keys, defaults, groups and order', () => {
-    const infos = validateConnectorConfig({ props: source, type: 'source' });
+    const infos = validateConnectorConfig({ props: source, type: 'source', connectorDef: jdbcSourceKeys });
     expect(infos.error_count).toBe(0);
     expect(infos.name).toBe('io.confluent.connect.jdbc.JdbcSourceConnector');
     expect(infos.groups).toEqual(['Common', 'Transforms', 'Predicates', 'Error Handling']);
     const definitions = Object.fromEntries(infos.configs.map((c) => [c.definition.name, c.definition]));
-    expect(Object.keys(definitions)).toEqual([
+    expect(Object.keys(definitions).filter((key) => !jdbcSourceKeys.keys().has(key))).toEqual([
       'name',
       'connector.class',
       'tasks.max',
@@ -48,10 +65,9 @@ describe('the common connector ConfigDef', () => {
       'errors.log.include.messages',
     ]);
     const summary = Object.fromEntries(
-      Object.values(definitions).map((d) => [
-        d.name,
-        [d.type, d.required, d.default_value, d.group, d.order_in_group],
-      ]),
+      Object.values(definitions)
+        .filter((d) => !jdbcSourceKeys.keys().has(d.name))
+        .map((d) => [d.name, [d.type, d.required, d.default_value, d.group, d.order]]),
     );
     expect(summary).toEqual({
       name: ['STRING', true, null, 'Common', 1],
@@ -74,7 +90,7 @@ describe('the common connector ConfigDef', () => {
     expect(values['tasks.max']).toBe('1');
   });
 
-  it('lists every problem, per key, and keeps quiet about keys it does not define', () => {
+  it('lists every problem, per key', () => {
     const infos = validateConnectorConfig({
       props: {
         'tasks.max': '0',
@@ -85,6 +101,7 @@ describe('the common connector ConfigDef', () => {
         'connection.url': 'jdbc:sqlite:x.db',
       },
       type: 'source',
+      connectorDef: jdbcSourceKeys,
     });
     expect(errorsByKey(infos)).toEqual({
       name: ['Missing required configuration "name" which has no default value.'],
@@ -128,6 +145,7 @@ describe('the common connector ConfigDef', () => {
         predicates: 'isFoo',
       },
       type: 'source',
+      connectorDef: jdbcSourceKeys,
     });
     expect(errorsByKey(infos)).toEqual({
       'transforms.extractInt.type': [
@@ -149,6 +167,7 @@ describe('the common connector ConfigDef', () => {
     const dup = validateConnectorConfig({
       props: { ...source, transforms: 'a,a', 'transforms.a.type': 'X' },
       type: 'source',
+      connectorDef: jdbcSourceKeys,
     });
     expect(errorsByKey(dup).transforms).toEqual([
       'Invalid value [a, a] for configuration transforms: Duplicate alias provided.',
@@ -178,7 +197,7 @@ describe('sink connectors', () => {
   });
 
   it('need exactly one of topics and topics.regex', () => {
-    const none = validateConnectorConfig({ props: sink, type: 'sink' });
+    const none = validateConnectorConfig({ props: sink, type: 'sink', connectorDef: jdbcSinkKeys });
     expect(errorsByKey(none)).toEqual({
       topics: ['Must configure one of topics or topics.regex'],
       'topics.regex': ['Must configure one of topics or topics.regex'],
@@ -186,18 +205,24 @@ describe('sink connectors', () => {
     const both = validateConnectorConfig({
       props: { ...sink, topics: 'orders', 'topics.regex': 'ord.*' },
       type: 'sink',
+      connectorDef: jdbcSinkKeys,
     });
     const message = 'topics and topics.regex are mutually exclusive options, but both are set.';
     expect(errorsByKey(both)).toEqual({ topics: [message], 'topics.regex': [message] });
-    expect(validateConnectorConfig({ props: { ...sink, topics: 'orders' }, type: 'sink' }).error_count).toBe(
-      0,
-    );
+    expect(
+      validateConnectorConfig({
+        props: { ...sink, topics: 'orders' },
+        type: 'sink',
+        connectorDef: jdbcSinkKeys,
+      }).error_count,
+    ).toBe(0);
   });
 
   it('keep the dead letter queue out of the consumed topics', () => {
     const listed = validateConnectorConfig({
       props: { ...sink, topics: 'orders, dlq', 'errors.deadletterqueue.topic.name': 'dlq' },
       type: 'sink',
+      connectorDef: jdbcSinkKeys,
     });
     expect(errorsByKey(listed).topics).toEqual([
       "The DLQ topic 'dlq' may not be included in the list of topics ('topics=[orders, dlq]') consumed by the connector",
@@ -205,11 +230,16 @@ describe('sink connectors', () => {
     const matched = validateConnectorConfig({
       props: { ...sink, 'topics.regex': 'd.*', 'errors.deadletterqueue.topic.name': 'dlq' },
       type: 'sink',
+      connectorDef: jdbcSinkKeys,
     });
     expect(errorsByKey(matched)['topics.regex']).toEqual([
       "The DLQ topic 'dlq' may not be matched by the regex for the topics ('topics.regex=d.*') consumed by the connector",
     ]);
-    const badRegex = validateConnectorConfig({ props: { ...sink, 'topics.regex': '(' }, type: 'sink' });
+    const badRegex = validateConnectorConfig({
+      props: { ...sink, 'topics.regex': '(' },
+      type: 'sink',
+      connectorDef: jdbcSinkKeys,
+    });
     expect(errorsByKey(badRegex)['topics.regex']?.[0]).toMatch(
       /^Invalid value \( for configuration topics.regex: /,
     );
@@ -297,5 +327,113 @@ describe('a connector’s own ConfigDef merged with the common one', () => {
       visible: true,
     });
     expect(errorsByKey(infos)['batch.size']).toEqual(['too small for this database']);
+  });
+});
+
+describe('keys msa-sync would ignore are refused', () => {
+  const sink = {
+    name: 'orders-sink',
+    'connector.class': 'io.confluent.connect.jdbc.JdbcSinkConnector',
+    'connection.url': 'jdbc:mariadb://localhost:3306/mydb',
+    topics: 'orders',
+  };
+  const validate = (props: Record<string, string>, type: 'source' | 'sink' = 'sink') =>
+    errorsByKey(
+      validateConnectorConfig({ props, type, connectorDef: type === 'sink' ? jdbcSinkKeys : jdbcSourceKeys }),
+    );
+
+  it('a key neither the connector nor the framework defines (a typo)', () => {
+    expect(validate({ ...sink, 'auto.creat': 'true' })).toEqual({
+      'auto.creat': [
+        "Unknown configuration 'auto.creat': neither io.confluent.connect.jdbc.JdbcSinkConnector nor the Connect framework defines it, and msa-sync refuses keys it would ignore.",
+      ],
+    });
+  });
+
+  it('transform keys whose alias is not listed in transforms (the transform would never run)', () => {
+    const errors = validate({
+      ...sink,
+      'transforms.mask.type': 'org.apache.kafka.connect.transforms.MaskField$Value',
+      'transforms.mask.fields': 'card',
+    });
+    expect(Object.keys(errors)).toEqual(['transforms.mask.type', 'transforms.mask.fields']);
+    expect(errors['transforms.mask.fields']?.[0]).toContain(
+      "belongs to no alias listed in 'transforms' (empty)",
+    );
+  });
+
+  it("converter settings without the connector's own converter class (Connect would use the worker's)", () => {
+    expect(
+      validate({ ...sink, 'value.converter.schemas.enable': 'false' })['value.converter.schemas.enable'],
+    ).toEqual([
+      "'value.converter.schemas.enable' applies only together with 'value.converter' on this connector: without it Connect uses the worker's converter and ignores the setting. Set 'value.converter' too, or remove it.",
+    ]);
+    const withClass = { ...sink, 'value.converter': 'org.apache.kafka.connect.json.JsonConverter' };
+    expect(validate({ ...withClass, 'value.converter.schemas.enable': 'false' })).toEqual({});
+    expect(validate({ ...withClass, 'value.converter.schemas.enabled': 'false' })).toEqual({
+      'value.converter.schemas.enabled': [
+        "org.apache.kafka.connect.json.JsonConverter has no configuration 'schemas.enabled'; msa-sync refuses keys it would ignore.",
+      ],
+    });
+    expect(validate({ ...withClass, 'value.converter.schemas.enable': 'maybe' })['value.converter']).toEqual([
+      'Invalid value maybe for configuration schemas.enable: Expected value to be either true or false',
+    ]);
+    expect(
+      validate({ ...sink, 'key.converter': 'io.confluent.connect.avro.AvroConverter' })['key.converter']?.[0],
+    ).toMatch(/^Class io\.confluent\.connect\.avro\.AvroConverter could not be found\./);
+    expect(validate({ ...sink, 'header.converter': 'org.apache.kafka.connect.json.JsonConverter' })).toEqual({
+      'header.converter': [
+        'msa-sync converts headers with org.apache.kafka.connect.storage.SimpleHeaderConverter only; org.apache.kafka.connect.json.JsonConverter is not available.',
+      ],
+    });
+    expect(validate({ ...sink, 'header.converter': 'SimpleHeaderConverter' })).toEqual({});
+  });
+
+  it('client overrides the worker does not apply; the two it applies are checked', () => {
+    expect(
+      validate({
+        ...sink,
+        'consumer.override.max.poll.records': '500',
+        'consumer.override.isolation.level': 'read_uncommitted',
+      }),
+    ).toEqual({});
+    const errors = validate({
+      ...sink,
+      'consumer.override.auto.offset.reset': 'latest',
+      'consumer.override.max.poll.records': 'lots',
+    });
+    expect(errors['consumer.override.auto.offset.reset']?.[0]).toBe(
+      "msa-sync does not apply the client override 'consumer.override.auto.offset.reset' to a sink connector's clients (it applies consumer.override.max.poll.records, consumer.override.isolation.level); it refuses what it would ignore.",
+    );
+    expect(errors['consumer.override.max.poll.records']).toEqual([
+      'Invalid value lots for configuration consumer.override.max.poll.records: Value must be at least 1',
+    ]);
+    const { name: _, topics: __, ...sourceBase } = sink;
+    expect(
+      Object.keys(validate({ ...sourceBase, name: 's', 'producer.override.linger.ms': '5' }, 'source')),
+    ).toEqual(['producer.override.linger.ms']);
+  });
+
+  it("Apache's framework keys msa-sync does not implement say so", () => {
+    const { topics: _, ...source } = sink;
+    const errors = validate(
+      { ...source, 'transaction.boundary': 'interval', 'topic.creation.default.partitions': '3' },
+      'source',
+    );
+    expect(errors['transaction.boundary']?.[0]).toMatch(
+      /^'transaction\.boundary' is not supported by msa-sync: exactly-once/,
+    );
+    expect(errors['topic.creation.default.partitions']?.[0]).toContain('create them first');
+  });
+
+  it('a refused key that holds a secret is answered hidden', () => {
+    const infos = validateConnectorConfig({
+      props: { ...sink, 'connection.pasword': 'hunter2' },
+      type: 'sink',
+      connectorDef: jdbcSinkKeys,
+    });
+    const refused = infos.configs.find((c) => c.value.name === 'connection.pasword');
+    expect(refused?.value.errors).toHaveLength(1);
+    expect(JSON.stringify(infos)).not.toContain('hunter2');
   });
 });

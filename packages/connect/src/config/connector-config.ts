@@ -1,3 +1,4 @@
+import { converterRegistry } from '../converters/converter-registry.js';
 import type { ConfigInfos } from '../herder/types.js';
 import { isSecretKey } from '../logging/redaction.js';
 import { buildTransformationChain, TransformConfigError } from '../transforms/transformation-chain.js';
@@ -479,6 +480,167 @@ function validateTransformKeys(def: ConfigDef, props: RawConfig, results: Map<st
   }
 }
 
+/** The header converter msa-sync runs: Connect's default, which takes no settings of its own. */
+const SIMPLE_HEADER_CONVERTER = 'org.apache.kafka.connect.storage.SimpleHeaderConverter';
+const SIMPLE_HEADER_CONVERTER_NAMES = new Set([
+  SIMPLE_HEADER_CONVERTER,
+  'SimpleHeaderConverter',
+  'SimpleHeader',
+]);
+
+/** The client overrides (Connect's `consumer.override.*` …) the worker applies, by connector type. */
+const HONOURED_CLIENT_OVERRIDES: Readonly<
+  Record<'source' | 'sink', ReadonlyMap<string, (v: string) => string | undefined>>
+> = {
+  sink: new Map<string, (v: string) => string | undefined>([
+    [
+      'consumer.override.max.poll.records',
+      (v) =>
+        /^\s*[1-9]\d*\s*$/.test(v) && Number(v) <= 2 ** 31 - 1 ? undefined : 'Value must be at least 1',
+    ],
+    [
+      'consumer.override.isolation.level',
+      (v) =>
+        ['read_committed', 'read_uncommitted'].includes(v.trim().toLowerCase())
+          ? undefined
+          : 'String must be one of: read_committed, read_uncommitted',
+    ],
+  ]),
+  source: new Map(),
+};
+const CLIENT_OVERRIDE_PREFIXES = ['consumer.override.', 'producer.override.', 'admin.override.'];
+
+/** Apache Connect 4.x framework keys msa-sync does not implement (yet), with what it does instead. */
+const APACHE_KEYS_NOT_IMPLEMENTED: ReadonlyArray<readonly [RegExp, string]> = [
+  [
+    /^(exactly\.once\.support|transaction\.boundary(\.interval\.ms)?)$/,
+    "exactly-once for sources is the worker's exactly.once.source.support, with one transaction per poll; per-connector settings are not implemented",
+  ],
+  [
+    /^offsets\.storage\.topic$/,
+    "source offsets live in the worker's offset.storage.topic; a per-connector offsets topic is not implemented",
+  ],
+  [
+    /^topic\.creation\./,
+    'source topics are not created from topic.creation.* groups; create them first (msa-sync topics --create)',
+  ],
+  [/^tasks\.max\.enforce$/, 'tasks.max is always enforced'],
+  [
+    /^(connector|key\.converter|value\.converter|header\.converter)\.plugin\.version$/,
+    'msa-sync has one version of each plugin',
+  ],
+];
+
+/**
+ * Keys neither Connect's framework nor the connector defines. Apache passes them to the connector,
+ * which ignores what it does not read: a misspelt key, a `transforms.x.type` whose alias is not in
+ * `transforms`, a `value.converter.schemas.enable` without `value.converter` (Connect then uses the
+ * worker's converter and drops the setting), a client override the worker does not apply. msa-sync
+ * refuses each, naming why, rather than run a config that does not do what it says.
+ */
+function validateUnknownKeys(
+  def: ConfigDef,
+  props: RawConfig,
+  type: 'source' | 'sink',
+  results: Map<string, ValidatedValue>,
+): void {
+  const className = props[CONNECTOR_CLASS_CONFIG] || 'the connector';
+  const aliasPrefixes = [TRANSFORMS_CONFIG, PREDICATES_CONFIG].flatMap((list) =>
+    aliasesOf(props, list).map((alias) => `${list}.${alias}.`),
+  );
+  for (const kind of ['key', 'value'] as const) {
+    const name = `${kind}.converter`;
+    const converter = props[name]?.trim();
+    if (!converter) continue;
+    if (converterRegistry.configKeys(converter) === undefined) {
+      addError(
+        results,
+        name,
+        `Class ${converter} could not be found. Known converters: ${converterRegistry.classNames().join(', ')}.`,
+      );
+      continue;
+    }
+    try {
+      converterRegistry.create(converter).configure(prefixedProps(props, `${name}.`), kind === 'key');
+    } catch (error) {
+      addError(results, name, error instanceof Error ? error.message : String(error));
+    }
+  }
+  const header = props[HEADER_CONVERTER_CLASS_CONFIG]?.trim();
+  if (header && !SIMPLE_HEADER_CONVERTER_NAMES.has(header)) {
+    addError(
+      results,
+      HEADER_CONVERTER_CLASS_CONFIG,
+      `msa-sync converts headers with ${SIMPLE_HEADER_CONVERTER} only; ${header} is not available.`,
+    );
+  }
+  for (const [key, raw] of Object.entries(props)) {
+    if (def.keys().has(key) || results.has(key)) continue;
+    const problem = unknownKeyProblem(key, raw ?? '', props, type, aliasPrefixes, className);
+    if (problem === undefined) continue;
+    results.set(key, {
+      name: key,
+      // Never echoed: a refused key may be a misspelt password (`connection.pasword`).
+      value: raw === null || raw === undefined ? null : new Password(raw),
+      errors: [problem],
+      recommendedValues: [],
+      visible: true,
+    });
+  }
+}
+
+/** Why `key` cannot be accepted, or undefined when it is one the worker reads. */
+function unknownKeyProblem(
+  key: string,
+  value: string,
+  props: RawConfig,
+  type: 'source' | 'sink',
+  aliasPrefixes: readonly string[],
+  className: string,
+): string | undefined {
+  if (aliasPrefixes.some((prefix) => key.startsWith(prefix))) return undefined;
+  for (const list of [TRANSFORMS_CONFIG, PREDICATES_CONFIG]) {
+    if (key.startsWith(`${list}.`)) {
+      return `'${key}' belongs to no alias listed in '${list}' (${props[list] || 'empty'}): Connect would never apply it. Add its alias to '${list}' or remove it.`;
+    }
+  }
+  for (const kind of ['key', 'value'] as const) {
+    const prefix = `${kind}.converter.`;
+    if (!key.startsWith(prefix)) continue;
+    const converter = props[`${kind}.converter`]?.trim();
+    if (!converter) {
+      return `'${key}' applies only together with '${kind}.converter' on this connector: without it Connect uses the worker's converter and ignores the setting. Set '${kind}.converter' too, or remove it.`;
+    }
+    const keys = converterRegistry.configKeys(converter);
+    if (keys === undefined || keys.includes(key.slice(prefix.length))) return undefined;
+    return `${converterRegistry.resolve(converter)} has no configuration '${key.slice(prefix.length)}'; msa-sync refuses keys it would ignore.`;
+  }
+  if (key.startsWith(`${HEADER_CONVERTER_CLASS_CONFIG}.`)) {
+    return `${SIMPLE_HEADER_CONVERTER}, the header converter msa-sync runs, has no configuration '${key.slice(HEADER_CONVERTER_CLASS_CONFIG.length + 1)}'.`;
+  }
+  if (CLIENT_OVERRIDE_PREFIXES.some((prefix) => key.startsWith(prefix))) {
+    const check = HONOURED_CLIENT_OVERRIDES[type].get(key);
+    if (check) {
+      const reason = check(value);
+      return reason === undefined ? undefined : `Invalid value ${value} for configuration ${key}: ${reason}`;
+    }
+    const honoured = [...HONOURED_CLIENT_OVERRIDES[type].keys()];
+    return `msa-sync does not apply the client override '${key}' to a ${type} connector's clients (it applies ${honoured.length ? honoured.join(', ') : 'none'}); it refuses what it would ignore.`;
+  }
+  const notImplemented = APACHE_KEYS_NOT_IMPLEMENTED.find(([pattern]) => pattern.test(key));
+  if (notImplemented) return `'${key}' is not supported by msa-sync: ${notImplemented[1]}.`;
+  return `Unknown configuration '${key}': neither ${className} nor the Connect framework defines it, and msa-sync refuses keys it would ignore.`;
+}
+
+function prefixedProps(props: RawConfig, prefix: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(props)) {
+    if (key.startsWith(prefix) && value !== null && value !== undefined)
+      out[key.slice(prefix.length)] = value;
+  }
+  return out;
+}
+
 function addError(results: Map<string, ValidatedValue>, name: string, message: string): void {
   results.get(name)?.errors.push(message);
 }
@@ -563,6 +725,8 @@ export function validateConnectorConfig(request: ConnectorValidationRequest): Co
     result.errors.push(...errors);
     results.set(name, result);
   }
+  // Last: a key a connector's own validate() reported on is one it knows.
+  validateUnknownKeys(def, request.props, request.type, results);
   return toConfigInfos(request.props[CONNECTOR_CLASS_CONFIG] ?? '', def, results);
 }
 

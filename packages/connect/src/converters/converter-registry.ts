@@ -1,7 +1,7 @@
 import { badRequest } from '../errors/connect-error.js';
 import { ByteArrayConverter } from './byte-array-converter.js';
 import type { Converter, HeaderConverter } from './converter.js';
-import { JsonConverter } from './json/json-converter.js';
+import { JsonConverter, JsonConverterKeys } from './json/json-converter.js';
 import { StringConverter } from './string-converter.js';
 
 export type ConverterFactory = () => Converter & Partial<HeaderConverter>;
@@ -13,10 +13,15 @@ export type ConverterFactory = () => Converter & Partial<HeaderConverter>;
  */
 export class ConverterRegistry {
   readonly #factories = new Map<string, ConverterFactory>();
+  readonly #configKeys = new Map<string, readonly string[]>();
   readonly #aliases = new Map<string, string | null>();
 
-  register(className: string, factory: ConverterFactory): this {
+  /** `configKeys`: the settings the converter reads (after its `key.converter.` prefix). */
+  register(className: string, factory: ConverterFactory, configKeys: readonly string[] = []): this {
     this.#factories.set(className, factory);
+    // converter.type is Connect's own (ConverterConfig): it says whether the converter is for keys,
+    // values or headers, and the worker sets it.
+    this.#configKeys.set(className, ['converter.type', ...configKeys]);
     const simple = className.slice(className.lastIndexOf('.') + 1);
     const pruned =
       simple.endsWith('Converter') && simple.length > 'Converter'.length ? simple.slice(0, -9) : simple;
@@ -33,6 +38,12 @@ export class ConverterRegistry {
     const name = classOrAlias.trim();
     if (this.#factories.has(name)) return name;
     return this.#aliases.get(name) ?? undefined;
+  }
+
+  /** The settings a converter reads, or undefined for a class this registry does not have. */
+  configKeys(classOrAlias: string): readonly string[] | undefined {
+    const className = this.resolve(classOrAlias);
+    return className === undefined ? undefined : this.#configKeys.get(className);
   }
 
   /** The registered full class names. */
@@ -55,8 +66,8 @@ export class ConverterRegistry {
 
 /** The converters this worker ships: JSON, String and ByteArray. */
 export const converterRegistry = new ConverterRegistry()
-  .register(JsonConverter.CLASS_NAME, () => new JsonConverter())
-  .register(StringConverter.CLASS_NAME, () => new StringConverter())
+  .register(JsonConverter.CLASS_NAME, () => new JsonConverter(), Object.values(JsonConverterKeys))
+  .register(StringConverter.CLASS_NAME, () => new StringConverter(), ['converter.encoding', 'float.format'])
   .register(ByteArrayConverter.CLASS_NAME, () => new ByteArrayConverter());
 
 /** `converterRegistry.create`: a converter from a class name such as a connector's `value.converter`. */

@@ -68,7 +68,7 @@ class MemoryHerder implements Herder {
   ): Promise<{ created: boolean; info: ConnectorInfo }> {
     const exists = this.configs.has(name);
     if (exists && !allowReplace) throw alreadyExists(`Connector ${name} already exists`);
-    const infos = validateConnectorConfig({ props: config, type: this.#type(config) });
+    const infos = validateConnectorConfig(validationRequest(config, this.#type(config)));
     if (infos.error_count > 0) throw badRequest(configErrorsMessage(infos));
     this.configs.set(name, config);
     if (!exists) {
@@ -194,8 +194,14 @@ class MemoryHerder implements Herder {
     config: ConnectorConfig,
   ): Promise<ConfigInfos> {
     const props = { 'connector.class': pluginClass ?? '', ...config };
-    return validateConnectorConfig({ props, type: this.#type(props) });
+    return validateConnectorConfig(validationRequest(props, this.#type(props)));
   }
+}
+
+/** What the real herder validates: the framework's keys and the connector plugin's own. */
+function validationRequest(props: ConnectorConfig, type: 'source' | 'sink') {
+  const plugin = new PluginRegistry(builtInPlugins()).find(props['connector.class'] ?? '');
+  return { props, type, ...(plugin ? { connectorDef: plugin.configDef } : {}) };
 }
 
 const sinkConfig = {
@@ -370,11 +376,12 @@ describe('Connect REST API', () => {
       expect(res.json()).toEqual({
         error_code: 400,
         message:
-          'Connector configuration is invalid and contains the following 4 error(s):\n' +
+          'Connector configuration is invalid and contains the following 5 error(s):\n' +
           'Invalid value 0 for configuration tasks.max: Value must be at least 1\n' +
           'Invalid value some for configuration errors.tolerance: String must be one of: none, all\n' +
           'Must configure one of topics or topics.regex\n' +
           'Must configure one of topics or topics.regex\n' +
+          'Missing required configuration "connection.url" which has no default value.\n' +
           'You can also find the above list of errors at the endpoint `/connector-plugins/{connectorType}/config/validate`',
       });
       expect(herder.configs.has('broken')).toBe(false);
@@ -777,7 +784,17 @@ describe('Connect REST API', () => {
       expect(res.statusCode).toBe(200);
       const infos = res.json() as ConfigInfos;
       expect(infos.name).toBe('io.confluent.connect.jdbc.JdbcSinkConnector');
-      expect(infos.groups).toEqual(['Common', 'Transforms', 'Predicates', 'Error Handling']);
+      expect(infos.groups).toEqual([
+        'Common',
+        'Transforms',
+        'Predicates',
+        'Error Handling',
+        'Connection',
+        'Writes',
+        'Data Mapping',
+        'DDL Support',
+        'Retries',
+      ]);
       const errors = Object.fromEntries(infos.configs.map((c) => [c.definition.name, c.value.errors]));
       expect(errors.name).toEqual(['Missing required configuration "name" which has no default value.']);
       expect(errors['tasks.max']).toEqual([
@@ -785,7 +802,10 @@ describe('Connect REST API', () => {
         'Invalid value null for configuration tasks.max: Value must be non-null',
       ]);
       expect(errors.topics).toEqual(['Must configure one of topics or topics.regex']);
-      expect(infos.error_count).toBe(5);
+      expect(errors['connection.url']).toEqual([
+        'Missing required configuration "connection.url" which has no default value.',
+      ]);
+      expect(infos.error_count).toBe(6);
     });
 
     it('400 when connector.class does not match the plugin in the URL', async () => {
@@ -801,7 +821,12 @@ describe('Connect REST API', () => {
       const alias = await app.inject({
         method: 'PUT',
         url: '/connector-plugins/JdbcSink/config/validate',
-        payload: { 'connector.class': 'io.confluent.connect.jdbc.JdbcSinkConnector', name: 'a', topics: 't' },
+        payload: {
+          'connector.class': 'io.confluent.connect.jdbc.JdbcSinkConnector',
+          name: 'a',
+          topics: 't',
+          'connection.url': 'jdbc:sqlite::memory:',
+        },
       });
       expect(alias.statusCode).toBe(200);
       expect(alias.json().error_count).toBe(0);
