@@ -197,7 +197,7 @@ describe('ConfigDef', () => {
       importance: 'MEDIUM',
       documentation: 'Rows per batch.',
       group: 'Writes',
-      order_in_group: -1,
+      order: -1,
       width: 'NONE',
       display_name: 'batch.size',
       dependents: [],

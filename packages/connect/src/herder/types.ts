@@ -72,7 +72,8 @@ export interface ConfigKeyInfo {
   importance: string;
   documentation: string;
   group: string | null;
-  order_in_group: number;
+  /** Connect writes `orderInGroup` as `order` (its getter's JSON name; the constructor reads `order_in_group`). */
+  order: number;
   width: string;
   display_name: string;
   dependents: string[];

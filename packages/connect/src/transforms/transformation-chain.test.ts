@@ -130,7 +130,7 @@ describe('validating transforms in a connector config', () => {
     expect(infos.groups).toContain('Transforms: route');
     const keys = infos.configs
       .filter((c) => c.definition.group === 'Transforms: route')
-      .map((c) => [c.definition.name, c.definition.order_in_group]);
+      .map((c) => [c.definition.name, c.definition.order]);
     expect(keys).toEqual([
       ['transforms.route.type', 0],
       ['transforms.route.predicate', 1],
