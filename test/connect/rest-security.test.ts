@@ -385,7 +385,9 @@ describe('Connect REST on loopback: Host check, FileStream directories, config p
       'connector.class': 'FileStreamSink',
       file: ref(`file:${join(secrets, 'sink.properties')}:out`),
       topics: ref(`directory:${secrets}:topic`),
-      'connection.password': ref('env:MSA_I14C_SECRET'),
+      // FileStreamSink has no password key (an undefined one would be refused): any key can hold a
+      // reference, and this one's resolved value must stay out of connect-configs all the same.
+      'errors.deadletterqueue.topic.name': ref('env:MSA_I14C_SECRET'),
     };
     const created = await rest(worker.url, 'POST', '/connectors', {
       name: 'provided-sink',
@@ -443,7 +445,7 @@ describe('Connect REST on loopback: Host check, FileStream directories, config p
           'connector.class': 'FileStreamSink',
           file: join(allowed, 'x.txt'),
           topics: 't',
-          'connection.password': reference,
+          'errors.deadletterqueue.topic.name': reference,
         },
       });
       expect(answer.status).toBe(400);
@@ -535,10 +537,12 @@ describe('Connect REST on loopback: Host check, FileStream directories, config p
       rest(worker.url, 'POST', '/connectors', {
         name,
         config: {
-          'connector.class': 'FileStreamSink',
-          file: join(allowed, `${name}.txt`),
-          topics: topic,
+          // A JDBC sink, for its PASSWORD key; the record fails in the converter, before any write.
+          'connector.class': 'io.confluent.connect.jdbc.JdbcSinkConnector',
+          'connection.url': database.url,
+          'connection.user': 'postgres',
           'connection.password': secret,
+          topics: topic,
           ...extra,
         },
       });

@@ -1,5 +1,26 @@
-import { type ClientSettings, createAdmin } from '@msa-sync/kafka';
+import { type Admin, type ClientSettings, createAdmin } from '@msa-sync/kafka';
 import type { Logger } from 'pino';
+
+/** How long a topic just created may stay unknown to the broker answering metadata. */
+const TOPIC_PROPAGATION_TIMEOUT_MS = 30_000;
+
+/**
+ * A created topic reaches every broker's metadata a moment later (longer on a loaded machine);
+ * reading it before that answers UNKNOWN_TOPIC_OR_PARTITION, which must not end the worker.
+ */
+export async function untilKnown(admin: Admin, names: string[], logger: Logger): Promise<void> {
+  const deadline = Date.now() + TOPIC_PROPAGATION_TIMEOUT_MS;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await admin.metadata({ topics: names, forceUpdate: true });
+      return;
+    } catch (error) {
+      if (Date.now() >= deadline) throw error;
+      logger.debug({ err: error, topics: names, attempt }, 'internal topics not in metadata yet; retrying');
+      await new Promise((resolve) => setTimeout(resolve, Math.min(100 * attempt, 1_000)));
+    }
+  }
+}
 
 export interface InternalTopicSpec {
   name: string;
@@ -20,8 +41,10 @@ export async function ensureInternalTopics(
   admin.on('error', (error: unknown) => logger.warn({ err: error }, 'admin client error'));
   try {
     const existing = new Set(await admin.listTopics({ includeInternals: false }));
+    const created: string[] = [];
     for (const topic of topics) {
       if (existing.has(topic.name)) continue;
+      created.push(topic.name);
       logger.info({ topic: topic.name, partitions: topic.partitions }, 'creating internal topic');
       try {
         await admin.createTopics({
@@ -36,6 +59,7 @@ export async function ensureInternalTopics(
         if (!(await admin.listTopics()).includes(topic.name)) throw error;
       }
     }
+    if (created.length) await untilKnown(admin, created, logger);
   } finally {
     await admin.close().catch(() => {});
   }
