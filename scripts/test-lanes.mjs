@@ -5,9 +5,8 @@
 //   node24   the current LTS, fetched by scripts/node24.mjs, run from a copy of this working tree
 //            under .data/lanes/node24 with its own `npm ci` and build, because better-sqlite3 is a
 //            native addon compiled for one runtime's ABI: the two lanes cannot share node_modules.
-// MSA_TEST_LANES=current,node24 runs both; by default only the current lane runs (below).
-// The node24 lane leaves out the long scenario tests listed in NODE24_LEFT_OUT (below) to keep a
-// two-lane CI run within the hour; MSA_NODE24_FULL=1 (or `npm run test:node24`) runs everything there.
+// Both run by default (MSA_TEST_LANES=current or =node24 runs one), each the whole suite: with the
+// integration files three at a time (vitest.config.ts) the two lanes take about 35 minutes here.
 // Arguments are passed to vitest in every lane (`npm test -- test/kafka` runs only those files).
 // Plain Node, no dependencies.
 import { spawnSync } from 'node:child_process';
@@ -20,24 +19,7 @@ import { ensureNode24 } from './node24.mjs';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const vitestArgs = process.argv.slice(2);
 const LANES = ['current', 'node24'];
-// Both lanes pass (fresh clone, 2026-12-06) but take 64 min together (37 + 27) on this 2-core
-// machine, over CI's 60-minute goal: the Node 24 lane stays opt-in until the suite is faster.
-const defaultLanes = ['current'];
-/**
- * Integration files the default node24 lane leaves to the current lane: long scenarios (faults,
- * crashes, rebalances, resumption) whose subject is Kafka's and the databases' behaviour, which
- * does not change with the runtime; the Node-facing code they drive (Kafka client, drivers,
- * HTTP, child processes) is exercised by the rest of the suite on both runtimes. Together they
- * take about 11 of the integration lane's 31 minutes (Node 20, 2026-12-06).
- */
-const NODE24_LEFT_OUT = [
-  'test/jdbc/source-connector.test.ts', // ~290 s: query modes against three databases
-  'test/faults/fault-suite.test.ts', // ~115 s: broker, worker, database faults under load
-  'test/connect/planned-rebalance.test.ts', // ~110 s: tasks and workers coming and going
-  'test/jdbc/source-resume.test.ts', // ~75 s: source restarts resume where they left off
-  'test/jdbc/source-late-rows.test.ts', // ~75 s: rows committed late
-  'test/stack/kafka-cluster.test.ts', // ~65 s: three brokers failing over
-];
+const defaultLanes = LANES;
 const chosen = (process.env.MSA_TEST_LANES ?? defaultLanes.join(','))
   .split(',')
   .map((lane) => lane.trim())
@@ -53,13 +35,13 @@ if (unknown.length || !chosen.length) {
  * (with file arguments, vitest picks the projects itself). Each run's summary reporter writes its
  * counts to a file we read back and add up.
  */
-function runVitest(lane, cwd, node, env, leftOut = []) {
+function runVitest(lane, cwd, node, env) {
   const started = Date.now();
   const runs = vitestArgs.length
     ? [vitestArgs]
     : [
         ['--project', 'unit'],
-        ['--project', 'integration', ...leftOut.flatMap((file) => ['--exclude', file])],
+        ['--project', 'integration'],
       ];
   const total = { passed: 0, failed: 0, skipped: 0, node: undefined };
   let code = 0;
@@ -119,13 +101,7 @@ function node24Lane() {
   if (boot.status !== 0) {
     return { lane: 'node24', code: boot.status ?? 1, ms: Date.now() - started, summary: undefined };
   }
-  const leftOut = process.env.MSA_NODE24_FULL ? [] : NODE24_LEFT_OUT;
-  if (leftOut.length && !vitestArgs.length) {
-    console.error(
-      `[node24 lane] left to the current lane (MSA_NODE24_FULL=1 runs them): ${leftOut.join(', ')}`,
-    );
-  }
-  const result = runVitest('node24', lane, runtime.node, env, leftOut);
+  const result = runVitest('node24', lane, runtime.node, env);
   return { ...result, ms: Date.now() - started };
 }
 
