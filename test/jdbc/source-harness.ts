@@ -30,7 +30,7 @@ export async function readRecords(
   },
 ): Promise<EnvelopeRecord[]> {
   const settleMs = options.settleMs ?? 1500;
-  const deadline = Date.now() + (options.timeoutMs ?? 45_000);
+  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
   const consumer = createConsumer({
     bootstrapServers: [bootstrap],
     clientId: 'source-test-reader',
@@ -39,10 +39,15 @@ export async function readRecords(
   });
   const records: EnvelopeRecord[] = [];
   try {
-    await eventually(`topic ${topic} to exist`, async () => {
-      const offsets = await consumer.listOffsets({ topics: [topic] }).catch(() => undefined);
-      return offsets?.has(topic) ?? false;
-    });
+    // The task's first poll creates the topic; on a loaded machine that may take most of the wait.
+    await eventually(
+      `topic ${topic} to exist`,
+      async () => {
+        const offsets = await consumer.listOffsets({ topics: [topic] }).catch(() => undefined);
+        return offsets?.has(topic) ?? false;
+      },
+      Math.max(deadline - Date.now(), 1_000),
+    );
     const stream = await consumer.consume({ topics: [topic], mode: 'earliest', autocommit: false });
     let last = Date.now();
     const timer = setInterval(() => {

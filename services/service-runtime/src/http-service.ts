@@ -1,3 +1,4 @@
+import { BODY_TOO_LARGE_CODE, discardBody } from '@msa-sync/connect/rest/request-body';
 import fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
@@ -35,9 +36,10 @@ export interface HttpServiceOptions {
  */
 export function createHttpService(options: HttpServiceOptions): FastifyInstance {
   const { logger, metrics } = options;
+  const bodyLimit = options.bodyLimit ?? 64 * 1024;
   const app = fastify({
     loggerInstance: logger as FastifyBaseLogger,
-    bodyLimit: options.bodyLimit ?? 64 * 1024,
+    bodyLimit,
     genReqId: requestIdOf,
     // One line per request comes from the onResponse hook below, with the request id as `requestId`.
     logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: true }),
@@ -73,7 +75,11 @@ export function createHttpService(options: HttpServiceOptions): FastifyInstance 
     else request.log.info(line, 'request');
   });
 
-  app.setErrorHandler((error, request, reply) => {
+  app.setErrorHandler(async (error, request, reply) => {
+    // A client still sending a body too large gets its 413, not a broken pipe (request-body.ts).
+    if ((error as { code?: unknown }).code === BODY_TOO_LARGE_CODE) {
+      await discardBody(request.raw, Math.max(bodyLimit * 8, 8 * 1024 * 1024), 10_000);
+    }
     const { code, message, details } = classifyError(error);
     if (code === 'INTERNAL_ERROR') request.log.error({ err: error }, 'unhandled error');
     if (error instanceof ServiceError && error.retryAfterSeconds !== undefined)

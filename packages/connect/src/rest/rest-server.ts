@@ -1,4 +1,3 @@
-import type { IncomingMessage } from 'node:http';
 import {
   type FastifyInstance,
   type FastifyReply,
@@ -18,6 +17,7 @@ import { type HostCheckOptions, hostCheckHook } from './host-check.js';
 import { forwardToLeader } from './leader-forwarding.js';
 import { loggersRoutes } from './loggers-routes.js';
 import { pluginsRoutes } from './plugins-routes.js';
+import { BODY_TOO_LARGE_CODE, discardBody } from './request-body.js';
 import { authenticationHook, type RestCredentials } from './rest-auth.js';
 import { type RestContext, type WorkerHealth, withTimeout } from './rest-context.js';
 import { HTTP_METHOD_NOT_ALLOWED, HTTP_NOT_FOUND, mapError } from './rest-errors.js';
@@ -144,9 +144,8 @@ export function createRestServer(options: RestServerOptions): RestServer {
   };
   app.setErrorHandler(async (error: unknown, request: FastifyRequest, reply: FastifyReply) => {
     let failure = error;
-    // Answering 413 closes the connection: a client still sending its body would see a broken
-    // pipe, not the answer. Read what it declared (up to a bound) first, so it gets the 413.
-    if ((error as { code?: unknown }).code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    // A client still sending a body too large gets its 413 once the body is in (see request-body.ts).
+    if ((error as { code?: unknown }).code === BODY_TOO_LARGE_CODE) {
       await discardBody(request.raw, Math.max(bodyLimit * 8, 8 * 1024 * 1024), 10_000);
     }
     if (error instanceof NotLeaderError) {
@@ -183,34 +182,4 @@ export function createRestServer(options: RestServerOptions): RestServer {
   app.register(pluginsRoutes, context);
   app.register(loggersRoutes, context);
   return app;
-}
-
-/**
- * Reads a request body to its end and throws it away, unless it is larger than `maxBytes` or
- * takes longer than `timeoutMs` (then the connection is closed under the sender, as before).
- */
-function discardBody(raw: IncomingMessage, maxBytes: number, timeoutMs: number): Promise<void> {
-  if (raw.complete || raw.destroyed) return Promise.resolve();
-  if (Number(raw.headers['content-length'] ?? 0) > maxBytes) return Promise.resolve();
-  return new Promise((resolve) => {
-    let seen = 0;
-    const done = () => {
-      clearTimeout(timer);
-      raw.off('data', onData);
-      raw.off('end', done);
-      raw.off('close', done);
-      raw.off('error', done);
-      resolve();
-    };
-    const onData = (chunk: Buffer) => {
-      seen += chunk.length;
-      if (seen > maxBytes) done();
-    };
-    const timer = setTimeout(done, timeoutMs);
-    raw.on('data', onData);
-    raw.on('end', done);
-    raw.on('close', done);
-    raw.on('error', done);
-    raw.resume();
-  });
 }
