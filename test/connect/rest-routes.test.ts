@@ -325,7 +325,13 @@ describe('Connect REST routes (real broker, one worker)', () => {
 
   it('GET /connector-plugins?connectorsOnly=false lists the converters, transformations and predicates too', async () => {
     const converters = [
+      'org.apache.kafka.connect.converters.BooleanConverter',
       'org.apache.kafka.connect.converters.ByteArrayConverter',
+      'org.apache.kafka.connect.converters.DoubleConverter',
+      'org.apache.kafka.connect.converters.FloatConverter',
+      'org.apache.kafka.connect.converters.IntegerConverter',
+      'org.apache.kafka.connect.converters.LongConverter',
+      'org.apache.kafka.connect.converters.ShortConverter',
       'org.apache.kafka.connect.json.JsonConverter',
       'org.apache.kafka.connect.storage.StringConverter',
     ];

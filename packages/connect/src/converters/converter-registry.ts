@@ -2,6 +2,14 @@ import { badRequest } from '../errors/connect-error.js';
 import { ByteArrayConverter } from './byte-array-converter.js';
 import type { Converter, HeaderConverter } from './converter.js';
 import { JsonConverter, JsonConverterKeys } from './json/json-converter.js';
+import {
+  BooleanConverter,
+  DoubleConverter,
+  FloatConverter,
+  IntegerConverter,
+  LongConverter,
+  ShortConverter,
+} from './number-converters.js';
 import { StringConverter } from './string-converter.js';
 
 export type ConverterFactory = () => Converter & Partial<HeaderConverter>;
@@ -64,11 +72,17 @@ export class ConverterRegistry {
   }
 }
 
-/** The converters this worker ships: JSON, String and ByteArray. */
+/** The converters this worker ships: JSON, String, ByteArray and Apache's Boolean and number converters. */
 export const converterRegistry = new ConverterRegistry()
   .register(JsonConverter.CLASS_NAME, () => new JsonConverter(), Object.values(JsonConverterKeys))
   .register(StringConverter.CLASS_NAME, () => new StringConverter(), ['converter.encoding', 'float.format'])
-  .register(ByteArrayConverter.CLASS_NAME, () => new ByteArrayConverter());
+  .register(ByteArrayConverter.CLASS_NAME, () => new ByteArrayConverter())
+  .register(BooleanConverter.CLASS_NAME, () => new BooleanConverter())
+  .register(DoubleConverter.CLASS_NAME, () => new DoubleConverter())
+  .register(FloatConverter.CLASS_NAME, () => new FloatConverter())
+  .register(IntegerConverter.CLASS_NAME, () => new IntegerConverter())
+  .register(LongConverter.CLASS_NAME, () => new LongConverter())
+  .register(ShortConverter.CLASS_NAME, () => new ShortConverter());
 
 /** `converterRegistry.create`: a converter from a class name such as a connector's `value.converter`. */
 export function createConverter(classOrAlias: string): Converter & Partial<HeaderConverter> {

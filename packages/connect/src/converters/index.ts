@@ -16,4 +16,14 @@ export {
   type JsonConverterSettings,
   jsonConverterSettings,
 } from './json/json-converter.js';
+export {
+  BooleanConverter,
+  ClassCastError,
+  DoubleConverter,
+  FloatConverter,
+  IntegerConverter,
+  LongConverter,
+  SerializationError,
+  ShortConverter,
+} from './number-converters.js';
 export { StringConverter } from './string-converter.js';

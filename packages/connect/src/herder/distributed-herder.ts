@@ -6,6 +6,7 @@ import { HIDDEN } from '../config/config-types.js';
 import { configErrorsMessage, validateConnectorConfig } from '../config/connector-config.js';
 import { maskSecrets, restoreHiddenSecrets, secretKeys } from '../config/secret-values.js';
 import { ConfigTransformer, createConfigProviders, hasReference } from '../config-providers/index.js';
+import { converterRegistry } from '../converters/converter-registry.js';
 import {
   alreadyExists,
   badRequest,
@@ -639,17 +640,10 @@ export class DistributedHerder implements Herder {
     if (connectorsOnly) return connectors;
     return [
       ...connectors,
-      {
-        class: 'org.apache.kafka.connect.converters.ByteArrayConverter',
-        type: 'converter',
-        version: KAFKA_VERSION,
-      },
-      { class: 'org.apache.kafka.connect.json.JsonConverter', type: 'converter', version: KAFKA_VERSION },
-      {
-        class: 'org.apache.kafka.connect.storage.StringConverter',
-        type: 'converter',
-        version: KAFKA_VERSION,
-      },
+      ...converterRegistry
+        .classNames()
+        .sort()
+        .map((className) => ({ class: className, type: 'converter' as const, version: KAFKA_VERSION })),
       ...transformationPlugins().map((p) => ({
         class: p.className,
         type: 'transformation' as const,

@@ -1,16 +1,13 @@
 import { configKeyInfo } from '../config/config-def.js';
 import { connectorConfigDef, sinkConnectorConfigDef } from '../config/connector-config.js';
+import { converterRegistry } from '../converters/converter-registry.js';
 import { badRequest, notFound } from '../errors/connect-error.js';
 import { findPredicatePlugin, findTransformationPlugin } from '../transforms/transformation-plugins.js';
 import type { PluginRegistry } from '../worker/plugins.js';
 import type { ConfigKeyInfo } from './types.js';
 
 /** The converter classes the worker has; their settings are not described by a ConfigDef yet. */
-const CONVERTERS = new Set([
-  'org.apache.kafka.connect.converters.ByteArrayConverter',
-  'org.apache.kafka.connect.json.JsonConverter',
-  'org.apache.kafka.connect.storage.StringConverter',
-]);
+const CONVERTERS = new Set(converterRegistry.classNames());
 
 /**
  * `GET /connector-plugins/{plugin}/config` (Connect's `connectorPluginConfig`): a connector's own
