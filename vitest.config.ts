@@ -3,6 +3,16 @@ import { defineConfig } from 'vitest/config';
 // Two lanes. `unit`: the tests next to the code, needing no broker and no database (seconds).
 // `integration`: test/, against the real broker and databases the global setup provides.
 // `npm test` runs unit first and stops there on a failure.
+/** MSA_INTEGRATION_WORKERS: how many integration files run at once (default 3). */
+function integrationWorkers(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return 3;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new Error(`MSA_INTEGRATION_WORKERS must be a whole number of at least 1, not "${raw}"`);
+  }
+  return n;
+}
+
 export default defineConfig({
   test: {
     reporters: ['default', './test/summary-reporter.ts'],
@@ -25,7 +35,7 @@ export default defineConfig({
           // CPU, and each has its own topics, databases and ports: three at a time took the lane
           // from 39 to 15 minutes on a 2-core machine (2026-12-06). MSA_INTEGRATION_WORKERS=1 runs
           // them one by one.
-          maxWorkers: Number(process.env.MSA_INTEGRATION_WORKERS ?? 3),
+          maxWorkers: integrationWorkers(process.env.MSA_INTEGRATION_WORKERS),
           // Integration tests talk to a real broker and databases on a shared 2-core machine.
           testTimeout: 60_000,
           hookTimeout: 120_000,
