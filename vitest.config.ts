@@ -23,6 +23,10 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['packages/*/src/**/*.test.ts', 'services/*/src/**/*.test.ts'],
+          // Unit test files share their workers' module cache: importing the same modules afresh
+          // for each of 134 files was most of the lane (import 53 s of 135 s wall on 2 cores,
+          // 2026-12-07; 33 s without). Unit tests mock no modules and keep no global state.
+          isolate: false,
         },
       },
       {
@@ -36,8 +40,11 @@ export default defineConfig({
           // from 39 to 15 minutes on a 2-core machine (2026-12-06). MSA_INTEGRATION_WORKERS=1 runs
           // them one by one.
           maxWorkers: integrationWorkers(process.env.MSA_INTEGRATION_WORKERS),
-          // Integration tests talk to a real broker and databases on a shared 2-core machine.
-          testTimeout: 60_000,
+          // Integration tests talk to a real broker and databases on a shared 2-core machine, three
+          // files at a time: beside the fault suite's rigs (up to three Kafka JVMs, MariaDB, eight
+          // Node services) a test that takes 15 s alone went past 60 s twice (2026-12-06). A timeout
+          // only bounds a hang; no test asserts on time.
+          testTimeout: 180_000,
           hookTimeout: 120_000,
         },
       },

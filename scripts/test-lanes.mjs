@@ -43,7 +43,7 @@ function runVitest(lane, cwd, node, env) {
         ['--project', 'unit'],
         ['--project', 'integration'],
       ];
-  const total = { passed: 0, failed: 0, skipped: 0, node: undefined };
+  const total = { passed: 0, failed: 0, skipped: 0, failures: [], node: undefined };
   let code = 0;
   let counted = 0;
   for (const [i, args] of runs.entries()) {
@@ -61,6 +61,7 @@ function runVitest(lane, cwd, node, env) {
       total.passed += summary.passed;
       total.failed += summary.failed;
       total.skipped += summary.skipped ?? 0;
+      total.failures.push(...(summary.failures ?? []));
       total.node = summary.node;
       counted++;
     }
@@ -127,6 +128,7 @@ for (const { lane, code, ms, summary } of results) {
     : 'no test results';
   const runtime = summary ? `Node ${summary.node}` : lane;
   process.stdout.write(`  ${lane}: ${runtime}: ${counts}, exit ${code} (${minutes(ms)})\n`);
+  for (const failure of summary?.failures ?? []) process.stdout.write(`    failed: ${failure}\n`);
 }
 const failed = results.some((r) => r.code !== 0 || !r.summary || r.summary.failed > 0);
 process.stdout.write(`test lanes: ${failed ? 'FAILED' : 'passed'}\n`);

@@ -11,17 +11,26 @@ export default class SummaryReporter implements Reporter {
     let passed = 0;
     let failed = 0;
     let skipped = 0;
+    // Which tests failed, by file and name: the lane runner repeats them at the very end of the
+    // log, where a CI reader that keeps only the tail of a long log still sees them.
+    const failures: string[] = [];
     for (const module of testModules) {
+      const file = module.moduleId.replace(`${process.cwd()}/`, '');
       let failedHere = 0;
       for (const test of module.children.allTests()) {
         const state = test.result().state;
         if (state === 'passed') passed++;
-        else if (state === 'failed') failedHere++;
-        else skipped++;
+        else if (state === 'failed') {
+          failedHere++;
+          failures.push(`${file} > ${test.fullName}`);
+        } else skipped++;
       }
       // A file that failed outside its tests (a beforeAll, an import) counts once: its tests
       // show as skipped, and the line must not say 0 failed.
-      failed += module.state() === 'failed' && failedHere === 0 ? 1 : failedHere;
+      if (module.state() === 'failed' && failedHere === 0) {
+        failed++;
+        failures.push(`${file} (outside its tests)`);
+      } else failed += failedHere;
     }
     // The slowest files, so the CI log says where the minutes went (the budget is 60 of them).
     const slowest = testModules
@@ -38,6 +47,11 @@ export default class SummaryReporter implements Reporter {
       `\nvitest: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''} (Node ${process.version})\n`,
     );
     const file = process.env.MSA_TEST_SUMMARY_FILE;
-    if (file) writeFileSync(file, `${JSON.stringify({ passed, failed, skipped, node: process.version })}\n`);
+    if (file) {
+      writeFileSync(
+        file,
+        `${JSON.stringify({ passed, failed, skipped, failures, node: process.version })}\n`,
+      );
+    }
   }
 }

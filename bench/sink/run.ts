@@ -20,10 +20,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { KAFKA_VERSION } from '@msa-sync/connect/api/kafka-version';
-import { dialectFor, type SqlClient } from '@msa-sync/connect/connectors/jdbc/dialect/index';
-import { parseJdbcUrl } from '@msa-sync/connect/connectors/jdbc/jdbc-url';
+import { KAFKA_VERSION } from '@msa-sync/connect/api';
 import { createAdmin, createProducer } from '@msa-sync/kafka';
+import { dialectFor, parseJdbcUrl, type SqlClient } from '@msa-sync/sql';
 import {
   clusterSettings,
   freePort,

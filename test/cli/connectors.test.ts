@@ -55,7 +55,7 @@ describe('msa-sync connectors / connect (real worker)', () => {
 
     expect((await runCli(['connectors', 'delete', 'cli-sink', ...url])).code).toBe(0);
     expect(JSON.parse((await runCli(['connectors', 'list', ...url])).stdout)).toEqual([]);
-  });
+  }, 180_000); // ~13 s alone; over 60 s once beside both fault suites on 2 cores
 
   it('explains an unreachable REST API and an unreadable worker file', async () => {
     const down = await runCli(['connectors', 'list', '--connect-url', 'http://127.0.0.1:1']);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AckedFileLine, RunHeader } from '@msa-sync/cli/load';
 import { verifyOrders } from '@msa-sync/cli/verify';
-import type { SqlClient } from '@msa-sync/connect/connectors/jdbc/dialect/index';
+import type { SqlClient } from '@msa-sync/sql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { runCli, uniqueName } from '../support/run-process.js';

@@ -1,7 +1,9 @@
-import { KafkaConfigBackingStore } from '@msa-sync/connect/storage/config-store';
-import { ensureInternalTopics } from '@msa-sync/connect/storage/internal-topics';
-import { KafkaOffsetBackingStore } from '@msa-sync/connect/storage/offset-store';
-import { KafkaStatusBackingStore } from '@msa-sync/connect/storage/status-store';
+import {
+  ensureInternalTopics,
+  KafkaConfigBackingStore,
+  KafkaOffsetBackingStore,
+  KafkaStatusBackingStore,
+} from '@msa-sync/connect/testing';
 import { pino } from 'pino';
 import { describe, expect, inject, it } from 'vitest';
 import { uniqueName } from '../support/run-process.js';

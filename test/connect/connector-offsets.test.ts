@@ -54,6 +54,14 @@ describe('sink connector offsets API (real broker)', () => {
       };
       return s.connector.state === state;
     });
+    // STOPPED is reported before the tasks' consumers have left the group (as in Connect, whose
+    // answer to an alter in that window is an error that "can be safely retried"): wait for them,
+    // as Apache's OffsetsApiIntegrationTest waits for the tasks to be gone.
+    if (action === 'stop')
+      await eventually(`connect-${name} without members`, async () => {
+        const group = (await admin.describeGroups({ groups: [`connect-${name}`] })).get(`connect-${name}`);
+        return (group?.members.size ?? 0) === 0;
+      });
   };
   const patch = (body: unknown) => rest(worker.url, 'PATCH', `/connectors/${name}/offsets`, body);
 

@@ -342,6 +342,25 @@ describe('Connect REST routes (real broker, one worker)', () => {
     for (const converter of converters) {
       expect(all).toContainEqual(expect.objectContaining({ class: converter, type: 'converter' }));
     }
+    // The one header converter msa-sync runs (Apache lists its converters as header converters too).
+    expect(all.filter((p) => p.type === 'header_converter').map((p) => p.class)).toEqual([
+      'org.apache.kafka.connect.storage.SimpleHeaderConverter',
+    ]);
+    const json = await rest(
+      worker.url,
+      'GET',
+      '/connector-plugins/org.apache.kafka.connect.json.JsonConverter/config',
+    );
+    expect(json.status).toBe(200);
+    expect((json.body as { name: string }[]).map((k) => k.name)).toEqual([
+      'converter.type',
+      'schemas.enable',
+      'schemas.cache.size',
+      'schema.content',
+      'decimal.format',
+      'replace.null.with.default',
+      'float.format',
+    ]);
     expect(all).toContainEqual(
       expect.objectContaining({
         class: 'org.apache.kafka.connect.file.FileStreamSourceConnector',
@@ -354,6 +373,41 @@ describe('Connect REST routes (real broker, one worker)', () => {
       'org.apache.kafka.connect.transforms.predicates.HasHeaderKey',
       'org.apache.kafka.connect.transforms.predicates.RecordIsTombstone',
       'org.apache.kafka.connect.transforms.predicates.TopicNameMatches',
+    ]);
+    const validated = await rest(
+      worker.url,
+      'PUT',
+      '/connector-plugins/FileStreamSinkConnector/config/validate',
+      {
+        'connector.class': 'FileStreamSinkConnector',
+        name: 'validate-only',
+        topics: 'validate-only',
+        // KIP-891: a range holding the one installed version is accepted, another version is not.
+        'connector.plugin.version': '[4.0,5.0)',
+        'value.converter.plugin.version': '3.9.0',
+      },
+    );
+    const configs = (
+      validated.body as {
+        configs: {
+          definition: { name: string; default_value: string | null };
+          value: { value: string | null; recommended_values: string[]; errors: string[] };
+        }[];
+      }
+    ).configs;
+    const converterKey = (name: string) => configs.find((c) => c.definition.name === name);
+    // The worker's converters are the defaults, as in Apache's validate.
+    expect(converterKey('value.converter')?.definition.default_value).toBe(
+      'org.apache.kafka.connect.json.JsonConverter',
+    );
+    expect(converterKey('value.converter')?.value.value).toBe('org.apache.kafka.connect.json.JsonConverter');
+    expect(converterKey('value.converter')?.value.recommended_values).toEqual(converters);
+    expect(converterKey('connector.plugin.version')?.value).toMatchObject({ value: '[4.0,5.0)', errors: [] });
+    expect(converterKey('value.converter.plugin.version')?.value.errors).toEqual([
+      'Plugin org.apache.kafka.connect.json.JsonConverter not found that matches the version range [3.9.0], available versions: [4.4.0]',
+    ]);
+    expect(converterKey('header.converter')?.value.recommended_values).toEqual([
+      'org.apache.kafka.connect.storage.SimpleHeaderConverter',
     ]);
     const connectorsOnly = (await rest(worker.url, 'GET', '/connector-plugins')).body as { type: string }[];
     expect(new Set(connectorsOnly.map((p) => p.type))).toEqual(new Set(['sink', 'source']));

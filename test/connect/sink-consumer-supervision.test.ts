@@ -1,12 +1,13 @@
-import type { SinkTask } from '@msa-sync/connect/api/connector';
-import type { SinkRecord } from '@msa-sync/connect/api/records';
-import type { ConnectorState } from '@msa-sync/connect/herder/types';
-import { getLogger } from '@msa-sync/connect/logging/index';
-import { createRecordConverter } from '@msa-sync/connect/worker/converter-setup';
-import { errorHandlingConfig } from '@msa-sync/connect/worker/error-handling';
-import { WorkerMetrics } from '@msa-sync/connect/worker/worker-metrics';
-import { WorkerSinkTask } from '@msa-sync/connect/worker/worker-sink-task';
-import { createAdmin, createConsumer, createProducer } from '@msa-sync/kafka';
+import type { ConnectorState } from '@msa-sync/connect';
+import type { SinkRecord, SinkTask } from '@msa-sync/connect/api';
+import {
+  createRecordConverter,
+  errorHandlingConfig,
+  getLogger,
+  WorkerMetrics,
+  WorkerSinkTask,
+} from '@msa-sync/connect/testing';
+import { createAdmin, createConsumer, createProducer, kafkaClients } from '@msa-sync/kafka';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PrivateBroker } from '../faults/support/private-broker.js';
 import { eventually } from '../support/connect-worker.js';
@@ -72,6 +73,7 @@ describe('sink consumer supervision (private broker stopped and started)', () =>
       topics: [topic],
       topicsRegex: undefined,
       client: { bootstrapServers: [bootstrap], clientId: 'supervision-consumer' },
+      clients: kafkaClients,
       keyConverter: converter,
       valueConverter: converter,
       errors: errorHandlingConfig({}),

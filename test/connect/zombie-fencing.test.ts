@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { SqlClient } from '@msa-sync/connect/connectors/jdbc/dialect/index';
+import type { SqlClient } from '@msa-sync/sql';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { connection, duplicates, ids, readRecords, sleep } from '../jdbc/source-harness.js';
 import {
@@ -72,8 +72,9 @@ describe('zombie fencing: SIGSTOP of the worker running the tasks (real broker, 
       const a = await startWorker(cluster);
       const b = await startWorker(cluster);
       workers.push(a, b);
-      // Three connectors of one task each, named so that the assignor's rotation (connectors,
-      // then tasks, over the sorted workers) puts the sink's and the source's task on one worker.
+      // Three connectors of one task each, created in this order so that the assignor (each new
+      // task to the worker with the fewest, ties to the one with fewer connectors, then the first
+      // in worker order) puts the sink's and the source's task on one worker.
       const idleFile = join(mkdtempSync(join(tmpdir(), 'msa-zombie-')), 'idle.txt');
       writeFileSync(idleFile, '');
       const connectors: Record<string, Record<string, string>> = {
@@ -101,6 +102,12 @@ describe('zombie fencing: SIGSTOP of the worker running the tasks (real broker, 
       };
       for (const [name, config] of Object.entries(connectors)) {
         expect((await rest(a.url, 'POST', '/connectors', { name, config })).status).toBe(201);
+        // One rebalance per connector, as the placement above relies on: a create answers in
+        // milliseconds, so without waiting two creates can land in one assignment.
+        await eventually(`${name}'s task running`, async () => {
+          const s = (await rest(a.url, 'GET', `/connectors/${name}/status`)).body as Status;
+          return s.tasks[0]?.state === 'RUNNING';
+        });
       }
       const taskWorkers = async (via: WorkerProcess) => {
         const result: Record<string, string> = {};

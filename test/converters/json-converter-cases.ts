@@ -821,7 +821,95 @@ export const compatCases: CompatCase[] = [
     ),
     write: { 'schemas.enable': 'false', 'decimal.format': 'NUMERIC' },
   },
+  // schema.content: every message read is the bare payload of that schema.
+  ...schemaContentCases(),
 ];
+
+function schemaContentCases(): CompatCase[] {
+  const struct = JSON.stringify({
+    type: 'struct',
+    fields: [
+      { type: 'int32', optional: false, field: 'id' },
+      { type: 'string', optional: true, field: 'name' },
+      { ...dec(2), optional: true, field: 'price' },
+    ],
+    optional: false,
+    name: 'shop.Item',
+  });
+  const optionalInt = JSON.stringify({ type: 'int32', optional: true });
+  const requiredInt = JSON.stringify({ type: 'int32', optional: false });
+  const withDefault = JSON.stringify({ type: 'int32', optional: true, default: 7 });
+  const content = (schema: string, more: Record<string, string> = {}) => ({
+    'schema.content': schema,
+    ...more,
+  });
+  return [
+    {
+      name: 'schema.content: a bare struct payload',
+      input: '{"id":1,"name":"a","price":"AeI="}',
+      read: content(struct),
+    },
+    {
+      name: 'schema.content: members outside the schema are dropped',
+      input: '{"id":2,"other":true}',
+      read: content(struct),
+    },
+    {
+      name: 'schema.content: an envelope is just a payload',
+      input: `{"schema":${struct},"payload":{"id":3}}`,
+      read: content(struct),
+      outcome: 'error',
+    },
+    {
+      name: 'schema.content: a missing required field',
+      input: '{"name":"a"}',
+      read: content(struct),
+      outcome: 'error',
+    },
+    { name: 'schema.content: a bare number', input: '42', read: content(requiredInt) },
+    { name: 'schema.content: null for an optional schema', input: 'null', read: content(optionalInt) },
+    {
+      name: 'schema.content: null for a required schema',
+      input: 'null',
+      read: content(requiredInt),
+      outcome: 'error',
+    },
+    { name: 'schema.content: null takes the default', input: 'null', read: content(withDefault) },
+    {
+      name: 'schema.content: null kept without replace.null.with.default',
+      input: 'null',
+      read: content(withDefault, { 'replace.null.with.default': 'false' }),
+    },
+    {
+      name: 'schema.content: empty input (Java reads 0 from nothing), we refuse',
+      input: '',
+      read: content(optionalInt),
+      outcome: 'ts-stricter',
+      tsError: 'cannot read an empty message',
+    },
+    {
+      name: 'schema.content: ignored with schemas.enable=false',
+      input: '{"x":1}',
+      read: content(struct, { 'schemas.enable': 'false' }),
+    },
+    {
+      name: 'schema.content: empty means unset',
+      input: `{"schema":${requiredInt},"payload":5}`,
+      read: content(''),
+    },
+    {
+      name: 'schema.content: JSON null means no schema',
+      input: `{"schema":${requiredInt},"payload":5}`,
+      read: content('null'),
+    },
+    {
+      name: 'schema.content: a string for int32 (Java writes 0), we refuse',
+      input: '"5"',
+      read: content(requiredInt),
+      outcome: 'ts-stricter',
+    },
+  ];
+}
 
 export const specialFloatCases: SpecialFloatCase[] = [
   { name: 'double NaN', type: 'float64', value: 'NaN' },

@@ -1,5 +1,5 @@
-import type { SqlClient } from '@msa-sync/connect/connectors/jdbc/dialect/index';
 import { createAdmin, createProducer, type KafkaProducer } from '@msa-sync/kafka';
+import type { SqlClient } from '@msa-sync/sql';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   clusterSettings,

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import type { SqlClient } from '@msa-sync/connect/connectors/jdbc/dialect/index';
 import { createAdmin, createProducer } from '@msa-sync/kafka';
+import type { SqlClient } from '@msa-sync/sql';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   clusterSettings,

@@ -1,8 +1,4 @@
-import type { SinkTaskContext } from '@msa-sync/connect/api/connector';
-import type { SinkRecord, TopicPartition } from '@msa-sync/connect/api/records';
-import type { SqlClient } from '@msa-sync/connect/connectors/jdbc/dialect/index';
-import { TOPIC_PLACEHOLDER } from '@msa-sync/connect/connectors/jdbc/sink/jdbc-sink-config';
-import { JdbcSinkTask } from '@msa-sync/connect/connectors/jdbc/sink/jdbc-sink-task';
+import type { SinkRecord, SinkTaskContext, TopicPartition } from '@msa-sync/connect/api';
 import {
   Decimal,
   DecimalType,
@@ -11,7 +7,9 @@ import {
   Schemas,
   Struct,
   TimestampType,
-} from '@msa-sync/connect/data/index';
+} from '@msa-sync/connect/data';
+import { JdbcSinkTask, TOPIC_PLACEHOLDER } from '@msa-sync/connect/testing';
+import type { SqlClient } from '@msa-sync/sql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_DIALECTS, createTestDatabase, type TestDatabase } from '../support/databases.js';
 

@@ -1,8 +1,7 @@
-import type { SinkTaskContext } from '@msa-sync/connect/api/connector';
-import type { SinkRecord } from '@msa-sync/connect/api/records';
-import type { SqlClient } from '@msa-sync/connect/connectors/jdbc/dialect/index';
-import { JdbcSinkTask } from '@msa-sync/connect/connectors/jdbc/sink/jdbc-sink-task';
-import { SchemaBuilder, Schemas, Struct } from '@msa-sync/connect/data/index';
+import type { SinkRecord, SinkTaskContext } from '@msa-sync/connect/api';
+import { SchemaBuilder, Schemas, Struct } from '@msa-sync/connect/data';
+import { JdbcSinkTask } from '@msa-sync/connect/testing';
+import type { SqlClient } from '@msa-sync/sql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { uniqueName } from '../support/run-process.js';

@@ -1,9 +1,8 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
-import type { ErrantRecordReporter, SinkTaskContext } from '@msa-sync/connect/api/connector';
-import type { SinkRecord } from '@msa-sync/connect/api/records';
-import type { SqlClient } from '@msa-sync/connect/connectors/jdbc/dialect/index';
-import { JdbcSinkTask } from '@msa-sync/connect/connectors/jdbc/sink/jdbc-sink-task';
-import { SchemaBuilder, Schemas, Struct } from '@msa-sync/connect/data/index';
+import type { ErrantRecordReporter, SinkRecord, SinkTaskContext } from '@msa-sync/connect/api';
+import { SchemaBuilder, Schemas, Struct } from '@msa-sync/connect/data';
+import { JdbcSinkTask } from '@msa-sync/connect/testing';
+import type { SqlClient } from '@msa-sync/sql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_DIALECTS, createTestDatabase, type TestDatabase } from '../support/databases.js';
 

@@ -1,5 +1,4 @@
-import type { SqlClient } from '@msa-sync/connect/connectors/jdbc/dialect/index';
-import type { DialectName } from '@msa-sync/connect/connectors/jdbc/jdbc-url';
+import type { DialectName, SqlClient } from '@msa-sync/sql';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   clusterSettings,

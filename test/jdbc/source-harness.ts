@@ -1,6 +1,5 @@
-import type { SqlClient } from '@msa-sync/connect/connectors/jdbc/dialect/index';
-import type { DialectName } from '@msa-sync/connect/connectors/jdbc/jdbc-url';
 import { createConsumer } from '@msa-sync/kafka';
+import type { DialectName, SqlClient } from '@msa-sync/sql';
 import { eventually, rest } from '../support/connect-worker.js';
 import type { TestDatabase } from '../support/databases.js';
 import { uniqueName } from '../support/run-process.js';

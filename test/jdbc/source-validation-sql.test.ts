@@ -1,4 +1,4 @@
-import type { SqlClient } from '@msa-sync/connect/connectors/jdbc/dialect/index';
+import type { SqlClient } from '@msa-sync/sql';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { clusterSettings, rest, startWorker, type WorkerProcess } from '../support/connect-worker.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';

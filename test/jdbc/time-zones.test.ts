@@ -1,9 +1,7 @@
-import type { SinkTaskContext } from '@msa-sync/connect/api/connector';
-import type { SinkRecord } from '@msa-sync/connect/api/records';
-import type { SqlClient } from '@msa-sync/connect/connectors/jdbc/dialect/index';
-import type { DialectName } from '@msa-sync/connect/connectors/jdbc/jdbc-url';
-import { JdbcSinkTask } from '@msa-sync/connect/connectors/jdbc/sink/jdbc-sink-task';
-import { SchemaBuilder, Schemas, Struct, TimestampType } from '@msa-sync/connect/data/index';
+import type { SinkRecord, SinkTaskContext } from '@msa-sync/connect/api';
+import { SchemaBuilder, Schemas, Struct, TimestampType } from '@msa-sync/connect/data';
+import { JdbcSinkTask } from '@msa-sync/connect/testing';
+import type { DialectName, SqlClient } from '@msa-sync/sql';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { clusterSettings, startWorker, type WorkerProcess } from '../support/connect-worker.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';

@@ -28,6 +28,18 @@ beforeAll(async () => {
   const admin = createAdmin({ bootstrapServers, clientId: 'rc-filter-admin' });
   try {
     await admin.createTopics({ topics: [topic], partitions: 1, replicas: 1 });
+    // A new topic reaches the broker's metadata a moment later (seconds on a loaded CI machine):
+    // producing before that fails with "Unknown topic".
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      try {
+        await admin.metadata({ topics: [topic], forceUpdate: true });
+        break;
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
   } finally {
     await admin.close();
   }

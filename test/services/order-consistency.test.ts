@@ -1,4 +1,4 @@
-import type { SqlClient } from '@msa-sync/connect/connectors/jdbc/dialect/index';
+import type { SqlClient } from '@msa-sync/sql';
 import { hasJdbcSink, ordersSinkConfig, registerOrdersSink } from '@msa-sync/stack';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {

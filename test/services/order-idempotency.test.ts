@@ -135,11 +135,16 @@ describe('idempotent orders at the catalog price (MariaDB, orders sink)', () => 
       { env, timeoutMs: 120_000 },
     );
     // Signing up users takes a while (scrypt at OWASP's cost): strike once orders are flowing.
-    await eventually('orders acknowledged before the kill', async () => {
-      const files = readdirSync(dir).filter((f) => f.startsWith('kill-'));
-      const text = files.map((f) => readFileSync(join(dir, f), 'utf8')).join('');
-      return (text.match(/"type":"acked"/g) ?? []).length >= 60;
-    });
+    // On a machine busy with other work that took over 30 s (CI run of 2026-12-06).
+    await eventually(
+      'orders acknowledged before the kill',
+      async () => {
+        const files = readdirSync(dir).filter((f) => f.startsWith('kill-'));
+        const text = files.map((f) => readFileSync(join(dir, f), 'utf8')).join('');
+        return (text.match(/"type":"acked"/g) ?? []).length >= 60;
+      },
+      90_000,
+    );
     // Frozen first, so requests are surely in flight on it (the gateway still sends it its share),
     // then killed: those connections break after the request was sent.
     const victim = shop.orders[0] as ServiceProcess;

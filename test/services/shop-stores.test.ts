@@ -1,8 +1,7 @@
 import { CatalogStore } from '@msa-sync/catalog-service';
-import { dialectFor } from '@msa-sync/connect/connectors/jdbc/dialect/index';
-import { parseJdbcUrl } from '@msa-sync/connect/connectors/jdbc/jdbc-url';
 import { IdempotencyKeys, type KeyRow, keyedOrderId, OrderStore } from '@msa-sync/order-service';
 import { ServiceDatabase, serviceLogger } from '@msa-sync/service-runtime';
+import { dialectFor, parseJdbcUrl } from '@msa-sync/sql';
 import { EmailTakenError, UserStore } from '@msa-sync/user-service';
 import { describe, expect, it } from 'vitest';
 import { ALL_DIALECTS, createTestDatabase } from '../support/databases.js';

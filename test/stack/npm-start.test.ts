@@ -12,7 +12,7 @@ import { root, runProcess } from '../support/run-process.js';
  * and stops, and two runs of it (or a developer's `npm start`) never collide.
  */
 const dataDir = mkdtempSync(join(tmpdir(), 'msa-sync-start-'));
-const ports = { kafka: 0, controller: 0, connect: 0, gateway: 0 };
+const ports = { kafka: 0, controller: 0, connect: 0, connect2: 0, gateway: 0 };
 let env: NodeJS.ProcessEnv = {};
 
 function processes(pattern: string): number {
@@ -30,7 +30,8 @@ const workerPid = () =>
     execFileSync('pgrep', ['-f', `^\\S*node \\S*connect-main.js ${dataDir}`], { encoding: 'utf8' }).trim(),
   );
 
-const npm = (script: string) => runProcess('npm', [script, '--silent'], { env, timeoutMs: 180_000 });
+const npm = (script: string, more: NodeJS.ProcessEnv = {}) =>
+  runProcess('npm', [script, '--silent'], { env: { ...env, ...more }, timeoutMs: 180_000 });
 
 describe('npm start / npm stop', () => {
   beforeAll(async () => {
@@ -41,6 +42,7 @@ describe('npm start / npm stop', () => {
       MSA_KAFKA_PORT: String(ports.kafka),
       MSA_KAFKA_CONTROLLER_PORT: String(ports.controller),
       MSA_CONNECT_PORT: String(ports.connect),
+      MSA_CONNECT_EXTRA_PORTS: String(ports.connect2),
       MSA_GATEWAY_PORT: String(ports.gateway),
       KAFKA_BOOTSTRAP_SERVERS: undefined,
     };
@@ -50,7 +52,7 @@ describe('npm start / npm stop', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('starts one broker and one Connect worker, reuses them on a second start, and stops them', async () => {
+  it('starts one broker and one Connect worker, reuses them on a second start, adds a second worker to the group, and stops them', async () => {
     const first = await npm('start');
     expect(first.stderr).not.toMatch(/error/i);
     expect(first.code).toBe(0);
@@ -114,8 +116,49 @@ describe('npm start / npm stop', () => {
     expect(brokerProcesses()).toBe(1);
     expect(workerProcesses()).toBe(1);
 
+    // A second worker in the same group: it sees the connectors the first has, and the sink's
+    // task runs on one of the two.
+    const third = await npm('start', { MSA_CONNECT_WORKERS: '2' });
+    expect(third.code, third.stderr).toBe(0);
+    expect(third.stdout).toMatch(
+      new RegExp(`Connect worker\\s+http://127\\.0\\.0\\.1:${ports.connect}\\s+reused`),
+    );
+    expect(third.stdout).toMatch(
+      new RegExp(
+        `Connect worker 2\\s+http://127\\.0\\.0\\.1:${ports.connect2}\\s+started \\(pid \\d+\\), .*same group`,
+      ),
+    );
+    expect(workerProcesses()).toBe(2);
+    const second2 = `http://127.0.0.1:${ports.connect2}`;
+    expect(await (await fetch(`${second2}/connectors`)).json()).toEqual(['orders-sink']);
+    let taskWorker = '';
+    const taskDeadline = Date.now() + 60_000;
+    while (!taskWorker && Date.now() < taskDeadline) {
+      const sinkStatus = (await (await fetch(`${second2}/connectors/orders-sink/status`)).json()) as {
+        tasks: { state: string; worker_id: string }[];
+      };
+      if (sinkStatus.tasks[0]?.state === 'RUNNING') taskWorker = sinkStatus.tasks[0].worker_id;
+      else await new Promise((r) => setTimeout(r, 500));
+    }
+    expect([`127.0.0.1:${ports.connect}`, `127.0.0.1:${ports.connect2}`]).toContain(taskWorker);
+    const statusOfTwo = await runProcess(
+      process.execPath,
+      [join(root, 'packages', 'cli', 'dist', 'main.js'), 'status'],
+      {
+        env,
+        timeoutMs: 60_000,
+      },
+    );
+    expect(statusOfTwo.stdout).toMatch(
+      new RegExp(
+        `^Connect worker 2\\s+http://127\\.0\\.0\\.1:${ports.connect2}\\s+\\d+\\s+running\\s+\\S+(?: \\S+)?\\s+0\\s+ok`,
+        'm',
+      ),
+    );
+
     const stop = await npm('stop');
     expect(stop.code).toBe(0);
+    expect(stop.stdout).toContain('Connect worker 2: stopped');
     expect(stop.stdout).toContain('Connect worker: stopped');
     expect(stop.stdout).toContain('Kafka broker: stopped');
     expect(workerProcesses()).toBe(0);

@@ -1,5 +1,5 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, mkdtempSync, writeFileSync } from 'node:fs';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { createWriteStream, existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -61,14 +61,12 @@ export interface WorkerOptions {
   env?: Record<string, string>;
 }
 
-/** Starts `msa-sync-connect` as a real process and waits until its REST API answers. */
-export async function startWorker(
+/** A worker.properties for the cluster, listening on host:port, in a new temporary folder. */
+export function writeWorkerProperties(
   cluster: ClusterSettings,
-  port?: number,
-  options: WorkerOptions = {},
-): Promise<WorkerProcess> {
-  const host = options.host ?? '127.0.0.1';
-  const restPort = port ?? (await freePort());
+  host: string,
+  restPort: number,
+): { dir: string; properties: string } {
   const dir = mkdtempSync(join(tmpdir(), 'msa-connect-'));
   const properties = join(dir, 'worker.properties');
   const lines = {
@@ -95,6 +93,18 @@ export async function startWorker(
       .map(([k, v]) => `${k}=${v}`)
       .join('\n'),
   );
+  return { dir, properties };
+}
+
+/** Starts `msa-sync-connect` as a real process and waits until its REST API answers. */
+export async function startWorker(
+  cluster: ClusterSettings,
+  port?: number,
+  options: WorkerOptions = {},
+): Promise<WorkerProcess> {
+  const host = options.host ?? '127.0.0.1';
+  const restPort = port ?? (await freePort());
+  const { dir, properties } = writeWorkerProperties(cluster, host, restPort);
   const logFile = join(dir, 'worker.log');
   const log = createWriteStream(logFile);
   const env: NodeJS.ProcessEnv = {
@@ -103,19 +113,28 @@ export async function startWorker(
     ...options.env,
   };
   delete env.KAFKA_BOOTSTRAP_SERVERS;
-  const child = spawn(
-    process.execPath,
-    [join(root, 'packages/connect/dist/bin/connect-main.js'), properties],
-    {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const [command, args] = msaWorkerCommand(properties);
+  const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${restPort}`;
+  return watchUntilReady(child, url, restPort, logFile, options.headers ?? {}, 90_000);
+}
+
+/**
+ * Waits until the worker's REST API lists connectors (200 only once the herder joined its group),
+ * failing early when the process exits.
+ */
+async function watchUntilReady(
+  child: ChildProcess,
+  url: string,
+  port: number,
+  logFile: string,
+  headers: Record<string, string>,
+  timeoutMs: number,
+): Promise<WorkerProcess> {
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const deadline = Date.now() + 90_000;
+  const deadline = Date.now() + timeoutMs;
   let ready = false;
   while (Date.now() < deadline) {
     const early = await Promise.race([
@@ -125,8 +144,7 @@ export async function startWorker(
     if (early !== 'running')
       throw new Error(`worker exited with ${early} before it was ready; log: ${logFile}`);
     try {
-      const response = await fetch(`${url}/connectors`, { headers: options.headers ?? {} });
-      // 200 only once the herder joined its group and can list connectors.
+      const response = await fetch(`${url}/connectors`, { headers });
       if (response.status === 200) {
         ready = true;
         break;
@@ -137,11 +155,11 @@ export async function startWorker(
   }
   if (!ready) {
     child.kill('SIGKILL');
-    throw new Error(`worker on ${url} not ready within 90 s; log: ${logFile}`);
+    throw new Error(`worker on ${url} not ready within ${timeoutMs / 1000} s; log: ${logFile}`);
   }
   return {
     url,
-    port: restPort,
+    port,
     child,
     logFile,
     kill: async (signal = 'SIGTERM') => {
@@ -150,6 +168,63 @@ export async function startWorker(
       await exited;
     },
   };
+}
+
+const referenceDir = join(root, 'infra', 'kafka', 'connect-reference');
+const referenceLibs = join(referenceDir, 'libs');
+
+/** The command line of an msa-sync distributed worker (packages/connect/dist) for a worker.properties. */
+export function msaWorkerCommand(properties: string): [string, string[]] {
+  return [process.execPath, [join(root, 'packages/connect/dist/bin/connect-main.js'), properties]];
+}
+
+/** The command line of Apache Kafka Connect's distributed worker (see {@link startApacheWorker}). */
+export function apacheWorkerCommand(properties: string): [string, string[]] {
+  return [
+    'java',
+    [
+      '-Xms256m',
+      '-Xmx768m',
+      `-Dlog4j2.configurationFile=${join(root, 'infra', 'kafka', 'log4j2.properties')}`,
+      '-Dkafka.log.level=WARN',
+      '-cp',
+      join(referenceLibs, '*'),
+      'org.apache.kafka.connect.cli.ConnectDistributed',
+      properties,
+    ],
+  ];
+}
+
+/** Fetches Apache Connect's jars (infra/kafka/connect-reference/pom.xml) unless already there. */
+export function ensureApacheConnectJars(): void {
+  if (existsSync(referenceLibs) && readdirSync(referenceLibs).some((f) => f.startsWith('connect-file-')))
+    return;
+  const fetched = spawnSync(
+    'mvn',
+    ['-q', '-B', '-f', join(referenceDir, 'pom.xml'), 'dependency:copy-dependencies'],
+    { stdio: ['ignore', 'inherit', 'inherit'] },
+  );
+  if (fetched.status !== 0)
+    throw new Error(`could not fetch Apache Connect (mvn exited ${fetched.status}): see the output above`);
+}
+
+/**
+ * Starts Apache Kafka Connect's own distributed worker (the JVM, with the FileStream connectors
+ * and transforms on its classpath, fetched from Maven Central on first use by
+ * infra/kafka/connect-reference/pom.xml) with the same worker.properties as {@link startWorker}:
+ * the reference that conformance tests compare with.
+ */
+export async function startApacheWorker(cluster: ClusterSettings): Promise<WorkerProcess> {
+  ensureApacheConnectJars();
+  const restPort = await freePort();
+  const { dir, properties } = writeWorkerProperties(cluster, '127.0.0.1', restPort);
+  const logFile = join(dir, 'worker.log');
+  const log = createWriteStream(logFile);
+  const [command, args] = apacheWorkerCommand(properties);
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout?.pipe(log);
+  child.stderr?.pipe(log);
+  return watchUntilReady(child, `http://127.0.0.1:${restPort}`, restPort, logFile, {}, 180_000);
 }
 
 /** JSON over HTTP against a worker, returning status and parsed body. */

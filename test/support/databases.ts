@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   type DatabaseDialect,
+  type DialectName,
   dialectFor,
+  parseJdbcUrl,
   type SqlClient,
-} from '@msa-sync/connect/connectors/jdbc/dialect/index';
-import { type DialectName, parseJdbcUrl } from '@msa-sync/connect/connectors/jdbc/jdbc-url';
+} from '@msa-sync/sql';
 import { uniqueName } from './run-process.js';
 
 /**

@@ -18,7 +18,8 @@ Commands:
   topics     create, list, describe, alter, delete topics (kafka-topics.sh flags)
   produce    write stdin lines to a topic (kafka-console-producer.sh flags)
   consume    print a topic's records (kafka-console-consumer.sh flags)
-  connect    run a Connect worker: msa-sync connect <connect-distributed.properties>
+  connect    run a Connect worker: msa-sync connect <connect-distributed.properties>, or
+             msa-sync connect --standalone <worker.properties> [connector files...]
   connectors list, status, create, pause, resume, restart, delete connectors over REST
   load       drive orders through the gateway; latency histogram and a file of acknowledged orders
   verify     check the shared database against a load run: lost, duplicated, stock

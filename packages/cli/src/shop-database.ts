@@ -1,10 +1,12 @@
 import {
   type DatabaseDialect,
   dialectFor,
+  type JdbcUrl,
+  parseJdbcUrl,
   type Row,
+  redactUrl,
   type SqlClient,
-} from '@msa-sync/connect/connectors/jdbc/dialect/index';
-import { type JdbcUrl, parseJdbcUrl, redactUrl } from '@msa-sync/connect/connectors/jdbc/jdbc-url';
+} from '@msa-sync/sql';
 
 export interface DatabaseCredentials {
   user?: string | undefined;
@@ -13,7 +15,7 @@ export interface DatabaseCredentials {
 
 /**
  * The shop's shared database as the CLI reads it: the same JDBC URL the services and the sink
- * get (`DATABASE_URL`), opened through the connectors' dialects. Credentials come from the URL
+ * get (`DATABASE_URL`), opened through the same dialects (@msa-sync/sql). Credentials come from the URL
  * (`?user=…`) or, as for the services, from DATABASE_USER / DATABASE_PASSWORD.
  */
 export class ShopDatabase {

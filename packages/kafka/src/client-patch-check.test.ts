@@ -18,6 +18,7 @@ function copyOfClient(): string {
     'package.json',
     'dist/clients/consumer/consumer.js',
     'dist/network/connection-pool.js',
+    'dist/clients/producer/producer.js',
   ]) {
     cpSync(join(root, file), join(copy, file), { recursive: true });
   }
@@ -40,6 +41,24 @@ describe('the Kafka client patch check', () => {
         "dist/network/connection-pool.js is not applied: the connection pool's missing",
       ),
     ]);
+  });
+
+  it('names the producer patch when it is missing', () => {
+    const copy = copyOfClient();
+    const producer = join(copy, 'dist/clients/producer/producer.js');
+    writeFileSync(producer, readFileSync(producer, 'utf8').replaceAll('msa-sync patch', 'upstream code'));
+    expect(clientPatchProblems(copy)).toEqual([
+      expect.stringContaining('dist/clients/producer/producer.js is not applied: the transactional producer'),
+    ]);
+  });
+
+  it('stops the first client with the fix when a patch is missing (an --ignore-scripts install)', () => {
+    const copy = copyOfClient();
+    const consumer = join(copy, 'dist/clients/consumer/consumer.js');
+    writeFileSync(consumer, readFileSync(consumer, 'utf8').replaceAll('msa-sync patch', 'upstream code'));
+    expect(() => assertClientPatched(copy)).toThrow(
+      /not the one msa-sync was tested with: the patch to dist\/clients\/consumer\/consumer\.js is not applied.*Run `npm ci` \(without --ignore-scripts\)/,
+    );
   });
 
   it('refuses another client version', () => {

@@ -27,6 +27,11 @@ const PATCHES = [
     marker: 'msa-sync patch: no broker for the request',
     what: "the connection pool's missing-broker guard (a broker restart could end the process)",
   },
+  {
+    file: 'dist/clients/producer/producer.js',
+    marker: 'msa-sync patch: a begin that failed leaves no transaction',
+    what: 'the transactional producer after a failed begin (aborting it could end the process)',
+  },
 ] as const;
 
 /** The installed client's package folder. */
@@ -59,15 +64,18 @@ export function clientPatchProblems(root: string): string[] {
 
 let checked = false;
 
-/** Throws, naming the fix, unless the installed client carries msa-sync's patches. Checked once. */
-export function assertClientPatched(): void {
-  if (checked) return;
-  const problems = clientPatchProblems(installedClientRoot());
+/**
+ * Throws, naming the fix, unless the installed client (or the copy at `root`, in tests) carries
+ * msa-sync's patches. The installed client is checked once.
+ */
+export function assertClientPatched(root?: string): void {
+  if (checked && root === undefined) return;
+  const problems = clientPatchProblems(root ?? installedClientRoot());
   if (problems.length > 0) {
     throw new Error(
       `The Kafka client is not the one msa-sync was tested with: ${problems.join('; ')}. ` +
         'Run `npm ci` (without --ignore-scripts) so patch-package applies patches/.',
     );
   }
-  checked = true;
+  if (root === undefined) checked = true;
 }

@@ -13,6 +13,7 @@ import {
   stringSerializers,
 } from '@platformatic/kafka';
 import { assertClientPatched } from './client-patch-check.js';
+import { UnconfirmedCommits, writtenPartitions } from './unconfirmed-commits.js';
 
 /**
  * The one place that builds Kafka clients. Defaults are chosen so a missing broker fails fast
@@ -42,8 +43,24 @@ function baseOptions(settings: ClientSettings) {
   };
 }
 
-export function createAdmin(settings: ClientSettings): Admin {
-  return new Admin(baseOptions(settings));
+export interface AdminSettings extends ClientSettings {
+  metadataMaxAge?: number;
+  /**
+   * Check every call's options against the client's schema first. Without it the client trusts
+   * the shape it is given, and a wrong one surfaces as a TypeError inside a socket callback: no
+   * promise rejects, the caller waits forever (before the worker's last-resort handlers, the
+   * process ended: issue 14, a sink's offsets PATCH). With it, the call rejects with a UserError.
+   */
+  strict?: boolean;
+}
+
+export function createAdmin(settings: AdminSettings): Admin {
+  const { metadataMaxAge, strict, ...client } = settings;
+  return new Admin({
+    ...baseOptions(client),
+    ...(metadataMaxAge === undefined ? {} : { metadataMaxAge }),
+    ...(strict === undefined ? {} : { strict }),
+  });
 }
 
 export type RawProducer = Producer<Buffer | undefined, Buffer | undefined, string, Buffer>;
@@ -91,8 +108,9 @@ export function createProducer(settings: ProducerSettings): KafkaProducer {
  */
 export function createTransactionalProducer(
   settings: ProducerSettings & { transactionalId: string },
+  options: { resendUnconfirmedAfterFailure?: boolean; onResend?: (records: number) => void } = {},
 ): KafkaProducer {
-  return new SequencedProducer(() => createRawProducer(settings), { transactional: true });
+  return new SequencedProducer(() => createRawProducer(settings), { transactional: true, ...options });
 }
 
 /** The client's own producer, for what the wrapper does not cover (e.g. transactions with consumer offsets). */
@@ -172,21 +190,45 @@ export class SequencedProducer implements KafkaProducer {
   #closed = false;
   readonly #maxBatch: number;
   readonly #transactional: boolean;
+  /** Set when recently committed records are sent again after a failure (see UnconfirmedCommits). */
+  readonly #unconfirmed: UnconfirmedCommits<OutgoingMessage> | undefined;
+  #resendDue = false;
+  #resendTimer: NodeJS.Timeout | undefined;
+  readonly #resendDelayMs: number;
+  readonly #onResend: ((records: number) => void) | undefined;
 
   /**
    * `transactional`: each merged request is begin, send, commit on a producer built with a
    * transactional id. On any failure every send of that merge fails and the producer is dropped;
    * its replacement, initialising with the same transactional id, makes the broker abort the
    * open transaction, so none of the merge's records become visible to read_committed readers.
+   *
+   * `resendUnconfirmedAfterFailure` (transactional only, for readers idempotent by key): after a
+   * failure, the replacement's first transaction carries again the committed records whose
+   * partitions saw no later commit (UnconfirmedCommits says why: Kafka can leave an acknowledged
+   * commit without markers, and the abort that follows a failure would discard it). It runs
+   * `resendDelayMs` after the failure even when nothing else is sent, and again after each
+   * failure until it commits.
    */
   constructor(
     create: () => RawProducer,
-    options: { maxBatchMessages?: number; transactional?: boolean } = {},
+    options: {
+      maxBatchMessages?: number;
+      transactional?: boolean;
+      resendUnconfirmedAfterFailure?: boolean;
+      resendDelayMs?: number;
+      /** Told how many records were sent again, once their transaction committed. */
+      onResend?: (records: number) => void;
+    } = {},
   ) {
     this.#create = create;
     this.#producer = create();
     this.#maxBatch = options.maxBatchMessages ?? 16_384;
     this.#transactional = options.transactional ?? false;
+    this.#unconfirmed =
+      this.#transactional && options.resendUnconfirmedAfterFailure ? new UnconfirmedCommits() : undefined;
+    this.#resendDelayMs = options.resendDelayMs ?? 1000;
+    this.#onResend = options.onResend;
   }
 
   send(options: { messages: OutgoingMessage[] }): Promise<ProduceResult> {
@@ -209,23 +251,53 @@ export class SequencedProducer implements KafkaProducer {
           count += next.messages.length;
           batch.push(next);
         }
+        const fresh = batch.flatMap((entry) => entry.messages);
+        const resent = this.#resendDue ? (this.#unconfirmed?.messages() ?? []) : [];
+        const messages = resent.length > 0 ? [...resent, ...fresh] : fresh;
         try {
-          const result = await this.#sendMerged(batch.flatMap((entry) => entry.messages));
+          const result = messages.length > 0 ? await this.#sendMerged(messages) : {};
+          if (this.#unconfirmed) {
+            if (this.#resendDue) this.#unconfirmed.clear();
+            this.#unconfirmed.committed(messages, writtenPartitions(result));
+          }
+          this.#resendDue = false;
+          if (resent.length > 0) this.#onResend?.(resent.length);
           for (const entry of batch) entry.resolve(result);
         } catch (error) {
           for (const entry of batch) entry.reject(error);
+          if ((this.#unconfirmed?.size ?? 0) > 0) this.#scheduleResend();
           const failed = this.#producer;
           this.#producer = this.#create();
           // Abort a transaction left open, without holding up the queue: until it ends (abort,
           // or fencing by the replacement), read_committed readers of its partitions wait.
           const open = failed.transaction;
-          const ended = open && !open.completed ? open.abort().catch(() => {}) : Promise.resolve();
+          // Through a promise: a client that throws synchronously from abort() must not end the loop.
+          const ended =
+            open && !open.completed
+              ? Promise.resolve()
+                  .then(() => open.abort())
+                  .catch(() => {})
+              : Promise.resolve();
           void ended.finally(() => failed.close(true, () => {}));
         }
       }
     } finally {
       this.#pumping = false;
     }
+  }
+
+  /** Sends the unconfirmed records again soon, with the next orders or alone. */
+  #scheduleResend(): void {
+    this.#resendDue = true;
+    if (this.#resendTimer || this.#closed) return;
+    this.#resendTimer = setTimeout(() => {
+      this.#resendTimer = undefined;
+      if (!this.#resendDue || this.#closed) return;
+      // An empty send: the merge adds the records to send again.
+      this.#queue.push({ messages: [], resolve: () => {}, reject: () => {} });
+      void this.#pump();
+    }, this.#resendDelayMs);
+    this.#resendTimer.unref?.();
   }
 
   async #sendMerged(messages: OutgoingMessage[]): Promise<ProduceResult> {
@@ -238,6 +310,7 @@ export class SequencedProducer implements KafkaProducer {
 
   async close(): Promise<void> {
     this.#closed = true;
+    clearTimeout(this.#resendTimer);
     while (this.#pumping) await new Promise((r) => setTimeout(r, 5));
     await this.#producer.close();
   }

@@ -1,26 +1,45 @@
 import { describe, expect, it } from 'vitest';
-import { describeKafkaError, hasProtocolError, isBrokerUnreachable } from './kafka-errors.js';
+import { describeKafkaError, hasProtocolError, KafkaErrorCodes, kafkaErrorCode } from './kafka-errors.js';
 
 describe('describeKafkaError', () => {
-  it('finds a refused connection inside nested aggregate errors', () => {
-    const nested = Object.assign(new Error('metadata failed 3 times.'), {
-      errors: [Object.assign(new Error('Cannot connect to any broker.'), { errors: [] })],
+  it('finds a refused connection inside nested aggregate errors, by its codes', () => {
+    // The shape @platformatic/kafka 1.35 gives when nothing listens (read off a real failure).
+    const refused = Object.assign(new Error('metadata failed 2 times.'), {
+      code: 'PLT_KFK_MULTIPLE',
+      errors: [
+        Object.assign(new Error('Cannot connect to any broker.'), {
+          code: 'PLT_KFK_MULTIPLE',
+          errors: [
+            Object.assign(new Error('Connection to 127.0.0.1:1 failed.'), {
+              code: 'PLT_KFK_NETWORK',
+              cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }),
+            }),
+          ],
+        }),
+      ],
     });
-    expect(isBrokerUnreachable(nested)).toBe(true);
-    expect(describeKafkaError(nested, ['127.0.0.1:1'])).toMatch(
+    expect(describeKafkaError(refused, ['127.0.0.1:1'])).toMatch(
       /^Cannot reach Kafka at 127\.0\.0\.1:1: no broker answered/,
     );
-    const refused = Object.assign(new Error('connect'), {
-      cause: Object.assign(new Error('x'), { code: 'ECONNREFUSED' }),
+    const socketOnly = Object.assign(new Error('connect'), {
+      cause: Object.assign(new Error('x'), { code: 'EHOSTUNREACH' }),
     });
-    expect(isBrokerUnreachable(refused)).toBe(true);
+    expect(describeKafkaError(socketOnly, ['h:1'])).toMatch(/^Cannot reach Kafka at h:1/);
+  });
+
+  it('does not read the message text: a message about connecting is not a code', () => {
+    const error = Object.assign(new Error('createTopics failed 1 times.'), {
+      errors: [new Error('Cannot connect to any broker.')],
+    });
+    expect(describeKafkaError(error, ['h:1'])).toBe(
+      'Kafka request to h:1 failed: Cannot connect to any broker.',
+    );
   });
 
   it('keeps the most specific message of other failures', () => {
     const error = Object.assign(new Error('createTopics failed 2 times.'), {
       errors: [new Error('Topic with this name already exists.')],
     });
-    expect(isBrokerUnreachable(error)).toBe(false);
     expect(describeKafkaError(error, ['h:1'])).toBe(
       'Kafka request to h:1 failed: Topic with this name already exists.',
     );
@@ -39,5 +58,18 @@ describe('hasProtocolError', () => {
     expect(hasProtocolError(new Error('x', { cause: protocol }), 'GROUP_ID_NOT_FOUND')).toBe(true);
     expect(hasProtocolError(nested, 'NON_EMPTY_GROUP')).toBe(false);
     expect(hasProtocolError(new Error('GROUP_ID_NOT_FOUND'), 'GROUP_ID_NOT_FOUND')).toBe(false);
+  });
+});
+
+describe('kafkaErrorCode', () => {
+  it('reads the protocol code wherever the client or a raw group request puts it', () => {
+    expect(kafkaErrorCode(Object.assign(new Error('no coordinator'), { kafkaCode: 15 }))).toBe(
+      KafkaErrorCodes.COORDINATOR_NOT_AVAILABLE,
+    );
+    expect(kafkaErrorCode({ response: { errorCode: 27 } })).toBe(KafkaErrorCodes.REBALANCE_IN_PROGRESS);
+    expect(kafkaErrorCode({ response: { errorCode: 0 } })).toBeUndefined();
+    const nested = new AggregateError([Object.assign(new Error('x'), { apiCode: 25 })], 'joinGroup failed');
+    expect(kafkaErrorCode(nested)).toBe(KafkaErrorCodes.UNKNOWN_MEMBER_ID);
+    expect(kafkaErrorCode(new Error('The group member needs to have a valid member id'))).toBeUndefined();
   });
 });

@@ -1,48 +1,100 @@
 /**
+ * Error codes that mean no broker could be reached: the client's own network and timeout errors,
+ * and the socket errors under them.
+ */
+const UNREACHABLE_CODES = new Set([
+  'PLT_KFK_NETWORK',
+  'PLT_KFK_TIMEOUT',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+
+/**
  * Turns a client failure into one sentence an operator can act on. The client wraps network
- * failures in nested aggregate errors; we look through them for the root cause.
+ * failures in nested aggregate errors; they are told apart by the codes the client and Node
+ * attach, never by message text; the message only goes into the sentence.
  */
 export function describeKafkaError(error: unknown, bootstrapServers: readonly string[]): string {
-  const messages = collectMessages(error);
   const where = bootstrapServers.join(',');
-  if (
-    messages.some((m) => /cannot connect|ECONNREFUSED|connect.*timed? ?out|ETIMEDOUT|EHOSTUNREACH/i.test(m))
-  ) {
-    return (
-      `Cannot reach Kafka at ${where}: no broker answered. ` +
-      'Start one with `npm start` (or `msa-sync up`), or point KAFKA_BOOTSTRAP_SERVERS / --bootstrap-server at a running cluster.'
-    );
+  const found = collectErrors(error);
+  if (found.some((e) => typeof e.code === 'string' && UNREACHABLE_CODES.has(e.code))) {
+    return unreachableKafkaMessage(where);
   }
-  const detail = messages.find((m) => !/failed \d+ times/.test(m)) ?? messages[0] ?? String(error);
+  const messages = found.flatMap((e) => (typeof e.message === 'string' ? [e.message] : []));
+  // The innermost message says most; the client's "failed N times" wrappers say least.
+  const detail = messages.at(-1) ?? String(error);
   return `Kafka request to ${where} failed: ${detail}`;
 }
 
-/** True when the failure is "nobody listens there", as opposed to a broker that answered with an error. */
-export function isBrokerUnreachable(error: unknown): boolean {
-  return collectMessages(error).some((m) => /cannot connect|ECONNREFUSED|ETIMEDOUT|EHOSTUNREACH/i.test(m));
+/** What to tell an operator when no broker answered at `where`. */
+export function unreachableKafkaMessage(where: string): string {
+  return (
+    `Cannot reach Kafka at ${where}: no broker answered. ` +
+    'Start one with `npm start` (or `msa-sync up`), or point KAFKA_BOOTSTRAP_SERVERS / --bootstrap-server at a running cluster.'
+  );
 }
 
-function collectMessages(error: unknown, depth = 0): string[] {
-  if (depth > 5 || error === null || typeof error !== 'object') return error ? [String(error)] : [];
-  const e = error as { message?: unknown; errors?: unknown; cause?: unknown; code?: unknown };
-  const own = typeof e.message === 'string' ? [e.message] : [];
-  if (typeof e.code === 'string' && /^E[A-Z]+$/.test(e.code)) own.push(e.code);
-  const nested = Array.isArray(e.errors) ? e.errors.flatMap((x) => collectMessages(x, depth + 1)) : [];
-  const cause = e.cause ? collectMessages(e.cause, depth + 1) : [];
-  return [...own, ...nested, ...cause];
+/**
+ * The error and those nested in it, outermost first: the client nests them in `errors` (an array,
+ * or an object by name) and `cause`.
+ */
+function collectErrors(error: unknown, depth = 0): { message?: unknown; code?: unknown; apiId?: unknown }[] {
+  if (depth > 6 || error === null || typeof error !== 'object')
+    return error ? [{ message: String(error) }] : [];
+  const e = error as {
+    message?: unknown;
+    errors?: unknown;
+    cause?: unknown;
+    code?: unknown;
+    apiId?: unknown;
+  };
+  const inner = Array.isArray(e.errors)
+    ? e.errors
+    : e.errors && typeof e.errors === 'object'
+      ? Object.values(e.errors)
+      : [];
+  const nested = inner.flatMap((x) => collectErrors(x, depth + 1));
+  const cause = e.cause ? collectErrors(e.cause, depth + 1) : [];
+  return [e, ...nested, ...cause];
 }
 
 /**
  * True when the broker answered with this protocol error (`GROUP_ID_NOT_FOUND`, ...) anywhere in
  * the client's nested errors: by the protocol id the client attaches, never by message text.
  */
-export function hasProtocolError(error: unknown, id: string, depth = 0): boolean {
-  if (depth > 6 || error === null || typeof error !== 'object') return false;
-  const e = error as { apiId?: unknown; errors?: unknown; cause?: unknown };
-  if (e.apiId === id) return true;
-  if (Array.isArray(e.errors) && e.errors.some((x) => hasProtocolError(x, id, depth + 1))) return true;
-  if (e.errors && typeof e.errors === 'object' && !Array.isArray(e.errors)) {
-    if (Object.values(e.errors).some((x) => hasProtocolError(x, id, depth + 1))) return true;
-  }
-  return hasProtocolError(e.cause, id, depth + 1);
+export function hasProtocolError(error: unknown, id: string): boolean {
+  return collectErrors(error).some((e) => e.apiId === id);
+}
+
+/**
+ * Kafka protocol error codes (the protocol's numbers, as Apache's `Errors` enum) the worker's
+ * group member reacts to, for the raw group requests whose responses carry only the number.
+ */
+export const KafkaErrorCodes = {
+  COORDINATOR_LOAD_IN_PROGRESS: 14,
+  COORDINATOR_NOT_AVAILABLE: 15,
+  NOT_COORDINATOR: 16,
+  ILLEGAL_GENERATION: 22,
+  UNKNOWN_MEMBER_ID: 25,
+  REBALANCE_IN_PROGRESS: 27,
+  INCONSISTENT_GROUP_PROTOCOL: 23,
+  MEMBER_ID_REQUIRED: 79,
+} as const;
+
+/** The Kafka error code inside a client error, if it carries one. */
+export function kafkaErrorCode(error: unknown): number | undefined {
+  const e = error as {
+    kafkaCode?: number;
+    response?: { errorCode?: number };
+    errors?: { apiCode?: number }[];
+  };
+  if (typeof e?.kafkaCode === 'number') return e.kafkaCode;
+  if (typeof e?.response?.errorCode === 'number' && e.response.errorCode !== 0) return e.response.errorCode;
+  const nested = e?.errors?.find((x) => typeof x?.apiCode === 'number');
+  return nested?.apiCode;
 }

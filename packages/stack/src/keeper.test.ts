@@ -25,8 +25,10 @@ const FAST = {
 const program = join(dir, 'program.mjs');
 writeFileSync(
   program,
-  `console.log('up', process.pid);
-if (process.env.IGNORE_TERM) process.on('SIGTERM', () => console.log('ignoring SIGTERM'));
+  // The SIGTERM handler goes in before 'up' is printed: the test signals once it reads 'up', and a
+  // signal between the two would still find the default action (seen once on a loaded machine).
+  `if (process.env.IGNORE_TERM) process.on('SIGTERM', () => console.log('ignoring SIGTERM'));
+console.log('up', process.pid);
 setInterval(() => {}, 1000);
 if (process.env.CRASH_AFTER) setTimeout(() => process.exit(3), Number(process.env.CRASH_AFTER));
 `,
@@ -68,9 +70,13 @@ const stateWhere = (file: string, test: (s: KeeperState) => boolean) => () => {
   return s && test(s) ? s : undefined;
 };
 
-describe('keeper.sh', () => {
+// Each test waits on several process starts: on a loaded 2-core machine (a CI run beside other
+// work) one Node start took over a second, so the 5 s default was too short for the crash loops.
+describe('keeper.sh', { timeout: 30_000 }, () => {
   it('gives up on a first run that ends at once, with its exit status (a failed start)', async () => {
-    const { keeper, state } = keep({ CRASH_AFTER: '50' });
+    // "At once" measured from the spawn includes Node's own start-up: the window is wide enough
+    // that a slow start does not make a 50 ms run look like one that had started well.
+    const { keeper, state } = keep({ CRASH_AFTER: '50', MSA_KEEPER_FAILED_START_MS: '5000' });
     expect(await exited(keeper)).toBe(3);
     expect(readKeeperState(state)).toMatchObject({ state: 'failed', restarts: 0, lastExit: { code: 3 } });
   });
@@ -148,7 +154,7 @@ describe('keeper.sh', () => {
   });
 });
 
-describe('stopDetached', () => {
+describe('stopDetached', { timeout: 30_000 }, () => {
   it('stops the process itself when its keeper was killed (no orphan left running)', async () => {
     const { keeper, state } = keep({});
     const running = await until(

@@ -39,7 +39,11 @@ export type SinkRegistration = 'created' | 'updated' | 'unchanged' | 'plugin-mis
 /** True when the worker lists the JDBC sink among its plugins. */
 export async function hasJdbcSink(connectUrl: string): Promise<boolean> {
   const response = await fetch(`${connectUrl}/connector-plugins`, { signal: AbortSignal.timeout(10_000) });
-  if (!response.ok) throw new Error(`GET ${connectUrl}/connector-plugins answered ${response.status}`);
+  if (!response.ok) {
+    throw Object.assign(new Error(`GET ${connectUrl}/connector-plugins answered ${response.status}`), {
+      status: response.status,
+    });
+  }
   const plugins = (await response.json()) as { class: string }[];
   return plugins.some((p) => p.class === JDBC_SINK_CLASS);
 }
@@ -67,7 +71,35 @@ export async function registerOrdersSink(
     signal: AbortSignal.timeout(60_000),
   });
   if (response.status !== 200 && response.status !== 201) {
-    throw new Error(`Registering ${name} failed: ${response.status} ${await response.text()}`);
+    throw Object.assign(
+      new Error(`Registering ${name} failed: ${response.status} ${await response.text()}`),
+      {
+        status: response.status,
+      },
+    );
   }
   return response.status === 201 ? 'created' : 'updated';
+}
+
+/**
+ * registerOrdersSink, tried again while the worker answers 5xx or not at all: a worker that has
+ * just started answers REST before its Kafka clients are all connected (`metadata failed` as a
+ * 500), and Connect itself says a 5xx may be retried. A 4xx (a config the worker refuses) is
+ * final at once. Throws the last failure once `deadlineMs` has passed.
+ */
+export async function registerOrdersSinkPatiently(
+  connectUrl: string,
+  config: Record<string, string>,
+  options: { deadlineMs?: number; intervalMs?: number; name?: string } = {},
+): Promise<SinkRegistration> {
+  const deadline = Date.now() + (options.deadlineMs ?? 60_000);
+  for (;;) {
+    try {
+      return await registerOrdersSink(connectUrl, config, options.name);
+    } catch (error) {
+      const status = (error as { status?: number }).status;
+      if ((status !== undefined && status < 500) || Date.now() >= deadline) throw error;
+      await new Promise((r) => setTimeout(r, options.intervalMs ?? 2000));
+    }
+  }
 }

@@ -1,4 +1,10 @@
-import { CONNECT_URL, connectWorkerFiles, isConnectAnswering } from './connect-worker-process.js';
+import {
+  CONNECT_URL,
+  connectWorkerFiles,
+  connectWorkerUrl,
+  extraWorkersStarted,
+  isConnectAnswering,
+} from './connect-worker-process.js';
 import { brokerFiles, defaultBrokerSettings } from './kafka-broker.js';
 import { clusterFiles, clusterIsDefault, defaultClusterSettings, isNodeServing } from './kafka-cluster.js';
 import { type KeeperState, keeperStateFile, readKeeperState } from './keeper-state.js';
@@ -75,6 +81,17 @@ function watched(paths: StackPaths): Watched[] {
       log: worker.log,
       healthy: () => isConnectAnswering(),
     },
+    ...extraWorkersStarted(paths).map((n): Watched => {
+      const files = connectWorkerFiles(paths, n);
+      const url = connectWorkerUrl(n);
+      return {
+        name: `Connect worker ${n}`,
+        where: url,
+        pidFile: files.pid,
+        log: files.log,
+        healthy: () => isConnectAnswering(url),
+      };
+    }),
     {
       name: 'gateway',
       where: gatewayUrl(),

@@ -1,5 +1,5 @@
-import { JsonConverter } from '@msa-sync/connect/converters/index';
-import { SchemaBuilder, Struct, TimestampType } from '@msa-sync/connect/data/index';
+import { JsonConverter } from '@msa-sync/connect/converters';
+import { SchemaBuilder, Struct, TimestampType } from '@msa-sync/connect/data';
 import { describe, expect, it } from 'vitest';
 import { ORDERS_SCHEMA, orderEnvelope } from './order-envelope.js';
 

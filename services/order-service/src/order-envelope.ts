@@ -1,5 +1,5 @@
-import { JsonConverter } from '@msa-sync/connect/converters/index';
-import { type Schema, SchemaBuilder, Schemas, Struct, TimestampType } from '@msa-sync/connect/data/index';
+import { JsonConverter } from '@msa-sync/connect/converters';
+import { type Schema, SchemaBuilder, Schemas, Struct, TimestampType } from '@msa-sync/connect/data';
 
 /** An order as it travels: the envelope's payload, in the seed's snake_case columns. */
 export interface OrderRecord {

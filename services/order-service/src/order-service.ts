@@ -78,10 +78,20 @@ export async function startOrderService(options: OrderServiceOptions): Promise<R
   };
   // Both records of an order in one transaction (see OrderPublisher). The id is stable per
   // instance, so a restarted instance aborts what its predecessor left open.
-  const producer: KafkaProducer = createTransactionalProducer({
-    ...client,
-    transactionalId: `${settings.groupPrefix}${settings.instanceId}-orders`,
-  });
+  const producer: KafkaProducer = createTransactionalProducer(
+    {
+      ...client,
+      transactionalId: `${settings.groupPrefix}${settings.instanceId}-orders`,
+    },
+    // Both readers are idempotent by order id (the sink upserts on order_id, the catalog's
+    // ledger decides an order once), so sending an acknowledged order again is harmless, and
+    // it is what keeps it when a broker restart left its commit without markers.
+    {
+      resendUnconfirmedAfterFailure: true,
+      onResend: (records) =>
+        logger.info({ records }, 'sent recently acknowledged order records again after a producer failure'),
+    },
+  );
   const publisher = new OrderPublisher(producer, topics, options.produceTimeoutMs ?? 10_000);
   const recorder = new StatusRecorder(store, statusWrites, logger, metrics);
   const consumer = new BatchConsumer({

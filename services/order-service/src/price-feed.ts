@@ -1,4 +1,4 @@
-import { KafkaBasedLog } from '@msa-sync/connect/storage/kafka-based-log';
+import { KafkaBasedLog } from '@msa-sync/connect/kafka-based-log';
 import type { ClientSettings } from '@msa-sync/kafka';
 import type { Logger } from 'pino';
 import type { PriceBook } from './price-book.js';

@@ -1,4 +1,4 @@
-import { BODY_TOO_LARGE_CODE, discardBody } from '@msa-sync/connect/rest/request-body';
+import { BODY_TOO_LARGE_CODE, discardBody } from '@msa-sync/connect/request-body';
 import fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,

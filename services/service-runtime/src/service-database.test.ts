@@ -1,4 +1,4 @@
-import type { Row, SqlClient } from '@msa-sync/connect/connectors/jdbc/dialect/index';
+import type { Row, SqlClient } from '@msa-sync/sql';
 import { describe, expect, it } from 'vitest';
 import { ReconnectingSqlClient } from './service-database.js';
 

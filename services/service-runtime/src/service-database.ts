@@ -1,18 +1,22 @@
 import {
+  type ConnectOptions,
   type DatabaseDialect,
   dialectFor,
+  isConnectionLost,
+  type JdbcUrl,
+  parseJdbcUrl,
   type Row,
+  redactUrl,
   type SqlClient,
-} from '@msa-sync/connect/connectors/jdbc/dialect/index';
-import { type JdbcUrl, parseJdbcUrl, redactUrl } from '@msa-sync/connect/connectors/jdbc/jdbc-url';
+} from '@msa-sync/sql';
 import { SqlVocabulary } from './sql-vocabulary.js';
 
-export type { Row, SqlClient } from '@msa-sync/connect/connectors/jdbc/dialect/index';
+export type { Row, SqlClient } from '@msa-sync/sql';
 
 /**
  * The shared database a service uses, named by the same JDBC URL the JDBC connectors take
- * (`jdbc:sqlite:…`, `jdbc:mariadb://…`, `jdbc:postgresql://…`), through the connectors' own
- * dialects. Each `connect()` is a connection of its own: a service keeps one for HTTP reads and
+ * (`jdbc:sqlite:…`, `jdbc:mariadb://…`, `jdbc:postgresql://…`), through the same dialects
+ * (@msa-sync/sql). Each `connect()` is a connection of its own: a service keeps one for HTTP reads and
  * one per consumer, so a consumer's transaction never interleaves with other statements.
  */
 export class ServiceDatabase {
@@ -49,7 +53,7 @@ export class ServiceDatabase {
    * file. Waits up to `timeoutMs` for a server that is still starting.
    */
   async prepare(timeoutMs = 30_000): Promise<void> {
-    if (this.url.dialect === 'sqlite') return;
+    if (this.dialect.embedded) return;
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       try {
@@ -57,8 +61,8 @@ export class ServiceDatabase {
         await client.close();
         return;
       } catch (error) {
-        if (isUnknownDatabase(error)) {
-          await this.#createDatabase();
+        if (this.dialect.isUnknownDatabase(error)) {
+          await this.dialect.createDatabase(this.url, this.#options());
           continue;
         }
         if (Date.now() > deadline || !this.isRetriable(error)) throw error;
@@ -67,53 +71,17 @@ export class ServiceDatabase {
     }
   }
 
-  async #createDatabase(): Promise<void> {
-    const name = this.url.database;
-    const server = await this.#open({
-      ...this.url,
-      database: this.url.dialect === 'postgres' ? 'postgres' : '',
-    });
-    try {
-      if (this.url.dialect === 'mariadb') {
-        await server.execute(`CREATE DATABASE IF NOT EXISTS ${this.dialect.quoteIdentifier(name)}`);
-        return;
-      }
-      const found = await server.query('SELECT 1 AS found FROM pg_database WHERE datname = $1', [name]);
-      if (found.length > 0) return;
-      await server
-        .execute(`CREATE DATABASE ${this.dialect.quoteIdentifier(name)}`)
-        .catch((error: unknown) => {
-          // 42P04 duplicate_database, 23505: another service created it at the same moment.
-          const code = (error as { code?: string }).code;
-          if (code !== '42P04' && code !== '23505') throw error;
-        });
-    } finally {
-      await server.close();
-    }
+  #open(url: JdbcUrl): Promise<SqlClient> {
+    return this.dialect.connect(url, this.#options());
   }
 
-  #open(url: JdbcUrl): Promise<SqlClient> {
-    return this.dialect.connect(url, { user: this.#user, password: this.#password, timeZone: 'UTC' });
+  #options(): ConnectOptions {
+    return { user: this.#user, password: this.#password, timeZone: 'UTC' };
   }
 
   isRetriable(error: unknown): boolean {
-    return this.dialect.classifyError(error).retriable || isConnectionGone(error);
+    return this.dialect.classifyError(error).retriable || isConnectionLost(error);
   }
-}
-
-/** MariaDB 1049 (ER_BAD_DB_ERROR), PostgreSQL 3D000 (invalid_catalog_name). */
-function isUnknownDatabase(error: unknown): boolean {
-  const e = error as { errno?: number; code?: string };
-  return e?.errno === 1049 || e?.code === 'ER_BAD_DB_ERROR' || e?.code === '3D000';
-}
-
-function isConnectionGone(error: unknown): boolean {
-  const code = (error as { code?: string })?.code ?? '';
-  // PostgreSQL: class 08 (connection exception) and 57P01-57P03 (the server shutting down or
-  // restarting: "terminating connection due to administrator command").
-  if (/^(08...|57P0[123])$/.test(code)) return true;
-  const text = `${code} ${(error as Error)?.message ?? ''}`;
-  return /ECONNREFUSED|ECONNRESET|EPIPE|closed|terminated|not open|not queryable|socket/i.test(text);
 }
 
 /**
@@ -153,7 +121,7 @@ export class ReconnectingSqlClient implements SqlClient {
     try {
       return await work(client);
     } catch (error) {
-      if (!isConnectionGone(error)) throw error;
+      if (!isConnectionLost(error)) throw error;
       if (this.#client === current) {
         this.#client = undefined;
         client.close().catch(() => {});

@@ -1,3 +1,5 @@
+import { isDatabaseUnavailable } from '@msa-sync/sql';
+
 /**
  * Every error a service answers with, by code: HTTP status and a default message. The body is
  * always `{"status", "error", "message", "requestId", "details"?}`; README's error table lists
@@ -90,23 +92,6 @@ const FRAMEWORK_CODES: Record<string, ErrorCode> = {
   FST_ERR_VALIDATION: 'VALIDATION_FAILED',
 };
 
-/** Driver errors that mean "the database is not there right now" (MariaDB, PostgreSQL, SQLite, sockets). */
-const DATABASE_DOWN = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  'ER_GET_CONNECTION_TIMEOUT',
-  'ER_SOCKET_UNEXPECTED_CLOSE',
-  'ER_CONNECTION_ALREADY_CLOSED',
-  'ER_CONNECTION_TIMEOUT',
-  'SQLITE_BUSY',
-  '57P01',
-  '57P03',
-  '08001',
-  '08006',
-]);
-
 /** Any thrown value as a catalogue entry; unknown errors are INTERNAL_ERROR without their text. */
 export function classifyError(error: unknown): { code: ErrorCode; message?: string; details?: unknown } {
   if (error instanceof ServiceError)
@@ -120,7 +105,7 @@ export function classifyError(error: unknown): { code: ErrorCode; message?: stri
       ? { code: 'INVALID_JSON', message: e.message }
       : { code: 'VALIDATION_FAILED', message: e.message };
   }
-  if (e?.code && DATABASE_DOWN.has(e.code)) return { code: 'DATABASE_UNAVAILABLE' };
+  if (isDatabaseUnavailable(error)) return { code: 'DATABASE_UNAVAILABLE' };
   if (e?.statusCode === 413) return { code: 'PAYLOAD_TOO_LARGE' };
   if (e?.statusCode === 415) return { code: 'UNSUPPORTED_MEDIA_TYPE' };
   return { code: 'INTERNAL_ERROR' };

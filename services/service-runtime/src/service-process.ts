@@ -39,7 +39,14 @@ export async function runServiceProcess(logger: Logger, start: () => Promise<Run
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+  // The last line of defence, as in the Connect worker: a client that throws from a socket
+  // callback (as @platformatic/kafka did when a transaction's start failed during a controller
+  // kill) must not take the instance down with every request in flight. The failed component
+  // retries or is replaced on its own; the rest keeps serving.
   process.on('unhandledRejection', (error) => logger.error({ err: error }, 'unhandled rejection'));
+  process.on('uncaughtException', (error, origin) =>
+    logger.error({ err: error, origin }, 'uncaught exception; the service keeps running'),
+  );
 }
 
 /**

@@ -1,4 +1,4 @@
-import { dialectFor } from '@msa-sync/connect/connectors/jdbc/dialect/index';
+import { dialectFor } from '@msa-sync/sql';
 import { describe, expect, it } from 'vitest';
 import { isoTimestamp, SqlVocabulary } from './sql-vocabulary.js';
 
@@ -6,23 +6,23 @@ describe('SqlVocabulary', () => {
   it('writes an upsert each database understands, quoting every name', () => {
     const columns = ['order_id', 'status', 'reason'];
     expect(new SqlVocabulary(dialectFor('mariadb')).upsert('order_status', ['order_id'], columns)).toBe(
-      'INSERT INTO `order_status` (`order_id`, `status`, `reason`) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE `status` = VALUES(`status`), `reason` = VALUES(`reason`)',
+      'INSERT INTO `order_status`(`order_id`,`status`,`reason`) VALUES (?,?,?) ON DUPLICATE KEY UPDATE `status`=VALUES(`status`),`reason`=VALUES(`reason`)',
     );
     expect(new SqlVocabulary(dialectFor('postgres')).upsert('order_status', ['order_id'], columns)).toBe(
-      'INSERT INTO "order_status" ("order_id", "status", "reason") VALUES ($1, $2, $3) ON CONFLICT ("order_id") DO UPDATE SET "status" = EXCLUDED."status", "reason" = EXCLUDED."reason"',
+      'INSERT INTO "order_status"("order_id","status","reason") VALUES ($1,$2,$3) ON CONFLICT ("order_id") DO UPDATE SET "status"=EXCLUDED."status","reason"=EXCLUDED."reason"',
     );
     expect(new SqlVocabulary(dialectFor('sqlite')).upsert('order_status', ['order_id'], columns)).toBe(
-      'INSERT INTO "order_status" ("order_id", "status", "reason") VALUES (?, ?, ?) ON CONFLICT ("order_id") DO UPDATE SET "status" = EXCLUDED."status", "reason" = EXCLUDED."reason"',
+      'INSERT INTO "order_status"("order_id","status","reason") VALUES (?,?,?) ON CONFLICT ("order_id") DO UPDATE SET "status"=excluded."status","reason"=excluded."reason"',
     );
   });
 
   it('writes a multi-row upsert with the placeholders numbered row after row', () => {
     const columns = ['order_id', 'status'];
     expect(new SqlVocabulary(dialectFor('postgres')).upsert('order_status', ['order_id'], columns, 2)).toBe(
-      'INSERT INTO "order_status" ("order_id", "status") VALUES ($1, $2), ($3, $4) ON CONFLICT ("order_id") DO UPDATE SET "status" = EXCLUDED."status"',
+      'INSERT INTO "order_status"("order_id","status") VALUES ($1,$2),($3,$4) ON CONFLICT ("order_id") DO UPDATE SET "status"=EXCLUDED."status"',
     );
     expect(new SqlVocabulary(dialectFor('mariadb')).upsert('order_status', ['order_id'], columns, 2)).toBe(
-      'INSERT INTO `order_status` (`order_id`, `status`) VALUES (?, ?), (?, ?) ON DUPLICATE KEY UPDATE `status` = VALUES(`status`)',
+      'INSERT INTO `order_status`(`order_id`,`status`) VALUES (?,?),(?,?) ON DUPLICATE KEY UPDATE `status`=VALUES(`status`)',
     );
   });
 

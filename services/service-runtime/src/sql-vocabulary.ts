@@ -1,4 +1,4 @@
-import type { DatabaseDialect } from '@msa-sync/connect/connectors/jdbc/dialect/index';
+import type { DatabaseDialect } from '@msa-sync/sql';
 
 /**
  * The few SQL pieces the services write that differ between MariaDB, PostgreSQL and SQLite:
@@ -30,40 +30,25 @@ export class SqlVocabulary {
   }
 
   varchar(length: number): string {
-    return this.#dialect.name === 'sqlite' ? 'TEXT' : `VARCHAR(${length})`;
+    return this.#dialect.varcharType(length);
   }
 
   get int(): string {
-    return this.#dialect.name === 'mariadb' ? 'INT' : 'INTEGER';
+    return this.#dialect.intType;
   }
 
   get timestamp(): string {
-    switch (this.#dialect.name) {
-      case 'mariadb':
-        return 'DATETIME(3)';
-      case 'postgres':
-        return 'TIMESTAMPTZ(3)';
-      default:
-        return 'TEXT';
-    }
+    return this.#dialect.timestampType;
   }
 
   /** `DEFAULT <now>` for a `timestamp` column. */
   get nowDefault(): string {
-    switch (this.#dialect.name) {
-      case 'mariadb':
-        return 'DEFAULT CURRENT_TIMESTAMP(3)';
-      case 'postgres':
-        return 'DEFAULT CURRENT_TIMESTAMP';
-      default:
-        return "DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))";
-    }
+    return this.#dialect.nowDefault;
   }
 
   /** `CREATE TABLE IF NOT EXISTS` with the body given (columns and keys, already quoted). */
   createTable(table: string, body: string[]): string {
-    const suffix = this.#dialect.name === 'mariadb' ? ' ENGINE=InnoDB DEFAULT CHARSET=utf8mb4' : '';
-    return `CREATE TABLE IF NOT EXISTS ${this.id(table)} (\n  ${body.join(',\n  ')}\n)${suffix}`;
+    return `CREATE TABLE IF NOT EXISTS ${this.id(table)} (\n  ${body.join(',\n  ')}\n)${this.#dialect.tableOptions}`;
   }
 
   /**
@@ -72,18 +57,7 @@ export class SqlVocabulary {
    * refuses to update a row twice in one statement).
    */
   upsert(table: string, keys: readonly string[], columns: readonly string[], rows = 1): string {
-    const values = Array.from(
-      { length: rows },
-      (_, i) => `(${this.params(columns.length, i * columns.length + 1)})`,
-    ).join(', ');
-    const insert = `INSERT INTO ${this.id(table)} (${columns.map((c) => this.id(c)).join(', ')}) VALUES ${values}`;
-    const updated = columns.filter((c) => !keys.includes(c));
-    if (this.#dialect.name === 'mariadb') {
-      return `${insert} ON DUPLICATE KEY UPDATE ${updated.map((c) => `${this.id(c)} = VALUES(${this.id(c)})`).join(', ')}`;
-    }
-    return `${insert} ON CONFLICT (${keys.map((k) => this.id(k)).join(', ')}) DO UPDATE SET ${updated
-      .map((c) => `${this.id(c)} = EXCLUDED.${this.id(c)}`)
-      .join(', ')}`;
+    return this.#dialect.upsert({ table }, columns, keys, rows);
   }
 }
 

@@ -46,7 +46,7 @@ export class UserStore {
         [user.userId, user.email, user.name, user.encryptedPwd],
       );
     } catch (error) {
-      if (isUniqueViolation(error)) throw new EmailTakenError();
+      if (this.#db.dialect.isUniqueViolation(error)) throw new EmailTakenError();
       throw error;
     }
   }
@@ -79,12 +79,4 @@ export class UserStore {
       createdAt: isoTimestamp(r.created_at),
     }));
   }
-}
-
-/** MariaDB 1062, PostgreSQL 23505, SQLite SQLITE_CONSTRAINT_UNIQUE / _PRIMARYKEY. */
-export function isUniqueViolation(error: unknown): boolean {
-  const e = error as { errno?: number; code?: string };
-  return (
-    e?.errno === 1062 || e?.code === '23505' || /^SQLITE_CONSTRAINT_(UNIQUE|PRIMARYKEY)$/.test(e?.code ?? '')
-  );
 }

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { dialectFor, type SqlClient } from '@msa-sync/connect/connectors/jdbc/dialect/index';
-import { parseJdbcUrl } from '@msa-sync/connect/connectors/jdbc/jdbc-url';
+import { dialectFor, parseJdbcUrl, type SqlClient } from '@msa-sync/sql';
 import { ordersSinkConfig, registerOrdersSink } from '@msa-sync/stack';
 import { call, startService } from '../../services/shop-processes.js';
 import { TestShop } from '../../services/test-shop.js';
@@ -16,6 +15,7 @@ import type { TestDatabase } from '../../support/databases.js';
 import { uniqueName } from '../../support/run-process.js';
 import { DelayProxy } from './delay-proxy.js';
 import { PrivateBroker } from './private-broker.js';
+import { PrivateCluster } from './private-cluster.js';
 import { PrivateMariaDb } from './private-mariadb.js';
 
 /** Enough stock that a fault run never runs out: every order is accepted and moves stock. */
@@ -27,36 +27,71 @@ export const FAULT_PRODUCTS = [
 const DATABASE = 'faultshop';
 const SINK = 'orders-sink';
 
+export interface FaultRigOptions {
+  /** A 3-node KRaft cluster (`up --brokers 3`) instead of one broker. */
+  cluster?: boolean;
+  /** Connect workers in the one group (default 1). */
+  workers?: number;
+}
+
 /**
  * Everything an order passes through, private to one fault test so it can be broken on purpose:
- * a Kafka broker and a MariaDB server of its own, a delay proxy in front of MariaDB (every
- * database client — services and sink — connects through it), a Connect worker running the
- * orders JDBC sink, and a shop with two order-service instances and the catalog.
+ * a Kafka broker (or a 3-node cluster) and a MariaDB server of its own, a delay proxy in front of
+ * MariaDB (every database client — services and sink — connects through it), Connect workers in
+ * one group running the orders JDBC sink, and a shop with two order-service instances and the
+ * catalog.
  */
 export class FaultRig {
+  /** The first Connect worker: the one killed and restarted by killAndRestartWorker. */
   worker!: WorkerProcess;
+  /** More workers in the same group. */
+  extraWorkers: WorkerProcess[] = [];
   shop!: TestShop;
   readonly id = uniqueName('fault');
   readonly #cluster: ClusterSettings;
 
   private constructor(
-    readonly broker: PrivateBroker,
+    readonly kafka: PrivateBroker | PrivateCluster,
     readonly mariadb: PrivateMariaDb,
     readonly proxy: DelayProxy,
   ) {
-    this.#cluster = clusterSettings(broker.bootstrap, this.id);
+    // On the cluster the worker's internal topics get 3 replicas, as `up --brokers 3` gives them.
+    const replicas = kafka instanceof PrivateCluster ? '3' : '1';
+    this.#cluster = clusterSettings(kafka.bootstrap, this.id, {
+      'config.storage.replication.factor': replicas,
+      'offset.storage.replication.factor': replicas,
+      'status.storage.replication.factor': replicas,
+    });
   }
 
-  static async start(): Promise<FaultRig> {
-    const [broker, mariadb] = await Promise.all([PrivateBroker.start(), PrivateMariaDb.start()]);
+  /** The single private broker (the rounds that stop and start it). */
+  get broker(): PrivateBroker {
+    if (!(this.kafka instanceof PrivateBroker)) throw new Error('this rig runs a cluster, not one broker');
+    return this.kafka;
+  }
+
+  get cluster(): PrivateCluster {
+    if (!(this.kafka instanceof PrivateCluster)) throw new Error('this rig runs one broker, not a cluster');
+    return this.kafka;
+  }
+
+  get bootstrap(): string {
+    return this.kafka.bootstrap;
+  }
+
+  static async start(options: FaultRigOptions = {}): Promise<FaultRig> {
+    const [kafka, mariadb] = await Promise.all([
+      options.cluster ? PrivateCluster.start() : PrivateBroker.start(),
+      PrivateMariaDb.start(),
+    ]);
     const proxy = await DelayProxy.start({ host: mariadb.host, port: mariadb.port });
-    const rig = new FaultRig(broker, mariadb, proxy);
+    const rig = new FaultRig(kafka, mariadb, proxy);
     const admin = await rig.#connect(mariadb.url(''));
     await admin.execute(`CREATE DATABASE ${DATABASE}`);
     await admin.close();
     const [shop, worker] = await Promise.all([
       TestShop.start({
-        bootstrap: broker.bootstrap,
+        bootstrap: kafka.bootstrap,
         database: rig.database,
         orderInstances: 2,
         products: FAULT_PRODUCTS,
@@ -65,6 +100,7 @@ export class FaultRig {
     ]);
     rig.shop = shop;
     rig.worker = worker;
+    for (let n = 2; n <= (options.workers ?? 1); n++) rig.extraWorkers.push(await startWorker(rig.#cluster));
     const registered = await registerOrdersSink(
       worker.url,
       {
@@ -214,15 +250,17 @@ export class FaultRig {
     const dead = all
       .filter((p) => p && (p.child.exitCode !== null || p.child.signalCode !== null))
       .map((p) => `${p?.name} (log ${p?.logFile})`);
-    if (this.worker.child.exitCode !== null || this.worker.child.signalCode !== null)
-      dead.push(`connect worker (log ${this.worker.logFile})`);
+    for (const [i, worker] of [this.worker, ...this.extraWorkers].entries()) {
+      if (worker.child.exitCode !== null || worker.child.signalCode !== null)
+        dead.push(`connect worker ${i + 1} (log ${worker.logFile})`);
+    }
     return dead;
   }
 
   async stop(): Promise<void> {
     await this.shop?.stop().catch(() => {});
-    await this.worker?.kill('SIGKILL').catch(() => {});
+    for (const worker of [this.worker, ...this.extraWorkers]) await worker?.kill('SIGKILL').catch(() => {});
     await this.proxy.close();
-    await Promise.all([this.broker.destroy(), this.mariadb.destroy()]);
+    await Promise.all([this.kafka.destroy(), this.mariadb.destroy()]);
   }
 }

@@ -1,25 +1,28 @@
-import { redactUrl } from '@msa-sync/connect/connectors/jdbc/jdbc-url';
-import { describeKafkaError } from '@msa-sync/kafka';
+import { unreachableKafkaMessage } from '@msa-sync/kafka';
+import { redactUrl } from '@msa-sync/sql';
 import {
   brokerFiles,
   CLUSTER_SIZE,
   CONNECT_URL,
   clusterIsDefault,
   clusterRunning,
+  connectWorkerUrl,
   defaultBrokerSettings,
   defaultClusterSettings,
   ensureDatabase,
+  extraWorkersStarted,
   gatewayUrl,
   isAlive,
   isKafkaAnswering,
   localDatabaseServer,
+  MAX_CONNECT_WORKERS,
   mariadb,
   ORDERS_SINK_NAME,
   orderInstances,
   ordersSinkConfig,
   postgresql,
   readPid,
-  registerOrdersSink,
+  registerOrdersSinkPatiently,
   type StackPaths,
   shopDatabaseUrl,
   stackPaths,
@@ -35,7 +38,10 @@ import {
 import { parseFlags } from '../cli-args.js';
 import { CommandError, UsageError } from '../cli-errors.js';
 
-export const upUsage = `Usage: msa-sync up [--brokers 1|3]
+/** The local servers `up` can start, by the name localDatabaseServer gives. */
+const localDatabaseServers = { mariadb, postgresql };
+
+export const upUsage = `Usage: msa-sync up [--brokers 1|3] [--workers N]
   Starts what msa-sync needs and is not running yet: the Apache Kafka broker (fetched from Maven
   Central on first use, KRaft storage under .data/kafka), the Connect worker on :8083, the JDBC
   sink connector for \`orders\`, the gateway on :8000, user-service, catalog-service and
@@ -50,7 +56,26 @@ export const upUsage = `Usage: msa-sync up [--brokers 1|3]
                    process gets all three addresses. Also MSA_BROKERS. Unset, \`up\` keeps the
                    cluster when it runs or is the only Kafka that ran here. With
                    KAFKA_BOOTSTRAP_SERVERS, 3 only raises the replication factor of the Connect
-                   worker's internal topics.`;
+                   worker's internal topics.
+  --workers <n>    Connect workers in one group, 1 to ${MAX_CONNECT_WORKERS} (default 1, and 2 with --brokers 3): the
+                   first on MSA_CONNECT_PORT (8083), the others on MSA_CONNECT_EXTRA_PORTS (default
+                   8085,8086,8087). They share the connectors and their tasks. Also
+                   MSA_CONNECT_WORKERS.`;
+
+/** `--workers` or MSA_CONNECT_WORKERS: 1 to MAX_CONNECT_WORKERS, or undefined when neither says. */
+export function requestedWorkers(
+  flag: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): number | undefined {
+  const [value, source] =
+    flag !== undefined ? [flag, '--workers'] : [env.MSA_CONNECT_WORKERS, 'MSA_CONNECT_WORKERS'];
+  if (value === undefined || (flag === undefined && value.trim() === '')) return undefined;
+  const n = /^\s*\d+\s*$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isInteger(n) || n < 1 || n > MAX_CONNECT_WORKERS) {
+    throw new UsageError(`${source} must be a whole number from 1 to ${MAX_CONNECT_WORKERS}, got '${value}'`);
+  }
+  return n;
+}
 
 /** `--brokers` or MSA_BROKERS: 1 or 3, or undefined when neither says. */
 export function requestedBrokers(
@@ -97,9 +122,11 @@ export async function upCommand(argv: string[], out: (line: string) => void): Pr
   const { values } = parseFlags(argv, {
     help: { type: 'boolean', short: 'h' },
     brokers: { type: 'string' },
+    workers: { type: 'string' },
   });
   if (values.help) return out(upUsage);
   const asked = requestedBrokers(values.brokers);
+  const askedWorkers = requestedWorkers(values.workers);
   const external = process.env.KAFKA_BOOTSTRAP_SERVERS;
   const rows: [string, string, string][] = [];
   const paths = stackPaths();
@@ -109,7 +136,7 @@ export async function upCommand(argv: string[], out: (line: string) => void): Pr
   if (external) {
     const first = external.split(',')[0]?.trim() ?? external;
     if (!(await isKafkaAnswering(first, 5000))) {
-      throw new CommandError(describeKafkaError(new Error('Cannot connect to any broker.'), [external]));
+      throw new CommandError(unreachableKafkaMessage(external));
     }
     rows.push(['Kafka', external, 'external (KAFKA_BOOTSTRAP_SERVERS): nothing provisioned']);
     bootstrap = external;
@@ -132,16 +159,25 @@ export async function upCommand(argv: string[], out: (line: string) => void): Pr
     ]);
     bootstrap = broker.bootstrap;
   }
-  const worker = await startConnectWorkerProcess(paths, bootstrap, { replicationFactor: brokers });
-  rows.push([
-    'Connect worker',
-    CONNECT_URL,
-    `${worker.state}${worker.pid ? ` (pid ${worker.pid})` : ''}, config/connect-distributed.properties, log ${worker.log}`,
-  ]);
+  // One after the other: the first creates the internal topics and leads the group.
+  const workers = askedWorkers ?? (brokers === CLUSTER_SIZE ? 2 : 1);
+  let workerLog = '';
+  for (let n = 1; n <= workers; n++) {
+    const worker = await startConnectWorkerProcess(paths, bootstrap, {
+      replicationFactor: brokers,
+      worker: n,
+    });
+    if (n === 1) workerLog = worker.log;
+    rows.push([
+      n === 1 ? 'Connect worker' : `Connect worker ${n}`,
+      connectWorkerUrl(n),
+      `${worker.state}${worker.pid ? ` (pid ${worker.pid})` : ''}, config/connect-distributed.properties${n === 1 ? '' : ', same group'}, log ${worker.log}`,
+    ]);
+  }
 
   const databaseUrl = shopDatabaseUrl(paths);
   const server = localDatabaseServer(databaseUrl);
-  if (server) await ensureDatabase(server === 'mariadb' ? mariadb : postgresql, out);
+  if (server) await ensureDatabase(localDatabaseServers[server], out);
   const services = await startShopServices(paths, {
     bootstrap,
     databaseUrl,
@@ -156,14 +192,19 @@ export async function upCommand(argv: string[], out: (line: string) => void): Pr
   }
   // After the services: order-service has created the `orders` table the sink fills.
   const ordersTopic = process.env.ORDERS_TOPIC || 'orders';
-  const sink = await registerOrdersSink(
+  const sink = await registerOrdersSinkPatiently(
     CONNECT_URL,
     ordersSinkConfig(databaseUrl, {
       topic: ordersTopic,
       user: process.env.DATABASE_USER,
       password: process.env.DATABASE_PASSWORD,
     }),
-  );
+  ).catch((error: unknown) => {
+    throw new CommandError(
+      `The Connect worker at ${CONNECT_URL} did not take the orders sink: ${(error as Error).message}. ` +
+        `Its log: ${workerLog}. \`npx msa-sync status\` shows what runs; \`npm stop\` stops it.`,
+    );
+  });
   rows.push([
     'JDBC sink',
     `${CONNECT_URL}/connectors/${ORDERS_SINK_NAME}`,
@@ -196,7 +237,7 @@ export async function upCommand(argv: string[], out: (line: string) => void): Pr
 }
 
 export const downUsage = `Usage: msa-sync down
-  Stops what \`msa-sync up\` started: the services, the Connect worker, the broker or the three
+  Stops what \`msa-sync up\` started: the services, the Connect workers, the broker or the three
   nodes of \`up --brokers 3\` (a cluster named by KAFKA_BOOTSTRAP_SERVERS is never touched).`;
 
 export async function downCommand(argv: string[], out: (line: string) => void): Promise<void> {
@@ -205,6 +246,10 @@ export async function downCommand(argv: string[], out: (line: string) => void): 
   const paths = stackPaths();
   for (const { name, result } of await stopShopServices(paths)) {
     out(`${name}: ${result === 'not-running' ? 'not running' : result}`);
+  }
+  for (const n of extraWorkersStarted(paths).reverse()) {
+    const worker = await stopConnectWorkerProcess(paths, n);
+    out(`Connect worker ${n}: ${worker === 'not-running' ? 'not running' : worker}`);
   }
   const worker = await stopConnectWorkerProcess(paths);
   out(`Connect worker: ${worker === 'not-running' ? 'not running' : worker}`);

@@ -99,6 +99,12 @@ export interface ConnectorPlugin {
     config: ConnectorConfigMap,
     offsets: readonly { partition: Record<string, unknown>; offset: Record<string, unknown> | null }[],
   ): Promise<void> | void;
+  /**
+   * Source connectors: Apache's `SourceConnector.exactlyOnceSupport`, asked when a config sets
+   * exactly.once.support=required: whether tasks with this config, their records and offsets
+   * committed together, deliver each source record exactly once. Absent: the connector does not say.
+   */
+  exactlyOnceSupport?(config: ConnectorConfigMap): 'SUPPORTED' | 'UNSUPPORTED';
   createConnector(): Connector;
   createTask(): SourceTask | SinkTask;
 }

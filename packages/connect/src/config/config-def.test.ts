@@ -197,7 +197,7 @@ describe('ConfigDef', () => {
       importance: 'MEDIUM',
       documentation: 'Rows per batch.',
       group: 'Writes',
-      order: -1,
+      order_in_group: -1,
       width: 'NONE',
       display_name: 'batch.size',
       dependents: [],
@@ -258,5 +258,26 @@ describe('ConfigDef', () => {
     ]);
     expect(merged.key('batch.size')?.defaultValue).toBe(10);
     expect(merged.groups()).toEqual(['Connection', 'Writes', 'Extra']);
+  });
+});
+
+describe('ConfigDef.subset', () => {
+  it('keeps only the named keys, in definition order, with their groups', () => {
+    const def = new ConfigDef()
+      .define({ name: 'a', type: 'INT', default: 1, importance: 'LOW', documentation: '', group: 'G1' })
+      .define({ name: 'b', type: 'STRING', importance: 'LOW', documentation: '', group: 'G2' })
+      .define({
+        name: 'c',
+        type: 'BOOLEAN',
+        default: true,
+        importance: 'LOW',
+        documentation: '',
+        group: 'G3',
+      });
+    const picked = def.subset('c', 'a');
+    expect([...picked.keys().keys()]).toEqual(['a', 'c']);
+    expect(picked.groups()).toEqual(['G1', 'G3']);
+    // The required key left out is not asked for.
+    expect(picked.parse({}).get('c')).toBe(true);
   });
 });

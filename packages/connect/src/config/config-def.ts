@@ -1,4 +1,4 @@
-import type { ConfigInfo, ConfigInfos, ConfigKeyInfo, ConfigValueInfo } from '../herder/types.js';
+import type { ConfigInfo, ConfigInfos, ConfigKeyInfo, ConfigValueInfo } from '../entities.js';
 import {
   ConfigException,
   type ConfigType,
@@ -134,6 +134,17 @@ export class ConfigDef {
     return this.#groups;
   }
 
+  /** A new ConfigDef with only the named keys of this one, in this one's order. */
+  subset(...names: string[]): ConfigDef {
+    const picked = new ConfigDef();
+    for (const [name, key] of this.#keys) {
+      if (!names.includes(name)) continue;
+      if (key.group !== null && !picked.#groups.includes(key.group)) picked.#groups.push(key.group);
+      picked.#keys.set(name, key);
+    }
+    return picked;
+  }
+
   /**
    * A new ConfigDef with this one's keys followed by the others'. A key defined again by a later
    * def (a connector redefining a common key) takes the later definition, in its first position.
@@ -230,7 +241,7 @@ export function configKeyInfo(key: ConfigKey): ConfigKeyInfo {
     importance: key.importance,
     documentation: key.documentation,
     group: key.group,
-    order: key.orderInGroup,
+    order_in_group: key.orderInGroup,
     width: key.width,
     display_name: key.displayName,
     dependents: [...key.dependents],
@@ -259,7 +270,7 @@ function undefinedKeyInfo(name: string): ConfigKeyInfo {
     importance: 'LOW',
     documentation: '',
     group: null,
-    order: -1,
+    order_in_group: -1,
     width: 'NONE',
     display_name: name,
     dependents: [],

@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { KAFKA_VERSION } from '../api/kafka-version.js';
 import { ConfigDef } from './config-def.js';
 import {
   configErrorsMessage,
   connectorConfigDef,
   sinkConnectorConfigDef,
+  sinkSubscriptionOf,
+  tasksMaxOf,
+  transactionBoundaryOf,
   validateConnectorConfig,
 } from './connector-config.js';
 import { atLeast } from './validators.js';
@@ -46,15 +50,28 @@ describe('the common connector ConfigDef', () => {
     const infos = validateConnectorConfig({ props: source, type: 'source', connectorDef: jdbcSourceKeys });
     expect(infos.error_count).toBe(0);
     expect(infos.name).toBe('io.confluent.connect.jdbc.JdbcSourceConnector');
-    expect(infos.groups).toEqual(['Common', 'Transforms', 'Predicates', 'Error Handling']);
+    expect(infos.groups).toEqual([
+      'Common',
+      'Transforms',
+      'Predicates',
+      'Error Handling',
+      'Topic Creation',
+      'Exactly Once Support',
+      'offsets.topic',
+    ]);
     const definitions = Object.fromEntries(infos.configs.map((c) => [c.definition.name, c.definition]));
     expect(Object.keys(definitions).filter((key) => !jdbcSourceKeys.keys().has(key))).toEqual([
       'name',
       'connector.class',
+      'connector.plugin.version',
       'tasks.max',
+      'tasks.max.enforce',
       'key.converter',
+      'key.converter.plugin.version',
       'value.converter',
+      'value.converter.plugin.version',
       'header.converter',
+      'header.converter.plugin.version',
       'transforms',
       'predicates',
       'config.action.reload',
@@ -63,27 +80,42 @@ describe('the common connector ConfigDef', () => {
       'errors.tolerance',
       'errors.log.enable',
       'errors.log.include.messages',
+      'topic.creation.groups',
+      'exactly.once.support',
+      'transaction.boundary',
+      'transaction.boundary.interval.ms',
+      'offsets.storage.topic',
     ]);
     const summary = Object.fromEntries(
       Object.values(definitions)
         .filter((d) => !jdbcSourceKeys.keys().has(d.name))
-        .map((d) => [d.name, [d.type, d.required, d.default_value, d.group, d.order]]),
+        .map((d) => [d.name, [d.type, d.required, d.default_value, d.group, d.order_in_group]]),
     );
     expect(summary).toEqual({
       name: ['STRING', true, null, 'Common', 1],
       'connector.class': ['STRING', true, null, 'Common', 2],
-      'tasks.max': ['INT', false, '1', 'Common', 3],
-      'key.converter': ['CLASS', false, null, 'Common', 4],
-      'value.converter': ['CLASS', false, null, 'Common', 5],
-      'header.converter': ['CLASS', false, null, 'Common', 6],
-      transforms: ['LIST', false, '', 'Transforms', 7],
-      predicates: ['LIST', false, '', 'Predicates', 8],
-      'config.action.reload': ['STRING', false, 'restart', 'Common', 9],
+      'connector.plugin.version': ['STRING', false, null, 'Common', 3],
+      'tasks.max': ['INT', false, '1', 'Common', 4],
+      'tasks.max.enforce': ['BOOLEAN', false, 'true', 'Common', 5],
+      'key.converter': ['CLASS', false, null, 'Common', 6],
+      'key.converter.plugin.version': ['STRING', false, KAFKA_VERSION, 'Common', 7],
+      'value.converter': ['CLASS', false, null, 'Common', 8],
+      'value.converter.plugin.version': ['STRING', false, KAFKA_VERSION, 'Common', 9],
+      'header.converter': ['CLASS', false, null, 'Common', 10],
+      'header.converter.plugin.version': ['STRING', false, KAFKA_VERSION, 'Common', 11],
+      transforms: ['LIST', false, '', 'Transforms', 12],
+      predicates: ['LIST', false, '', 'Predicates', 13],
+      'config.action.reload': ['STRING', false, 'restart', 'Common', 14],
       'errors.retry.timeout': ['LONG', false, '0', 'Error Handling', 1],
       'errors.retry.delay.max.ms': ['LONG', false, '60000', 'Error Handling', 2],
       'errors.tolerance': ['STRING', false, 'none', 'Error Handling', 3],
       'errors.log.enable': ['BOOLEAN', false, 'false', 'Error Handling', 4],
       'errors.log.include.messages': ['BOOLEAN', false, 'false', 'Error Handling', 5],
+      'topic.creation.groups': ['LIST', false, '', 'Topic Creation', 1],
+      'exactly.once.support': ['STRING', false, 'requested', 'Exactly Once Support', 2],
+      'transaction.boundary': ['STRING', false, 'poll', 'Exactly Once Support', 3],
+      'transaction.boundary.interval.ms': ['LONG', false, null, 'Exactly Once Support', 4],
+      'offsets.storage.topic': ['STRING', false, null, 'offsets.topic', 1],
     });
     const values = Object.fromEntries(infos.configs.map((c) => [c.value.name, c.value.value]));
     expect(values.name).toBe('users-source');
@@ -160,6 +192,9 @@ describe('the common connector ConfigDef', () => {
       'Transforms',
       'Predicates',
       'Error Handling',
+      'Topic Creation',
+      'Exactly Once Support',
+      'offsets.topic',
       'Transforms: createKey',
       'Transforms: extractInt',
       'Predicates: isFoo',
@@ -330,6 +365,170 @@ describe('a connector’s own ConfigDef merged with the common one', () => {
   });
 });
 
+describe("the converter keys in validate, with the worker's converters", () => {
+  const sink = {
+    name: 'orders-sink',
+    'connector.class': 'io.confluent.connect.jdbc.JdbcSinkConnector',
+    'connection.url': 'jdbc:mariadb://localhost:3306/mydb',
+    topics: 'orders',
+  };
+  const converters = [
+    'org.apache.kafka.connect.converters.BooleanConverter',
+    'org.apache.kafka.connect.converters.ByteArrayConverter',
+    'org.apache.kafka.connect.converters.DoubleConverter',
+    'org.apache.kafka.connect.converters.FloatConverter',
+    'org.apache.kafka.connect.converters.IntegerConverter',
+    'org.apache.kafka.connect.converters.LongConverter',
+    'org.apache.kafka.connect.converters.ShortConverter',
+    'org.apache.kafka.connect.json.JsonConverter',
+    'org.apache.kafka.connect.storage.StringConverter',
+  ];
+  const infosFor = (props: Record<string, string>) =>
+    Object.fromEntries(
+      validateConnectorConfig({
+        props,
+        type: 'sink',
+        connectorDef: jdbcSinkKeys,
+        workerConverters: { key: 'StringConverter', value: 'org.apache.kafka.connect.json.JsonConverter' },
+      }).configs.map((c) => [c.definition.name, c]),
+    );
+
+  it("shows the worker's classes as defaults and values, every class the worker has as recommended", () => {
+    const infos = infosFor(sink);
+    expect(infos['key.converter']?.definition.default_value).toBe(
+      'org.apache.kafka.connect.storage.StringConverter',
+    );
+    expect(infos['key.converter']?.value).toEqual({
+      name: 'key.converter',
+      value: 'org.apache.kafka.connect.storage.StringConverter',
+      recommended_values: converters,
+      errors: [],
+      visible: true,
+    });
+    expect(infos['value.converter']?.definition.default_value).toBe(
+      'org.apache.kafka.connect.json.JsonConverter',
+    );
+    expect(infos['value.converter']?.value.value).toBe('org.apache.kafka.connect.json.JsonConverter');
+    expect(infos['value.converter']?.value.recommended_values).toEqual(converters);
+    // msa-sync runs SimpleHeaderConverter only, so it recommends nothing else.
+    expect(infos['header.converter']?.definition.default_value).toBe(
+      'org.apache.kafka.connect.storage.SimpleHeaderConverter',
+    );
+    expect(infos['header.converter']?.value).toEqual({
+      name: 'header.converter',
+      value: 'org.apache.kafka.connect.storage.SimpleHeaderConverter',
+      recommended_values: ['org.apache.kafka.connect.storage.SimpleHeaderConverter'],
+      errors: [],
+      visible: true,
+    });
+    for (const name of ['key.converter', 'value.converter', 'header.converter']) {
+      expect(infos[name]?.definition).toMatchObject({ type: 'CLASS', required: false, group: 'Common' });
+    }
+  });
+
+  it("shows a connector's own class as the value, and still refuses a header converter it does not run", () => {
+    const infos = infosFor({
+      ...sink,
+      'value.converter': 'ByteArrayConverter',
+      'header.converter': 'org.apache.kafka.connect.json.JsonConverter',
+    });
+    expect(infos['value.converter']?.value.value).toBe('ByteArrayConverter');
+    expect(infos['value.converter']?.value.errors).toEqual([]);
+    expect(infos['header.converter']?.value.errors).toEqual([
+      'msa-sync converts headers with org.apache.kafka.connect.storage.SimpleHeaderConverter only; org.apache.kafka.connect.json.JsonConverter is not available.',
+    ]);
+  });
+});
+
+describe('*.plugin.version (KIP-891) with one installed version of each plugin', () => {
+  const sink = {
+    name: 'orders-sink',
+    'connector.class': 'io.confluent.connect.jdbc.JdbcSinkConnector',
+    'connection.url': 'jdbc:mariadb://localhost:3306/mydb',
+    topics: 'orders',
+  };
+  const validate = (props: Record<string, string>) =>
+    validateConnectorConfig({
+      props,
+      type: 'sink',
+      connectorDef: jdbcSinkKeys,
+      connectorVersion: '10.8.0-msa',
+      workerConverters: { key: 'JsonConverter', value: 'JsonConverter' },
+    });
+
+  it("shows each installed version as default, value and only recommended value, as Apache's validate", () => {
+    const configs = Object.fromEntries(validate(sink).configs.map((c) => [c.definition.name, c]));
+    expect(configs['connector.plugin.version']?.definition).toMatchObject({
+      type: 'STRING',
+      required: false,
+      default_value: '10.8.0-msa',
+      importance: 'MEDIUM',
+      group: 'Common',
+      width: 'MEDIUM',
+      display_name: 'Connector version',
+    });
+    expect(configs['connector.plugin.version']?.value).toEqual({
+      name: 'connector.plugin.version',
+      value: '10.8.0-msa',
+      recommended_values: ['10.8.0-msa'],
+      errors: [],
+      visible: true,
+    });
+    for (const [name, display] of [
+      ['key.converter.plugin.version', 'Key converter version'],
+      ['value.converter.plugin.version', 'Value converter version'],
+      ['header.converter.plugin.version', 'Header converter version'],
+    ] as const) {
+      expect(configs[name]?.definition).toMatchObject({
+        default_value: KAFKA_VERSION,
+        importance: 'LOW',
+        group: 'Common',
+        width: 'SHORT',
+        display_name: display,
+      });
+      expect(configs[name]?.value.recommended_values).toEqual([KAFKA_VERSION]);
+    }
+  });
+
+  it('accepts the installed version, a range containing it, or latest', () => {
+    expect(
+      errorsByKey(
+        validate({
+          ...sink,
+          'connector.plugin.version': '10.8.0-msa',
+          'key.converter.plugin.version': KAFKA_VERSION,
+          'value.converter.plugin.version': '[4.0,5.0)',
+          'header.converter.plugin.version': 'latest',
+        }),
+      ),
+    ).toEqual({});
+  });
+
+  it('refuses another version, naming the one available, and a malformed range', () => {
+    expect(
+      errorsByKey(
+        validate({
+          ...sink,
+          'connector.plugin.version': '10.9.0',
+          'value.converter': 'StringConverter',
+          'value.converter.plugin.version': '[5.0,)',
+          'header.converter.plugin.version': '[4.0,5.0',
+        }),
+      ),
+    ).toEqual({
+      'connector.plugin.version': [
+        'Plugin io.confluent.connect.jdbc.JdbcSinkConnector not found that matches the version range [10.9.0], available versions: [10.8.0-msa]',
+      ],
+      'value.converter.plugin.version': [
+        `Plugin org.apache.kafka.connect.storage.StringConverter not found that matches the version range [5.0,), available versions: [${KAFKA_VERSION}]`,
+      ],
+      'header.converter.plugin.version': [
+        'Invalid value [4.0,5.0 for configuration header.converter.plugin.version: Unbounded range: [4.0,5.0',
+      ],
+    });
+  });
+});
+
 describe('keys msa-sync would ignore are refused', () => {
   const sink = {
     name: 'orders-sink',
@@ -375,6 +574,10 @@ describe('keys msa-sync would ignore are refused', () => {
         "org.apache.kafka.connect.json.JsonConverter has no configuration 'schemas.enabled'; msa-sync refuses keys it would ignore.",
       ],
     });
+    expect(
+      validate({ ...withClass, 'value.converter.schema.content': '{"type":' })['value.converter']?.[0],
+    ).toMatch(/^Failed to parse schema in converter config due to serialization error: /);
+    expect(validate({ ...withClass, 'value.converter.schema.content': '{"type":"int32"}' })).toEqual({});
     expect(validate({ ...withClass, 'value.converter.schemas.enable': 'maybe' })['value.converter']).toEqual([
       'Invalid value maybe for configuration schemas.enable: Expected value to be either true or false',
     ]);
@@ -389,41 +592,42 @@ describe('keys msa-sync would ignore are refused', () => {
     expect(validate({ ...sink, 'header.converter': 'SimpleHeaderConverter' })).toEqual({});
   });
 
-  it('client overrides the worker does not apply; the two it applies are checked', () => {
+  it('client overrides the worker does not apply are refused; those it applies are checked', () => {
     expect(
       validate({
         ...sink,
         'consumer.override.max.poll.records': '500',
         'consumer.override.isolation.level': 'read_uncommitted',
+        'consumer.override.auto.offset.reset': 'latest',
       }),
     ).toEqual({});
     const errors = validate({
       ...sink,
-      'consumer.override.auto.offset.reset': 'latest',
+      'consumer.override.check.crcs': 'false',
       'consumer.override.max.poll.records': 'lots',
     });
-    expect(errors['consumer.override.auto.offset.reset']?.[0]).toBe(
-      "msa-sync does not apply the client override 'consumer.override.auto.offset.reset' to a sink connector's clients (it applies consumer.override.max.poll.records, consumer.override.isolation.level); it refuses what it would ignore.",
+    expect(errors['consumer.override.check.crcs']?.[0]).toMatch(
+      /^msa-sync does not apply the client override 'consumer.override.check.crcs' \(its consumer applies client.id, .*max.poll.records, isolation.level, auto.offset.reset, /,
     );
-    expect(errors['consumer.override.max.poll.records']).toEqual([
-      'Invalid value lots for configuration consumer.override.max.poll.records: Value must be at least 1',
-    ]);
+    expect(errors['consumer.override.max.poll.records']?.[0]).toBe(
+      'Invalid value lots for configuration consumer.override.max.poll.records: Not a number of type INT',
+    );
+    expect(validate({ ...sink, 'consumer.override.max.poll.records': '0' })).toEqual({
+      'consumer.override.max.poll.records': [
+        'Invalid value 0 for configuration consumer.override.max.poll.records: Value must be at least 1',
+      ],
+    });
     const { name: _, topics: __, ...sourceBase } = sink;
     expect(
       Object.keys(validate({ ...sourceBase, name: 's', 'producer.override.linger.ms': '5' }, 'source')),
     ).toEqual(['producer.override.linger.ms']);
   });
 
-  it("Apache's framework keys msa-sync does not implement say so", () => {
+  it('tasks.max.enforce: true (the default) is accepted, false (never honoured here) refused', () => {
     const { topics: _, ...source } = sink;
-    const errors = validate(
-      { ...source, 'transaction.boundary': 'interval', 'topic.creation.default.partitions': '3' },
-      'source',
-    );
-    expect(errors['transaction.boundary']?.[0]).toMatch(
-      /^'transaction\.boundary' is not supported by msa-sync: exactly-once/,
-    );
-    expect(errors['topic.creation.default.partitions']?.[0]).toContain('create them first');
+    expect(validate({ ...source, 'tasks.max.enforce': 'true' }, 'source')).toEqual({});
+    const errors = validate({ ...source, 'tasks.max.enforce': 'false' }, 'source');
+    expect(errors['tasks.max.enforce']?.[0]).toMatch(/msa-sync always enforces tasks\.max/);
   });
 
   it('a refused key that holds a secret is answered hidden', () => {
@@ -435,5 +639,39 @@ describe('keys msa-sync would ignore are refused', () => {
     const refused = infos.configs.find((c) => c.value.name === 'connection.pasword');
     expect(refused?.value.errors).toHaveLength(1);
     expect(JSON.stringify(infos)).not.toContain('hunter2');
+  });
+});
+
+describe('connector keys the worker reads at run time', () => {
+  it('parses tasks.max with its definition: default, type and bound', () => {
+    expect(tasksMaxOf({})).toBe(1);
+    expect(tasksMaxOf({ 'tasks.max': ' 4 ' })).toBe(4);
+    expect(() => tasksMaxOf({ 'tasks.max': '0' })).toThrow(
+      'Invalid value 0 for configuration tasks.max: Value must be at least 1',
+    );
+  });
+
+  it('reads a sink’s subscription: topics without blank entries, or topics.regex', () => {
+    expect(sinkSubscriptionOf({ topics: 'a, b,,c' })).toEqual({
+      topics: ['a', 'b', 'c'],
+      topicsRegex: undefined,
+    });
+    expect(sinkSubscriptionOf({ 'topics.regex': 'orders\\..*' })).toEqual({
+      topics: [],
+      topicsRegex: 'orders\\..*',
+    });
+  });
+
+  it('reads a source’s transaction boundary with its definition', () => {
+    expect(transactionBoundaryOf({})).toEqual({ boundary: 'poll', intervalMs: undefined });
+    expect(
+      transactionBoundaryOf({
+        'transaction.boundary': 'INTERVAL',
+        'transaction.boundary.interval.ms': '250',
+      }),
+    ).toEqual({ boundary: 'interval', intervalMs: 250 });
+    expect(() => transactionBoundaryOf({ 'transaction.boundary.interval.ms': '-1' })).toThrow(
+      'Invalid value -1 for configuration transaction.boundary.interval.ms: Value must be at least 0',
+    );
   });
 });

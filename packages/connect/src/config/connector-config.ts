@@ -1,8 +1,27 @@
-import { converterRegistry } from '../converters/converter-registry.js';
-import type { ConfigInfos } from '../herder/types.js';
+import { KAFKA_VERSION } from '../api/kafka-version.js';
+import {
+  converterRegistry,
+  headerConverterClassNames,
+  resolveHeaderConverter,
+  SIMPLE_HEADER_CONVERTER,
+} from '../converters/converter-registry.js';
+import type { ConfigInfos } from '../entities.js';
 import { isSecretKey } from '../logging/redaction.js';
 import { buildTransformationChain, TransformConfigError } from '../transforms/transformation-chain.js';
-import { findPredicatePlugin, findTransformationPlugin } from '../transforms/transformation-plugins.js';
+import {
+  findPredicatePlugin,
+  findTransformationPlugin,
+  predicatePluginList,
+  transformationPlugins,
+} from '../transforms/transformation-plugins.js';
+import {
+  type ClientOverridePolicy,
+  crossCheckOverrides,
+  defineHonouredOverrides,
+  isClientOverrideKey,
+  type OverrideContext,
+  overrideProblem,
+} from './client-overrides.js';
 import {
   type ConfigCheckOptions,
   ConfigDef,
@@ -11,17 +30,43 @@ import {
   type ValidatedValue,
 } from './config-def.js';
 import { ConfigException, Password } from './config-types.js';
+import {
+  DLQ_TOPIC_NAME_CONFIG,
+  defineDeadLetterQueueKeys,
+  defineErrorHandlingKeys,
+} from './error-handling-config.js';
 import { parseType } from './parse-type.js';
+import { InvalidVersionSpec, versionRequirement } from './plugin-version.js';
+import {
+  enrichTopicCreationDef,
+  TOPIC_CREATION_PREFIX,
+  topicCreationGroupsDef,
+  validateTopicCreationKeys,
+} from './topic-creation-config.js';
 import {
   atLeast,
+  caseInsensitiveValidString,
   composite,
   lambda,
+  nonEmptyString,
   nonEmptyStringWithoutControlChars,
   nonNull,
   regex,
   type Validator,
   validString,
 } from './validators.js';
+
+export {
+  DLQ_CONTEXT_HEADERS_ENABLE_CONFIG,
+  DLQ_TOPIC_NAME_CONFIG,
+  DLQ_TOPIC_REPLICATION_FACTOR_CONFIG,
+  ERROR_GROUP,
+  ERRORS_LOG_ENABLE_CONFIG,
+  ERRORS_LOG_INCLUDE_MESSAGES_CONFIG,
+  ERRORS_RETRY_MAX_DELAY_CONFIG,
+  ERRORS_RETRY_TIMEOUT_CONFIG,
+  ERRORS_TOLERANCE_CONFIG,
+} from './error-handling-config.js';
 
 /** Keys Connect reads from every connector config, whatever the connector. */
 export const NAME_CONFIG = 'name';
@@ -31,24 +76,43 @@ export const KEY_CONVERTER_CLASS_CONFIG = 'key.converter';
 export const VALUE_CONVERTER_CLASS_CONFIG = 'value.converter';
 export const HEADER_CONVERTER_CLASS_CONFIG = 'header.converter';
 export const TRANSFORMS_CONFIG = 'transforms';
+/** Apache 4.x (KIP-891): which installed version of a plugin to run. */
+export const CONNECTOR_PLUGIN_VERSION_CONFIG = 'connector.plugin.version';
+export const KEY_CONVERTER_VERSION_CONFIG = 'key.converter.plugin.version';
+export const VALUE_CONVERTER_VERSION_CONFIG = 'value.converter.plugin.version';
+export const HEADER_CONVERTER_VERSION_CONFIG = 'header.converter.plugin.version';
 export const PREDICATES_CONFIG = 'predicates';
 export const CONFIG_RELOAD_ACTION_CONFIG = 'config.action.reload';
-export const ERRORS_RETRY_TIMEOUT_CONFIG = 'errors.retry.timeout';
-export const ERRORS_RETRY_MAX_DELAY_CONFIG = 'errors.retry.delay.max.ms';
-export const ERRORS_TOLERANCE_CONFIG = 'errors.tolerance';
-export const ERRORS_LOG_ENABLE_CONFIG = 'errors.log.enable';
-export const ERRORS_LOG_INCLUDE_MESSAGES_CONFIG = 'errors.log.include.messages';
 /** Sink connectors only. */
 export const TOPICS_CONFIG = 'topics';
 export const TOPICS_REGEX_CONFIG = 'topics.regex';
-export const DLQ_TOPIC_NAME_CONFIG = 'errors.deadletterqueue.topic.name';
-export const DLQ_TOPIC_REPLICATION_FACTOR_CONFIG = 'errors.deadletterqueue.topic.replication.factor';
-export const DLQ_CONTEXT_HEADERS_ENABLE_CONFIG = 'errors.deadletterqueue.context.headers.enable';
+/** Source connectors only (Apache's SourceConnectorConfig, KIP-618). */
+export const EXACTLY_ONCE_SUPPORT_CONFIG = 'exactly.once.support';
+export const TRANSACTION_BOUNDARY_CONFIG = 'transaction.boundary';
+export const TRANSACTION_BOUNDARY_INTERVAL_CONFIG = 'transaction.boundary.interval.ms';
+export const OFFSETS_TOPIC_CONFIG = 'offsets.storage.topic';
 
 export const COMMON_GROUP = 'Common';
 export const TRANSFORMS_GROUP = 'Transforms';
 export const PREDICATES_GROUP = 'Predicates';
-export const ERROR_GROUP = 'Error Handling';
+export const EXACTLY_ONCE_SUPPORT_GROUP = 'Exactly Once Support';
+/** Apache's group name for offsets.storage.topic, as it spells it. */
+export const OFFSETS_TOPIC_GROUP = 'offsets.topic';
+
+/** Apache's PluginVersionValidator: the value must read as a version requirement. */
+function pluginVersionValidator(): Validator {
+  return {
+    description: 'a version, a Maven version range or latest',
+    ensureValid(name, value) {
+      try {
+        versionRequirement(value === null ? null : String(value));
+      } catch (error) {
+        if (!(error instanceof InvalidVersionSpec)) throw error;
+        throw ConfigException.invalid(name, value, error.message);
+      }
+    },
+  };
+}
 
 function uniqueAliases(kind: string) {
   return composite(
@@ -61,9 +125,7 @@ function uniqueAliases(kind: string) {
 
 /** The keys every connector has, with Connect's types, defaults, groups and order. */
 export function connectorConfigDef(): ConfigDef {
-  let order = 0;
-  let errorOrder = 0;
-  return new ConfigDef()
+  const def = new ConfigDef()
     .define({
       name: NAME_CONFIG,
       type: 'STRING',
@@ -71,7 +133,7 @@ export function connectorConfigDef(): ConfigDef {
       importance: 'HIGH',
       documentation: 'Name of this connector; no two connectors of a cluster may share it.',
       group: COMMON_GROUP,
-      orderInGroup: ++order,
+      orderInGroup: 1,
       width: 'MEDIUM',
       displayName: 'Connector name',
     })
@@ -83,9 +145,22 @@ export function connectorConfigDef(): ConfigDef {
         'Which connector to run: its full class name (io.confluent.connect.jdbc.JdbcSinkConnector) or a short ' +
         'alias (JdbcSinkConnector, JdbcSink).',
       group: COMMON_GROUP,
-      orderInGroup: ++order,
+      orderInGroup: 2,
       width: 'LONG',
       displayName: 'Connector class',
+    })
+    .define({
+      name: CONNECTOR_PLUGIN_VERSION_CONFIG,
+      type: 'STRING',
+      default: null,
+      validator: pluginVersionValidator(),
+      importance: 'MEDIUM',
+      documentation:
+        'Version of the connector plugin: a version, a Maven version range such as [4.0,5.0), or latest. Unset: the installed version.',
+      group: COMMON_GROUP,
+      orderInGroup: 3,
+      width: 'MEDIUM',
+      displayName: 'Connector version',
     })
     .define({
       name: TASKS_MAX_CONFIG,
@@ -95,9 +170,27 @@ export function connectorConfigDef(): ConfigDef {
       importance: 'HIGH',
       documentation: 'Upper bound on the number of tasks the connector may split its work into.',
       group: COMMON_GROUP,
-      orderInGroup: ++order,
+      orderInGroup: 4,
       width: 'SHORT',
       displayName: 'Tasks max',
+    })
+    .define({
+      name: 'tasks.max.enforce',
+      type: 'BOOLEAN',
+      default: true,
+      // Apache's deprecated escape hatch; msa-sync only has the enforcing behaviour.
+      validator: lambda('[true]', (value) =>
+        value === false
+          ? 'msa-sync always enforces tasks.max (a connector generating more tasks fails); false is not supported'
+          : undefined,
+      ),
+      importance: 'LOW',
+      documentation:
+        '(Deprecated in Apache Connect) Whether a connector that generates more task configs than tasks.max fails. Only true is supported.',
+      group: COMMON_GROUP,
+      orderInGroup: 5,
+      width: 'SHORT',
+      displayName: 'Enforce tasks max',
     })
     .define({
       name: KEY_CONVERTER_CLASS_CONFIG,
@@ -107,9 +200,21 @@ export function connectorConfigDef(): ConfigDef {
       documentation:
         'Converter between record keys in Connect form and their bytes in Kafka. Unset: the worker setting applies.',
       group: COMMON_GROUP,
-      orderInGroup: ++order,
+      orderInGroup: 6,
       width: 'SHORT',
       displayName: 'Key converter class',
+    })
+    .define({
+      name: KEY_CONVERTER_VERSION_CONFIG,
+      type: 'STRING',
+      default: null,
+      validator: pluginVersionValidator(),
+      importance: 'LOW',
+      documentation: 'Version of the key converter plugin, as for connector.plugin.version.',
+      group: COMMON_GROUP,
+      orderInGroup: 7,
+      width: 'SHORT',
+      displayName: 'Key converter version',
     })
     .define({
       name: VALUE_CONVERTER_CLASS_CONFIG,
@@ -119,9 +224,21 @@ export function connectorConfigDef(): ConfigDef {
       documentation:
         'Converter between record values in Connect form and their bytes in Kafka. Unset: the worker setting applies.',
       group: COMMON_GROUP,
-      orderInGroup: ++order,
+      orderInGroup: 8,
       width: 'SHORT',
       displayName: 'Value converter class',
+    })
+    .define({
+      name: VALUE_CONVERTER_VERSION_CONFIG,
+      type: 'STRING',
+      default: null,
+      validator: pluginVersionValidator(),
+      importance: 'LOW',
+      documentation: 'Version of the value converter plugin, as for connector.plugin.version.',
+      group: COMMON_GROUP,
+      orderInGroup: 9,
+      width: 'SHORT',
+      displayName: 'Value converter version',
     })
     .define({
       name: HEADER_CONVERTER_CLASS_CONFIG,
@@ -131,9 +248,21 @@ export function connectorConfigDef(): ConfigDef {
       documentation:
         'Converter between record header values and their bytes in Kafka. Unset: the worker setting applies.',
       group: COMMON_GROUP,
-      orderInGroup: ++order,
+      orderInGroup: 10,
       width: 'SHORT',
       displayName: 'Header converter class',
+    })
+    .define({
+      name: HEADER_CONVERTER_VERSION_CONFIG,
+      type: 'STRING',
+      default: null,
+      validator: pluginVersionValidator(),
+      importance: 'LOW',
+      documentation: 'Version of the header converter plugin, as for connector.plugin.version.',
+      group: COMMON_GROUP,
+      orderInGroup: 11,
+      width: 'SHORT',
+      displayName: 'Header converter version',
     })
     .define({
       name: TRANSFORMS_CONFIG,
@@ -144,7 +273,7 @@ export function connectorConfigDef(): ConfigDef {
       documentation:
         'Comma-separated aliases of the single message transforms applied to each record, in order.',
       group: TRANSFORMS_GROUP,
-      orderInGroup: ++order,
+      orderInGroup: 12,
       width: 'LONG',
       displayName: 'Transforms',
     })
@@ -156,7 +285,7 @@ export function connectorConfigDef(): ConfigDef {
       importance: 'LOW',
       documentation: 'Comma-separated aliases of the predicates that transforms can be made conditional on.',
       group: PREDICATES_GROUP,
-      orderInGroup: ++order,
+      orderInGroup: 13,
       width: 'LONG',
       displayName: 'Predicates',
     })
@@ -170,75 +299,16 @@ export function connectorConfigDef(): ConfigDef {
         'What to do when a value resolved from an external config provider changes: restart the connector ' +
         "with the new values ('restart'), or nothing ('none').",
       group: COMMON_GROUP,
-      orderInGroup: ++order,
+      orderInGroup: 14,
       width: 'MEDIUM',
       displayName: 'Reload Action',
-    })
-    .define({
-      name: ERRORS_RETRY_TIMEOUT_CONFIG,
-      type: 'LONG',
-      default: 0,
-      importance: 'MEDIUM',
-      documentation:
-        'How long, in milliseconds, a failing operation keeps being retried. 0 means no retry, -1 retries forever.',
-      group: ERROR_GROUP,
-      orderInGroup: ++errorOrder,
-      width: 'MEDIUM',
-      displayName: 'Retry Timeout for Errors',
-    })
-    .define({
-      name: ERRORS_RETRY_MAX_DELAY_CONFIG,
-      type: 'LONG',
-      default: 60000,
-      importance: 'MEDIUM',
-      documentation:
-        'Longest pause, in milliseconds, between two retries; past it, random jitter spreads retries apart.',
-      group: ERROR_GROUP,
-      orderInGroup: ++errorOrder,
-      width: 'MEDIUM',
-      displayName: 'Maximum Delay Between Retries for Errors',
-    })
-    .define({
-      name: ERRORS_TOLERANCE_CONFIG,
-      type: 'STRING',
-      default: 'none',
-      validator: validString('none', 'all'),
-      importance: 'MEDIUM',
-      documentation: "'none' fails the task on the first bad record; 'all' skips bad records and carries on.",
-      group: ERROR_GROUP,
-      orderInGroup: ++errorOrder,
-      width: 'SHORT',
-      displayName: 'Error Tolerance',
-    })
-    .define({
-      name: ERRORS_LOG_ENABLE_CONFIG,
-      type: 'BOOLEAN',
-      default: false,
-      importance: 'MEDIUM',
-      documentation: 'Log every error with the operation that failed, tolerated ones included.',
-      group: ERROR_GROUP,
-      orderInGroup: ++errorOrder,
-      width: 'SHORT',
-      displayName: 'Log Errors',
-    })
-    .define({
-      name: ERRORS_LOG_INCLUDE_MESSAGES_CONFIG,
-      type: 'BOOLEAN',
-      default: false,
-      importance: 'MEDIUM',
-      documentation:
-        'Include the failed record (key, value, headers) in those log lines; off keeps record contents out of ' +
-        'the logs, topic and partition are still logged.',
-      group: ERROR_GROUP,
-      orderInGroup: ++errorOrder,
-      width: 'SHORT',
-      displayName: 'Log Error Details',
     });
+  return defineErrorHandlingKeys(def);
 }
 
 /** The common keys plus what every sink adds: topics, topics.regex and the dead letter queue. */
 export function sinkConnectorConfigDef(): ConfigDef {
-  return connectorConfigDef()
+  const def = connectorConfigDef()
     .define({
       name: TOPICS_CONFIG,
       type: 'LIST',
@@ -262,44 +332,131 @@ export function sinkConnectorConfigDef(): ConfigDef {
       orderInGroup: 4,
       width: 'LONG',
       displayName: 'Topics regex',
-    })
+    });
+  return defineDeadLetterQueueKeys(def);
+}
+
+const WORKER_READ_SINK_KEYS = sinkConnectorConfigDef().subset(
+  TASKS_MAX_CONFIG,
+  TOPICS_CONFIG,
+  TOPICS_REGEX_CONFIG,
+);
+
+const TASKS_MAX_DEF = WORKER_READ_SINK_KEYS.subset(TASKS_MAX_CONFIG);
+
+/** `tasks.max` of a stored connector config, parsed with its definition. */
+export function tasksMaxOf(props: RawConfig): number {
+  return TASKS_MAX_DEF.parse(props).getNumber(TASKS_MAX_CONFIG) as number;
+}
+
+/** What a sink task subscribes to: `topics` (blank entries dropped) or `topics.regex` (undefined when empty). */
+export function sinkSubscriptionOf(props: RawConfig): { topics: string[]; topicsRegex: string | undefined } {
+  const parsed = WORKER_READ_SINK_KEYS.parse(props);
+  return {
+    topics: (parsed.getList(TOPICS_CONFIG) ?? []).filter(Boolean),
+    topicsRegex: parsed.getString(TOPICS_REGEX_CONFIG) || undefined,
+  };
+}
+
+/** Values of exactly.once.support and transaction.boundary, as Apache's enums print them. */
+export const EXACTLY_ONCE_SUPPORT_LEVELS = ['requested', 'required'] as const;
+export const TRANSACTION_BOUNDARIES = ['poll', 'interval', 'connector'] as const;
+export type TransactionBoundary = (typeof TRANSACTION_BOUNDARIES)[number];
+
+/**
+ * Adds the exactly-once keys of Apache's SourceConnectorConfig to a source connector's def: in
+ * its group "Exactly Once Support" at orders 2 to 4 (order 1 is Apache's topic.creation.groups),
+ * and offsets.storage.topic alone in group "offsets.topic".
+ */
+export function defineExactlyOnceSourceKeys(def: ConfigDef): ConfigDef {
+  return def
     .define({
-      name: DLQ_TOPIC_NAME_CONFIG,
+      name: EXACTLY_ONCE_SUPPORT_CONFIG,
       type: 'STRING',
-      default: '',
+      default: 'requested',
+      validator: caseInsensitiveValidString(...EXACTLY_ONCE_SUPPORT_LEVELS),
       importance: 'MEDIUM',
       documentation:
-        'Topic that receives the records that failed in the connector, a transform or a converter. Empty: no ' +
-        'dead letter queue.',
-      group: ERROR_GROUP,
-      orderInGroup: 6,
-      width: 'MEDIUM',
-      displayName: 'Dead Letter Queue Topic Name',
+        "'requested' or 'required'. With 'required', creating or validating the connector fails unless the " +
+        'connector declares that it gives exactly-once delivery with this config and the worker runs ' +
+        "exactly-once sources (exactly.once.source.support=enabled). 'requested' skips that check; read the " +
+        "connector's documentation to know whether it can deliver exactly once.",
+      group: EXACTLY_ONCE_SUPPORT_GROUP,
+      orderInGroup: 2,
+      width: 'SHORT',
+      displayName: 'Exactly once support',
     })
     .define({
-      name: DLQ_TOPIC_REPLICATION_FACTOR_CONFIG,
-      type: 'SHORT',
-      default: 3,
-      importance: 'MEDIUM',
-      documentation: 'Replication factor the dead letter queue topic is created with when it does not exist.',
-      group: ERROR_GROUP,
-      orderInGroup: 7,
-      width: 'MEDIUM',
-      displayName: 'Dead Letter Queue Topic Replication Factor',
-    })
-    .define({
-      name: DLQ_CONTEXT_HEADERS_ENABLE_CONFIG,
-      type: 'BOOLEAN',
-      default: false,
+      name: TRANSACTION_BOUNDARY_CONFIG,
+      type: 'STRING',
+      default: 'poll',
+      validator: caseInsensitiveValidString(...TRANSACTION_BOUNDARIES),
       importance: 'MEDIUM',
       documentation:
-        'Add headers describing the failure (all named __connect.errors.*) to records sent to the dead letter queue.',
-      group: ERROR_GROUP,
-      orderInGroup: 8,
-      width: 'MEDIUM',
-      displayName: 'Enable Error Context Headers',
+        "Where a task's producer transactions end: 'poll' commits one transaction per batch a task returns " +
+        "from poll; 'interval' commits after transaction.boundary.interval.ms, the batches of several polls " +
+        "together; 'connector' lets the connector decide, which only connectors able to define boundaries " +
+        'accept.',
+      group: EXACTLY_ONCE_SUPPORT_GROUP,
+      orderInGroup: 3,
+      width: 'SHORT',
+      displayName: 'Transaction Boundary',
+    })
+    .define({
+      name: TRANSACTION_BOUNDARY_INTERVAL_CONFIG,
+      type: 'LONG',
+      default: null,
+      validator: lambda('[0,...]', (value) =>
+        value !== null && Number(value) < 0 ? 'Value must be at least 0' : undefined,
+      ),
+      importance: 'LOW',
+      documentation:
+        "With transaction.boundary=interval: how long, in milliseconds, a task's transaction stays open before " +
+        "it is committed. Unset: the worker's offset.flush.interval.ms. Only valid with transaction.boundary=interval.",
+      group: EXACTLY_ONCE_SUPPORT_GROUP,
+      orderInGroup: 4,
+      width: 'SHORT',
+      displayName: 'Transaction boundary interval',
+    })
+    .define({
+      name: OFFSETS_TOPIC_CONFIG,
+      type: 'STRING',
+      default: null,
+      validator: nonEmptyString(),
+      importance: 'LOW',
+      documentation:
+        "A topic of this connector's own for its source offsets, created (compacted) when missing. Offsets are " +
+        "written there, and read from there first, then from the worker's offset.storage.topic. Unset: the " +
+        "worker's topic only.",
+      group: OFFSETS_TOPIC_GROUP,
+      orderInGroup: 1,
+      width: 'LONG',
+      displayName: 'Offsets topic',
     });
 }
+
+/** The common keys plus the exactly-once keys every source connector has. */
+export function sourceConnectorConfigDef(): ConfigDef {
+  // Apache's SourceConnectorConfig order: topic.creation.groups, then the exactly-once keys.
+  return defineExactlyOnceSourceKeys(connectorConfigDef().merge(topicCreationGroupsDef()));
+}
+
+/** A source task's transaction.boundary and its interval (undefined: the worker's flush interval). */
+export function transactionBoundaryOf(props: RawConfig): {
+  boundary: TransactionBoundary;
+  intervalMs: number | undefined;
+} {
+  const parsed = TRANSACTION_DEF.parse(props);
+  return {
+    boundary: (parsed.getString(TRANSACTION_BOUNDARY_CONFIG) ?? '').toLowerCase() as TransactionBoundary,
+    intervalMs: parsed.getNumber(TRANSACTION_BOUNDARY_INTERVAL_CONFIG) ?? undefined,
+  };
+}
+
+const TRANSACTION_DEF = sourceConnectorConfigDef().subset(
+  TRANSACTION_BOUNDARY_CONFIG,
+  TRANSACTION_BOUNDARY_INTERVAL_CONFIG,
+);
 
 function aliasesOf(props: RawConfig, key: string): string[] {
   try {
@@ -323,55 +480,37 @@ export function enrichConnectorConfigDef(base: ConfigDef, props: RawConfig): Con
     const group = `${TRANSFORMS_GROUP}: ${alias}`;
     const typeKey = `${prefix}type`;
     const plugin = findTransformationPlugin(props[typeKey] ?? undefined);
-    enriched
-      .override({
-        name: typeKey,
-        type: 'CLASS',
-        validator: pluginClassValidator(
-          alias,
-          'transformation',
-          (name) => {
-            if (findTransformationPlugin(name)) return undefined;
-            return findPredicatePlugin(name) ? 'Not a Transformation' : `Class ${name} could not be found.`;
-          },
-          () => {
-            if (props[`${prefix}negate`] != null && (props[`${prefix}predicate`] ?? '').trim() === '') {
-              throw new ConfigException(
-                `Config '${prefix}negate' was provided but there is no config '${prefix}predicate' defining a predicate to be negated.`,
-              );
-            }
-          },
-        ),
-        importance: 'HIGH',
-        documentation: `Class of the '${alias}' transformation.`,
-        group,
-        orderInGroup: 0,
-        width: 'LONG',
-        displayName: `Transformation type for ${alias}`,
-      })
-      .override({
-        name: `${prefix}predicate`,
-        type: 'STRING',
-        default: '',
-        importance: 'MEDIUM',
-        documentation: `Alias of the predicate that decides whether '${alias}' applies to a record.`,
-        group,
-        orderInGroup: 1,
-        width: 'NONE',
-        displayName: `${prefix}predicate`,
-      })
-      .override({
-        name: `${prefix}negate`,
-        type: 'BOOLEAN',
-        default: false,
-        importance: 'MEDIUM',
-        documentation: `Apply '${alias}' when its predicate does not match instead.`,
-        group,
-        orderInGroup: 2,
-        width: 'NONE',
-        displayName: `${prefix}negate`,
-      });
-    if (plugin) embed(enriched, prefix, group, 3, plugin.configDef);
+    enriched.override({
+      name: typeKey,
+      type: 'CLASS',
+      validator: pluginClassValidator(
+        alias,
+        'transformation',
+        (name) => {
+          if (findTransformationPlugin(name)) return undefined;
+          return findPredicatePlugin(name) ? 'Not a Transformation' : `Class ${name} could not be found.`;
+        },
+        () => {
+          if (props[`${prefix}negate`] != null && (props[`${prefix}predicate`] ?? '').trim() === '') {
+            throw new ConfigException(
+              `Config '${prefix}negate' was provided but there is no config '${prefix}predicate' defining a predicate to be negated.`,
+            );
+          }
+        },
+      ),
+      importance: 'HIGH',
+      documentation: `Class of the '${alias}' transformation.`,
+      group,
+      orderInGroup: 0,
+      width: 'LONG',
+      displayName: `Transformation type for ${alias}`,
+      recommender: fixedRecommender(transformationPlugins().map((t) => t.className)),
+    });
+    definePluginVersionKey(enriched, prefix, group, `Transformation version for ${alias}`, alias, plugin);
+    // As Apache: the plugin's keys and predicate/negate are one child definition, embedded in
+    // Java's ConfigDef order (no default first, then importance, then name); none of them when the
+    // class is unknown.
+    if (plugin) embed(enriched, prefix, group, 2, plugin.configDef.merge(transformPredicateKeys(alias)));
   }
   for (const alias of aliasesOf(props, PREDICATES_CONFIG)) {
     const prefix = `${PREDICATES_CONFIG}.${alias}.`;
@@ -391,10 +530,66 @@ export function enrichConnectorConfigDef(base: ConfigDef, props: RawConfig): Con
       orderInGroup: 0,
       width: 'LONG',
       displayName: `Predicate type for ${alias}`,
+      recommender: fixedRecommender(predicatePluginList().map((p) => p.className)),
     });
-    if (plugin) embed(enriched, prefix, group, 1, plugin.configDef);
+    definePluginVersionKey(enriched, prefix, group, `Predicate version for ${alias}`, alias, plugin);
+    if (plugin) embed(enriched, prefix, group, 2, plugin.configDef);
   }
   return enriched;
+}
+
+/** Recommends the same values whatever the config: Apache's class recommenders list what the worker has. */
+function fixedRecommender(values: readonly string[]) {
+  const sorted = [...values].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return { validValues: () => [...sorted], visible: () => true };
+}
+
+/** A transform's `predicate` and `negate`, as Apache defines them for every transformation alias. */
+function transformPredicateKeys(alias: string): ConfigDef {
+  return new ConfigDef()
+    .define({
+      name: 'predicate',
+      type: 'STRING',
+      default: null,
+      importance: 'MEDIUM',
+      documentation: `Alias of the predicate that decides whether '${alias}' applies to a record.`,
+      displayName: 'predicate',
+    })
+    .define({
+      name: 'negate',
+      type: 'BOOLEAN',
+      default: false,
+      importance: 'MEDIUM',
+      documentation: `Apply '${alias}' when its predicate does not match instead.`,
+      displayName: 'negate',
+    });
+}
+
+/**
+ * `<prefix>plugin.version` (KIP-891): the installed version as default and only recommendation
+ * when the class is known; a requirement it does not meet is refused by validatePluginVersions.
+ */
+function definePluginVersionKey(
+  def: ConfigDef,
+  prefix: string,
+  group: string,
+  displayName: string,
+  alias: string,
+  plugin: { kind: 'transformation' | 'predicate' } | undefined,
+): void {
+  def.override({
+    name: `${prefix}plugin.version`,
+    type: 'STRING',
+    default: plugin ? KAFKA_VERSION : null,
+    validator: pluginVersionValidator(),
+    importance: 'HIGH',
+    documentation: `Version of the '${alias}' ${plugin?.kind ?? 'plugin'}: a version, a Maven version range or latest.`,
+    group,
+    orderInGroup: 1,
+    width: 'LONG',
+    displayName,
+    recommender: fixedRecommender(plugin ? [KAFKA_VERSION] : []),
+  });
 }
 
 /** The `.type` key's check: the class is one this worker runs, of the right kind. */
@@ -415,10 +610,23 @@ function pluginClassValidator(
   };
 }
 
-/** Kafka's `ConfigDef.embed`: `def`'s keys under `prefix`, in `group`, ordered from `firstOrder`. */
+const IMPORTANCE_RANK: Readonly<Record<string, number>> = { HIGH: 0, MEDIUM: 1, LOW: 2 };
+
+/**
+ * Kafka's `ConfigDef.embed`: `def`'s keys under `prefix`, in `group`, numbered from `firstOrder` in
+ * Java's `sortedConfigs` order (plugin keys have no group: order in group, then keys without a
+ * default, then importance, then name).
+ */
 function embed(target: ConfigDef, prefix: string, group: string, firstOrder: number, def: ConfigDef): void {
   let order = firstOrder;
-  for (const key of def.keys().values()) {
+  const sorted = [...def.keys().values()].sort(
+    (a, b) =>
+      a.orderInGroup - b.orderInGroup ||
+      Number(!a.required) - Number(!b.required) ||
+      (IMPORTANCE_RANK[a.importance] ?? 3) - (IMPORTANCE_RANK[b.importance] ?? 3) ||
+      (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
+  );
+  for (const key of sorted) {
     target.override({
       name: `${prefix}${key.name}`,
       type: key.type,
@@ -480,57 +688,6 @@ function validateTransformKeys(def: ConfigDef, props: RawConfig, results: Map<st
   }
 }
 
-/** The header converter msa-sync runs: Connect's default, which takes no settings of its own. */
-const SIMPLE_HEADER_CONVERTER = 'org.apache.kafka.connect.storage.SimpleHeaderConverter';
-const SIMPLE_HEADER_CONVERTER_NAMES = new Set([
-  SIMPLE_HEADER_CONVERTER,
-  'SimpleHeaderConverter',
-  'SimpleHeader',
-]);
-
-/** The client overrides (Connect's `consumer.override.*` …) the worker applies, by connector type. */
-const HONOURED_CLIENT_OVERRIDES: Readonly<
-  Record<'source' | 'sink', ReadonlyMap<string, (v: string) => string | undefined>>
-> = {
-  sink: new Map<string, (v: string) => string | undefined>([
-    [
-      'consumer.override.max.poll.records',
-      (v) =>
-        /^\s*[1-9]\d*\s*$/.test(v) && Number(v) <= 2 ** 31 - 1 ? undefined : 'Value must be at least 1',
-    ],
-    [
-      'consumer.override.isolation.level',
-      (v) =>
-        ['read_committed', 'read_uncommitted'].includes(v.trim().toLowerCase())
-          ? undefined
-          : 'String must be one of: read_committed, read_uncommitted',
-    ],
-  ]),
-  source: new Map(),
-};
-const CLIENT_OVERRIDE_PREFIXES = ['consumer.override.', 'producer.override.', 'admin.override.'];
-
-/** Apache Connect 4.x framework keys msa-sync does not implement (yet), with what it does instead. */
-const APACHE_KEYS_NOT_IMPLEMENTED: ReadonlyArray<readonly [RegExp, string]> = [
-  [
-    /^(exactly\.once\.support|transaction\.boundary(\.interval\.ms)?)$/,
-    "exactly-once for sources is the worker's exactly.once.source.support, with one transaction per poll; per-connector settings are not implemented",
-  ],
-  [
-    /^offsets\.storage\.topic$/,
-    "source offsets live in the worker's offset.storage.topic; a per-connector offsets topic is not implemented",
-  ],
-  [
-    /^topic\.creation\./,
-    'source topics are not created from topic.creation.* groups; create them first (msa-sync topics --create)',
-  ],
-  [/^tasks\.max\.enforce$/, 'tasks.max is always enforced'],
-  [
-    /^(connector|key\.converter|value\.converter|header\.converter)\.plugin\.version$/,
-    'msa-sync has one version of each plugin',
-  ],
-];
-
 /**
  * Keys neither Connect's framework nor the connector defines. Apache passes them to the connector,
  * which ignores what it does not read: a misspelt key, a `transforms.x.type` whose alias is not in
@@ -541,7 +698,7 @@ const APACHE_KEYS_NOT_IMPLEMENTED: ReadonlyArray<readonly [RegExp, string]> = [
 function validateUnknownKeys(
   def: ConfigDef,
   props: RawConfig,
-  type: 'source' | 'sink',
+  overrides: OverrideContext,
   results: Map<string, ValidatedValue>,
 ): void {
   const className = props[CONNECTOR_CLASS_CONFIG] || 'the connector';
@@ -567,7 +724,7 @@ function validateUnknownKeys(
     }
   }
   const header = props[HEADER_CONVERTER_CLASS_CONFIG]?.trim();
-  if (header && !SIMPLE_HEADER_CONVERTER_NAMES.has(header)) {
+  if (header && resolveHeaderConverter(header) === undefined) {
     addError(
       results,
       HEADER_CONVERTER_CLASS_CONFIG,
@@ -576,7 +733,7 @@ function validateUnknownKeys(
   }
   for (const [key, raw] of Object.entries(props)) {
     if (def.keys().has(key) || results.has(key)) continue;
-    const problem = unknownKeyProblem(key, raw ?? '', props, type, aliasPrefixes, className);
+    const problem = unknownKeyProblem(key, props, overrides, aliasPrefixes, className);
     if (problem === undefined) continue;
     results.set(key, {
       name: key,
@@ -592,9 +749,8 @@ function validateUnknownKeys(
 /** Why `key` cannot be accepted, or undefined when it is one the worker reads. */
 function unknownKeyProblem(
   key: string,
-  value: string,
   props: RawConfig,
-  type: 'source' | 'sink',
+  overrides: OverrideContext,
   aliasPrefixes: readonly string[],
   className: string,
 ): string | undefined {
@@ -618,17 +774,12 @@ function unknownKeyProblem(
   if (key.startsWith(`${HEADER_CONVERTER_CLASS_CONFIG}.`)) {
     return `${SIMPLE_HEADER_CONVERTER}, the header converter msa-sync runs, has no configuration '${key.slice(HEADER_CONVERTER_CLASS_CONFIG.length + 1)}'.`;
   }
-  if (CLIENT_OVERRIDE_PREFIXES.some((prefix) => key.startsWith(prefix))) {
-    const check = HONOURED_CLIENT_OVERRIDES[type].get(key);
-    if (check) {
-      const reason = check(value);
-      return reason === undefined ? undefined : `Invalid value ${value} for configuration ${key}: ${reason}`;
-    }
-    const honoured = [...HONOURED_CLIENT_OVERRIDES[type].keys()];
-    return `msa-sync does not apply the client override '${key}' to a ${type} connector's clients (it applies ${honoured.length ? honoured.join(', ') : 'none'}); it refuses what it would ignore.`;
+  if (isClientOverrideKey(key)) return overrideProblem(key, props, overrides);
+  // Checked (and refused where Apache would ignore them) by validateTopicCreationKeys.
+  if (key.startsWith(TOPIC_CREATION_PREFIX)) return undefined;
+  if (overrides.type === 'sink' && SOURCE_ONLY_KEYS.has(key)) {
+    return `'${key}' applies to source connectors only: Connect's sink connector config does not define it, and msa-sync refuses keys it would ignore.`;
   }
-  const notImplemented = APACHE_KEYS_NOT_IMPLEMENTED.find(([pattern]) => pattern.test(key));
-  if (notImplemented) return `'${key}' is not supported by msa-sync: ${notImplemented[1]}.`;
   return `Unknown configuration '${key}': neither ${className} nor the Connect framework defines it, and msa-sync refuses keys it would ignore.`;
 }
 
@@ -688,6 +839,115 @@ export function validateSinkTopics(props: RawConfig, results: Map<string, Valida
   }
 }
 
+/** Apache's `ExactlyOnceSupport`: what a source connector says of exactly-once delivery with a config. */
+export type ExactlyOnceSupport = 'SUPPORTED' | 'UNSUPPORTED';
+
+/** Keys of Apache's SourceConnectorConfig: on a sink they are refused (SinkConnectorConfig lacks them). */
+const SOURCE_ONLY_KEYS = new Set([
+  EXACTLY_ONCE_SUPPORT_CONFIG,
+  TRANSACTION_BOUNDARY_CONFIG,
+  TRANSACTION_BOUNDARY_INTERVAL_CONFIG,
+  OFFSETS_TOPIC_CONFIG,
+]);
+
+/**
+ * Apache's DistributedHerder checks of exactly.once.support and transaction.boundary, with its
+ * messages; plus what msa-sync refuses where Apache would ignore the key: a transaction boundary on
+ * a worker without exactly-once sources (no transactions to bound), and an interval without
+ * transaction.boundary=interval.
+ */
+function validateExactlyOnceSourceKeys(
+  props: RawConfig,
+  results: Map<string, ValidatedValue>,
+  request: ConnectorValidationRequest,
+): void {
+  const enabled = request.exactlyOnceSource ?? true;
+  const clean = (key: string) => (results.get(key)?.errors.length ?? 1) === 0;
+  if (request.connectorOffsetsTopics === false && String(props[OFFSETS_TOPIC_CONFIG] ?? '').trim() !== '') {
+    // Apache's standalone worker keeps every offset in its file and ignores the key.
+    addError(
+      results,
+      OFFSETS_TOPIC_CONFIG,
+      "A standalone worker keeps source offsets in its offset.storage.file.filename; a connector's own offsets topic needs distributed mode, and msa-sync refuses keys it would ignore.",
+    );
+  }
+  const lowerValue = (key: string) =>
+    String(results.get(key)?.value ?? '')
+      .trim()
+      .toLowerCase();
+  if (clean(EXACTLY_ONCE_SUPPORT_CONFIG) && lowerValue(EXACTLY_ONCE_SUPPORT_CONFIG) === 'required') {
+    if (!enabled) {
+      addError(
+        results,
+        EXACTLY_ONCE_SUPPORT_CONFIG,
+        'This worker does not have exactly-once source support enabled.',
+      );
+    }
+    try {
+      const support = request.exactlyOnceSupport?.(props);
+      if (support === undefined) {
+        addError(
+          results,
+          EXACTLY_ONCE_SUPPORT_CONFIG,
+          'The connector does not implement the API required for preflight validation of exactly-once source ' +
+            'support. Please consult the documentation for the connector to determine whether it supports ' +
+            'exactly-once semantics, and then consider reconfiguring the connector to use the value "requested" ' +
+            'for this property (which will disable this preflight check and allow the connector to be created).',
+        );
+      } else if (support !== 'SUPPORTED') {
+        addError(
+          results,
+          EXACTLY_ONCE_SUPPORT_CONFIG,
+          'The connector does not support exactly-once semantics with the provided configuration.',
+        );
+      }
+    } catch (error) {
+      const message = error instanceof Error ? error.message.trim() : '';
+      addError(
+        results,
+        EXACTLY_ONCE_SUPPORT_CONFIG,
+        message
+          ? `An unexpected error occurred during validation: ${message}`
+          : 'An unexpected error occurred during validation; please see the worker logs for more details.',
+      );
+    }
+  }
+  const boundary = lowerValue(TRANSACTION_BOUNDARY_CONFIG);
+  if (clean(TRANSACTION_BOUNDARY_CONFIG) && boundary === 'connector') {
+    // No msa-sync connector can define its own boundaries (there is no TransactionContext): Apache
+    // answers this for a connector whose canDefineTransactionBoundaries says UNSUPPORTED.
+    addError(
+      results,
+      TRANSACTION_BOUNDARY_CONFIG,
+      'The connector does not support connector-defined transaction boundaries with the given configuration. ' +
+        'Please reconfigure it to use a different transaction boundary definition.',
+    );
+  }
+  const given = (key: string) => (props[key] ?? '').trim() !== '';
+  if (!enabled) {
+    for (const key of [TRANSACTION_BOUNDARY_CONFIG, TRANSACTION_BOUNDARY_INTERVAL_CONFIG]) {
+      if (given(key) && clean(key)) {
+        addError(
+          results,
+          key,
+          `This worker does not have exactly-once source support enabled (exactly.once.source.support), so its source tasks run no transactions for '${key}' to bound; Apache Connect would ignore it, msa-sync refuses it.`,
+        );
+      }
+    }
+  } else if (
+    given(TRANSACTION_BOUNDARY_INTERVAL_CONFIG) &&
+    clean(TRANSACTION_BOUNDARY_INTERVAL_CONFIG) &&
+    clean(TRANSACTION_BOUNDARY_CONFIG) &&
+    boundary !== 'interval'
+  ) {
+    addError(
+      results,
+      TRANSACTION_BOUNDARY_INTERVAL_CONFIG,
+      `'${TRANSACTION_BOUNDARY_INTERVAL_CONFIG}' applies only with ${TRANSACTION_BOUNDARY_CONFIG}=interval (here: ${boundary}); Apache Connect would ignore it, msa-sync refuses it.`,
+    );
+  }
+}
+
 export interface ConnectorValidationRequest extends ConfigCheckOptions {
   props: RawConfig;
   type: 'source' | 'sink';
@@ -695,8 +955,133 @@ export interface ConnectorValidationRequest extends ConfigCheckOptions {
   connectorDef?: ConfigDef;
   /** Multi-key checks of the connector (Connect's `Connector.validate`): add errors to `results`. */
   validate?: (props: RawConfig, results: Map<string, ValidatedValue>) => void;
+  /** Source connectors: Apache's `SourceConnector.exactlyOnceSupport`; undefined when it does not say. */
+  exactlyOnceSupport?: (props: RawConfig) => ExactlyOnceSupport | undefined;
   /** Problems found elsewhere (a connector plugin's `validate`), by key; keys need not be defined. */
   extraErrors?: ReadonlyMap<string, readonly string[]>;
+  /** The worker's connector.client.config.override.policy; Apache's default, All, when absent. */
+  overridePolicy?: ClientOverridePolicy;
+  /** The worker's topic.creation.enable; Apache's default, true, when absent. */
+  topicCreationEnabled?: boolean;
+  /** The worker's exactly.once.source.support; msa-sync's default, enabled, when absent. */
+  exactlyOnceSource?: boolean;
+  /** Whether offsets.storage.topic is honoured (distributed mode); true when absent. */
+  connectorOffsetsTopics?: boolean;
+  /**
+   * The worker's key.converter / value.converter: what a connector without its own gets, shown as
+   * the keys' defaults (Apache's validate does the same). Absent: no default is shown.
+   */
+  workerConverters?: { key: string; value: string };
+  /** The installed version of the connector plugin (msa-sync has exactly one of each). */
+  connectorVersion?: string;
+}
+
+/** A key's definition again, with another default and a recommender listing `recommended`. */
+function withDefault(
+  def: ConfigDef,
+  name: string,
+  defaultValue: string,
+  recommended: readonly string[],
+): void {
+  const key = def.key(name);
+  if (!key) return;
+  def.override({
+    name,
+    type: key.type,
+    default: defaultValue,
+    ...(key.validator ? { validator: key.validator } : {}),
+    importance: key.importance,
+    documentation: key.documentation,
+    group: key.group,
+    orderInGroup: key.orderInGroup,
+    width: key.width,
+    displayName: key.displayName,
+    dependents: [...key.dependents],
+    recommender: { validValues: () => [...recommended], visible: () => true },
+  });
+}
+
+/**
+ * Apache's validate shows each `*.plugin.version` with the installed version as default, value
+ * (when unset) and only recommended value. Every converter msa-sync ships is of its Kafka release.
+ */
+function definePluginVersionDefaults(def: ConfigDef, connectorVersion: string | undefined): void {
+  if (connectorVersion !== undefined) {
+    withDefault(def, CONNECTOR_PLUGIN_VERSION_CONFIG, connectorVersion, [connectorVersion]);
+  }
+  for (const name of [
+    KEY_CONVERTER_VERSION_CONFIG,
+    VALUE_CONVERTER_VERSION_CONFIG,
+    HEADER_CONVERTER_VERSION_CONFIG,
+  ]) {
+    withDefault(def, name, KAFKA_VERSION, [KAFKA_VERSION]);
+  }
+}
+
+/**
+ * A `*.plugin.version` the installed plugin does not satisfy is an error, with Apache's message:
+ * msa-sync cannot run another version than the one it has.
+ */
+function validatePluginVersions(
+  props: RawConfig,
+  results: Map<string, ValidatedValue>,
+  request: ConnectorValidationRequest,
+): void {
+  const converterClass = (kind: 'key' | 'value'): string | undefined => {
+    const own = props[`${kind}.converter`]?.trim();
+    if (own) return converterRegistry.resolve(own);
+    const worker = request.workerConverters?.[kind];
+    return worker === undefined ? undefined : (converterRegistry.resolve(worker) ?? worker);
+  };
+  const header = props[HEADER_CONVERTER_CLASS_CONFIG]?.trim();
+  const checks: Array<[string, string | undefined, string | undefined]> = [
+    [CONNECTOR_PLUGIN_VERSION_CONFIG, props[CONNECTOR_CLASS_CONFIG] ?? undefined, request.connectorVersion],
+    [KEY_CONVERTER_VERSION_CONFIG, converterClass('key'), KAFKA_VERSION],
+    [VALUE_CONVERTER_VERSION_CONFIG, converterClass('value'), KAFKA_VERSION],
+    [
+      HEADER_CONVERTER_VERSION_CONFIG,
+      header ? resolveHeaderConverter(header) : SIMPLE_HEADER_CONVERTER,
+      KAFKA_VERSION,
+    ],
+  ];
+  for (const [list, find] of [
+    [TRANSFORMS_CONFIG, findTransformationPlugin],
+    [PREDICATES_CONFIG, findPredicatePlugin],
+  ] as const) {
+    for (const alias of aliasesOf(props, list)) {
+      const className = props[`${list}.${alias}.type`]?.trim();
+      // Transformations and predicates are those of the Kafka release msa-sync implements.
+      if (className && find(className))
+        checks.push([`${list}.${alias}.plugin.version`, className, KAFKA_VERSION]);
+    }
+  }
+  for (const [name, className, installed] of checks) {
+    const result = results.get(name);
+    if (!result || result.errors.length > 0 || result.value === null) continue;
+    // An unknown class is reported on its own key; there is no version of it to check.
+    if (className === undefined) continue;
+    const requirement = versionRequirement(String(result.value));
+    if (requirement === null || (installed !== undefined && requirement.contains(installed))) continue;
+    result.errors.push(
+      `Plugin ${className} not found that matches the version range ${requirement.text}, available versions: [${installed ?? ''}]`,
+    );
+  }
+}
+
+/**
+ * Apache's validate shows key.converter / value.converter / header.converter with the worker's
+ * classes as defaults (and values when unset) and the classes the worker has as recommended values.
+ * msa-sync recommends only the header converter it runs.
+ */
+function defineWorkerConverterDefaults(
+  def: ConfigDef,
+  workerConverters: { key: string; value: string },
+): void {
+  const converters = converterRegistry.classNames().sort();
+  const resolved = (name: string) => converterRegistry.resolve(name) ?? name;
+  withDefault(def, KEY_CONVERTER_CLASS_CONFIG, resolved(workerConverters.key), converters);
+  withDefault(def, VALUE_CONVERTER_CLASS_CONFIG, resolved(workerConverters.value), converters);
+  withDefault(def, HEADER_CONVERTER_CLASS_CONFIG, SIMPLE_HEADER_CONVERTER, headerConverterClassNames());
 }
 
 /**
@@ -705,13 +1090,27 @@ export interface ConnectorValidationRequest extends ConfigCheckOptions {
  * `name` of the answer is the `connector.class` given.
  */
 export function validateConnectorConfig(request: ConnectorValidationRequest): ConfigInfos {
-  const base = request.type === 'sink' ? sinkConnectorConfigDef() : connectorConfigDef();
+  const base = request.type === 'sink' ? sinkConnectorConfigDef() : sourceConnectorConfigDef();
   const def = enrichConnectorConfigDef(base, request.props).merge(
     ...(request.connectorDef ? [request.connectorDef] : []),
   );
+  const overrides: OverrideContext = {
+    type: request.type,
+    policy: request.overridePolicy ?? 'All',
+    exactlyOnceSource: request.exactlyOnceSource ?? true,
+  };
+  const topicCreationEnabled = request.topicCreationEnabled ?? true;
+  if (request.type === 'source' && topicCreationEnabled) enrichTopicCreationDef(def, request.props);
+  defineHonouredOverrides(def, request.props, overrides);
+  if (request.workerConverters) defineWorkerConverterDefaults(def, request.workerConverters);
+  definePluginVersionDefaults(def, request.connectorVersion);
   const results = def.validateAll(request.props, request);
+  validatePluginVersions(request.props, results, request);
   validateTransformKeys(def, request.props, results);
+  validateTopicCreationKeys(request.props, request.type, topicCreationEnabled, def, results);
+  for (const [key, message] of crossCheckOverrides(request.props, overrides)) addError(results, key, message);
   if (request.type === 'sink') validateSinkTopics(request.props, results);
+  else validateExactlyOnceSourceKeys(request.props, results, request);
   request.validate?.(request.props, results);
   for (const [name, errors] of request.extraErrors ?? []) {
     const raw = request.props[name] ?? null;
@@ -726,7 +1125,7 @@ export function validateConnectorConfig(request: ConnectorValidationRequest): Co
     results.set(name, result);
   }
   // Last: a key a connector's own validate() reported on is one it knows.
-  validateUnknownKeys(def, request.props, request.type, results);
+  validateUnknownKeys(def, request.props, overrides, results);
   return toConfigInfos(request.props[CONNECTOR_CLASS_CONFIG] ?? '', def, results);
 }
 

@@ -1,11 +1,14 @@
 import { hasReference } from '../config-providers/config-transformer.js';
 import { isSecretKey, redactInlineSecrets } from '../logging/redaction.js';
+import { isSecretClientOverride } from './client-overrides.js';
 import type { ConfigDef } from './config-def.js';
 import { HIDDEN } from './config-types.js';
 
 /** Keys of `config` holding secrets: PASSWORD-typed in the connector's ConfigDef, or named like one. */
 export function secretKeys(config: Readonly<Record<string, string>>, connectorDef?: ConfigDef): string[] {
-  return Object.keys(config).filter((key) => connectorDef?.key(key)?.type === 'PASSWORD' || isSecretKey(key));
+  return Object.keys(config).filter(
+    (key) => connectorDef?.key(key)?.type === 'PASSWORD' || isSecretKey(key) || isSecretClientOverride(key),
+  );
 }
 
 /**

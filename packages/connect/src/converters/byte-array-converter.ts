@@ -1,5 +1,5 @@
 import { DataError, type Schema, type SchemaAndValue, Schemas } from '../data/index.js';
-import { describeValue } from '../data/validate-value.js';
+import { describeValue } from '../data/value-shapes.js';
 import type { Converter, ConverterConfig, HeaderConverter } from './converter.js';
 
 /**

@@ -1,54 +1,22 @@
-import { badRequest } from '../errors/connect-error.js';
+import type { ConfigDef, ParsedConfig } from '../config/config-def.js';
 import type { ConverterConfig } from './converter.js';
+import { CONVERTER_TYPE_CONFIG } from './converter-config-defs.js';
 
 /**
- * Typed reads of converter settings with Kafka's `ConfigDef` rules and messages: booleans are
- * `true`/`false` in any case, ints decimal integers, choices case-insensitive. A bad value is a
- * BAD_REQUEST `ConnectError`.
+ * A converter's settings parsed with its ConfigDef (converter-config-defs.ts), Kafka's rules and
+ * messages included. `converter.type` is set from `isKey`, as Apache's `Converter.configure(configs,
+ * isKey)` sets it. A bad value throws the definition's `ConfigException` with Kafka's `Invalid value
+ * ...` text (REST answers it with 400, rest/rest-errors.ts).
  */
-export function booleanSetting(config: ConverterConfig, key: string, defaultValue: boolean): boolean {
-  const value = config[key];
-  if (value === undefined) return defaultValue;
-  if (typeof value === 'boolean') return value;
-  const text = String(value).trim().toLowerCase();
-  if (text === 'true') return true;
-  if (text === 'false') return false;
-  throw badRequest(
-    `Invalid value ${String(value)} for configuration ${key}: Expected value to be either true or false`,
-  );
+export function parseConverterConfig(def: ConfigDef, config: ConverterConfig, isKey: boolean): ParsedConfig {
+  // JSON configs may hold booleans and numbers; the definitions parse text, as Kafka's do.
+  const props: Record<string, string> = {};
+  for (const [key, value] of Object.entries(config)) if (value !== undefined) props[key] = String(value);
+  if (def.key(CONVERTER_TYPE_CONFIG)) props[CONVERTER_TYPE_CONFIG] = isKey ? 'key' : 'value';
+  return def.parse(props);
 }
 
-export function intSetting(config: ConverterConfig, key: string, defaultValue: number): number {
-  const value = config[key];
-  if (value === undefined) return defaultValue;
-  const text = String(value).trim();
-  const number = /^[+-]?\d+$/.test(text) ? Number(text) : Number.NaN;
-  if (!Number.isSafeInteger(number) || number < -(2 ** 31) || number >= 2 ** 31) {
-    throw badRequest(`Invalid value ${String(value)} for configuration ${key}: Not a number of type INT`);
-  }
-  return number;
-}
-
-/** One of `choices` (upper case), matched case-insensitively; returned in upper case. */
-export function choiceSetting<T extends string>(
-  config: ConverterConfig,
-  key: string,
-  choices: readonly T[],
-  defaultValue: T,
-): T {
-  const value = config[key];
-  if (value === undefined) return defaultValue;
-  const upper = String(value).trim().toUpperCase();
-  const found = choices.find((choice) => choice === upper);
-  if (found === undefined) {
-    throw badRequest(
-      `Invalid value ${String(value)} for configuration ${key}: String must be one of (case insensitive): ${choices.join(', ')}`,
-    );
-  }
-  return found;
-}
-
-export function stringSetting(config: ConverterConfig, key: string, defaultValue: string): string {
-  const value = config[key];
-  return value === undefined ? defaultValue : String(value);
+/** A case-insensitive choice, as the definition's validator accepted it, in upper case. */
+export function upperChoice<T extends string>(parsed: ParsedConfig, key: string): T {
+  return (parsed.getString(key) ?? '').toUpperCase() as T;
 }

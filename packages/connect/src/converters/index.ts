@@ -1,3 +1,5 @@
+export type { FloatFormat } from '../data/java-number-text.js';
+export { javaDoubleToString, javaFloatToString } from '../data/java-number-text.js';
 export { ByteArrayConverter } from './byte-array-converter.js';
 export type { Converter, ConverterConfig, HeaderConverter } from './converter.js';
 export {
@@ -7,8 +9,6 @@ export {
   createConverter,
 } from './converter-registry.js';
 export type { DecimalFormat } from './json/connect-to-json.js';
-export type { FloatFormat } from './json/java-number-text.js';
-export { javaDoubleToString, javaFloatToString } from './json/java-number-text.js';
 export {
   ENVELOPE_REQUIRED_MESSAGE,
   JsonConverter,

@@ -8,7 +8,7 @@ import {
   Schemas,
   type SchemaType,
 } from '../data/index.js';
-import { isPlainObject } from '../data/validate-value.js';
+import { isPlainObject } from '../data/value-shapes.js';
 import { javaClassName } from '../transforms/requirements.js';
 import type { Converter, ConverterConfig, HeaderConverter } from './converter.js';
 

@@ -1,8 +1,9 @@
+import { ConfigException } from '../config/config-types.js';
 import { Decimal, type Schema, type SchemaAndValue, Schemas, Struct } from '../data/index.js';
-import { badRequest } from '../errors/connect-error.js';
+import { type FloatFormat, javaDoubleToString, javaFloatToString } from '../data/java-number-text.js';
 import type { Converter, ConverterConfig, HeaderConverter } from './converter.js';
-import { choiceSetting, stringSetting } from './converter-config-values.js';
-import { type FloatFormat, javaDoubleToString, javaFloatToString } from './json/java-number-text.js';
+import { stringConverterConfigDef } from './converter-config-defs.js';
+import { parseConverterConfig, upperChoice } from './converter-config-values.js';
 
 /** Java charset names (and the aliases Node knows) that map to a Node encoding. */
 const ENCODINGS: Record<string, BufferEncoding> = {
@@ -17,6 +18,8 @@ const ENCODINGS: Record<string, BufferEncoding> = {
   UTF_16LE: 'utf16le',
 };
 
+const STRING_CONVERTER_DEF = stringConverterConfigDef();
+
 /**
  * `org.apache.kafka.connect.storage.StringConverter`: a value is written as its text
  * (`converter.encoding`, UTF-8 by default) whatever its schema, and read back as an optional
@@ -28,16 +31,17 @@ export class StringConverter implements Converter, HeaderConverter {
   #encoding: BufferEncoding = 'utf8';
   #floatFormat: FloatFormat = 'LEGACY';
 
-  configure(config: ConverterConfig, _isKey = false): void {
-    const name = stringSetting(config, 'converter.encoding', 'UTF-8');
+  configure(config: ConverterConfig, isKey = false): void {
+    const parsed = parseConverterConfig(STRING_CONVERTER_DEF, config, isKey);
+    const name = parsed.getString('converter.encoding') ?? '';
     const encoding = ENCODINGS[name.toUpperCase()];
     if (encoding === undefined) {
-      throw badRequest(
+      throw new ConfigException(
         `Invalid value ${name} for configuration converter.encoding: unsupported encoding (supported: ${Object.keys(ENCODINGS).join(', ')})`,
       );
     }
     this.#encoding = encoding;
-    this.#floatFormat = choiceSetting(config, 'float.format', ['LEGACY', 'SHORTEST'] as const, 'LEGACY');
+    this.#floatFormat = upperChoice<FloatFormat>(parsed, 'float.format');
   }
 
   fromConnectData(_topic: string, schema: Schema | null, value: unknown): Buffer | null {

@@ -21,7 +21,6 @@ export {
 export { NULL_SCHEMA_AND_VALUE, type SchemaAndValue } from './schema-and-value.js';
 export { SchemaBuilder, type SchemaLike } from './schema-builder.js';
 export { Schemas } from './schemas.js';
-export { Struct } from './struct.js';
+export { Struct, validateValue } from './struct.js';
 export { DateType, TimestampType, TimeType } from './temporal-types.js';
-export { validateValue } from './validate-value.js';
 export { valuesEqual } from './value-equality.js';

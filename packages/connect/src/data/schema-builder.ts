@@ -1,6 +1,6 @@
 import { SchemaBuilderError } from './data-error.js';
 import { Schema, type SchemaType } from './schema.js';
-import { validateValue } from './validate-value.js';
+import { validateValue } from './struct.js';
 
 /** A built schema or a builder still being filled (built when used). */
 export type SchemaLike = Schema | SchemaBuilder;

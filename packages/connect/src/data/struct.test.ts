@@ -76,6 +76,26 @@ describe('Struct', () => {
     expect(new Struct(address).put('city', 'Seoul').toString()).toBe('Struct{city=Seoul}');
   });
 
+  it("prints values as Java's toString does: doubles, floats, dates, lists, maps; nulls left out", () => {
+    const shape = SchemaBuilder.struct()
+      .field('d', Schemas.FLOAT64)
+      .field('f', Schemas.FLOAT32)
+      .field('n', Schemas.OPTIONAL_STRING)
+      .field('at', TimestampType.SCHEMA)
+      .field('tags', SchemaBuilder.array(Schemas.FLOAT64).build())
+      .field('counts', SchemaBuilder.map(Schemas.STRING, Schemas.INT32).build())
+      .build();
+    const struct = new Struct(shape)
+      .put('d', 1)
+      .put('f', 0.1)
+      .put('at', new Date(Date.UTC(2024, 1, 29, 13, 5, 9)))
+      .put('tags', [2, 1e7])
+      .put('counts', new Map([['a', 1]]));
+    expect(struct.toString()).toBe(
+      'Struct{d=1.0,f=0.1,at=Thu Feb 29 13:05:09 UTC 2024,tags=[2.0, 1.0E7],counts={a=1}}',
+    );
+  });
+
   it('only accepts struct schemas', () => {
     expect(() => new Struct(Schemas.INT32)).toThrow('Not a struct schema: Schema{INT32}');
   });

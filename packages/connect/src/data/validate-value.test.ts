@@ -4,8 +4,8 @@ import { DecimalType } from './decimal-type.js';
 import type { Schema } from './schema.js';
 import { SchemaBuilder } from './schema-builder.js';
 import { Schemas } from './schemas.js';
+import { validateValue } from './struct.js';
 import { DateType, TimestampType, TimeType } from './temporal-types.js';
-import { validateValue } from './validate-value.js';
 
 const valid: [Schema, unknown][] = [
   [Schemas.INT8, -128],

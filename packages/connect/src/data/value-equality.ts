@@ -1,10 +1,9 @@
-import { Decimal } from './decimal.js';
-import { Struct } from './struct.js';
-
 /**
  * Deep equality of Connect values (Java's `Objects.deepEquals` as schemas and structs use it):
  * bytes by content, dates by instant, decimals by value and scale, arrays, maps and structs
- * element by element. An int64 number and the bigint of the same value are equal.
+ * element by element. An int64 number and the bigint of the same value are equal. A value of a
+ * class with its own `equals` (Decimal, Struct) compares itself, as Java's `equals` does: asked
+ * that way, this module need not import Struct, which imports it.
  */
 export function valuesEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
@@ -19,8 +18,7 @@ export function valuesEqual(a: unknown, b: unknown): boolean {
   if (typeof a !== 'object' || typeof b !== 'object') return false;
   if (a instanceof Uint8Array) return b instanceof Uint8Array && Buffer.compare(a, b) === 0;
   if (a instanceof Date) return b instanceof Date && a.getTime() === b.getTime();
-  if (a instanceof Decimal) return a.equals(b);
-  if (a instanceof Struct) return a.equals(b);
+  if (hasOwnEquals(a)) return a.equals(b);
   if (Array.isArray(a)) {
     if (!Array.isArray(b) || a.length !== b.length) return false;
     for (let i = 0; i < a.length; i++) if (!valuesEqual(a[i], b[i])) return false;
@@ -51,4 +49,14 @@ function asMap(value: object): ReadonlyMap<unknown, unknown> | undefined {
   if (value instanceof Map) return value;
   const proto = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null ? new Map(Object.entries(value)) : undefined;
+}
+
+/** An instance of a class that defines `equals` (Decimal, Struct); never a plain data object. */
+function hasOwnEquals(value: object): value is { equals(other: unknown): boolean } {
+  const proto = Object.getPrototypeOf(value);
+  return (
+    proto !== Object.prototype &&
+    proto !== null &&
+    typeof (value as { equals?: unknown }).equals === 'function'
+  );
 }

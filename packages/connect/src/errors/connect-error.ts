@@ -2,30 +2,17 @@
  * One catalogue of the errors the runtime raises on purpose. Each carries the HTTP status the REST
  * layer answers with (Connect's `{"error_code", "message"}` body) and whether a retry may succeed.
  */
-export type ConnectErrorCode =
-  | 'NOT_FOUND'
-  | 'ALREADY_EXISTS'
-  | 'BAD_REQUEST'
-  | 'CONFLICT'
-  | 'REBALANCE_IN_PROGRESS'
-  | 'NOT_LEADER'
-  | 'NOT_ASSIGNED'
-  | 'TIMEOUT'
-  | 'INTERNAL';
+export type ConnectErrorCode = 'NOT_FOUND' | 'ALREADY_EXISTS' | 'BAD_REQUEST' | 'NOT_LEADER' | 'INTERNAL';
 
 const httpStatusByCode: Record<ConnectErrorCode, number> = {
   NOT_FOUND: 404,
   ALREADY_EXISTS: 409,
   BAD_REQUEST: 400,
-  CONFLICT: 409,
-  REBALANCE_IN_PROGRESS: 409,
   NOT_LEADER: 409,
-  NOT_ASSIGNED: 409,
-  TIMEOUT: 500,
   INTERNAL: 500,
 };
 
-const retriableCodes = new Set<ConnectErrorCode>(['REBALANCE_IN_PROGRESS', 'NOT_LEADER', 'TIMEOUT']);
+const retriableCodes = new Set<ConnectErrorCode>(['NOT_LEADER']);
 
 export class ConnectError extends Error {
   readonly code: ConnectErrorCode;
@@ -44,7 +31,6 @@ export class ConnectError extends Error {
 export const notFound = (message: string) => new ConnectError('NOT_FOUND', message);
 export const alreadyExists = (message: string) => new ConnectError('ALREADY_EXISTS', message);
 export const badRequest = (message: string) => new ConnectError('BAD_REQUEST', message);
-export const conflict = (message: string) => new ConnectError('CONFLICT', message);
 
 export function connectorNotFound(name: string): ConnectError {
   return notFound(`Connector ${name} not found`);

@@ -1,35 +1,8 @@
-import { type Admin, type ClientSettings, createAdmin, hasProtocolError } from '@msa-sync/kafka';
+import { type Admin, type ClientSettings, type KafkaClients, kafkaClients } from '@msa-sync/kafka';
 import type { Logger } from 'pino';
 import type { ConnectorPlugin } from '../api/connector.js';
-import { KAFKA_VERSION } from '../api/kafka-version.js';
-import { HIDDEN } from '../config/config-types.js';
-import { configErrorsMessage, validateConnectorConfig } from '../config/connector-config.js';
-import { maskSecrets, restoreHiddenSecrets, secretKeys } from '../config/secret-values.js';
-import { ConfigTransformer, createConfigProviders, hasReference } from '../config-providers/index.js';
-import { converterRegistry } from '../converters/converter-registry.js';
-import {
-  alreadyExists,
-  badRequest,
-  ConnectError,
-  connectorNotFound,
-  NotLeaderError,
-  notFound,
-} from '../errors/connect-error.js';
-import { rememberSecret, scrubKnownSecrets } from '../logging/known-secrets.js';
-import { KafkaConfigBackingStore } from '../storage/config-store.js';
-import { ensureInternalTopics } from '../storage/internal-topics.js';
-import { KafkaOffsetBackingStore } from '../storage/offset-store.js';
-import { KafkaStatusBackingStore, type Status } from '../storage/status-store.js';
-import { predicatePluginList, transformationPlugins } from '../transforms/transformation-plugins.js';
-import type { PluginRegistry } from '../worker/plugins.js';
-import { Worker } from '../worker/worker.js';
-import type { WorkerConfig } from '../worker/worker-config.js';
-import { WorkerMetrics } from '../worker/worker-metrics.js';
-import { assignWork, type MemberInfo, type WorkerAssignment } from './assignor.js';
-import type { Herder } from './herder.js';
-import { pluginConfigKeys } from './plugin-config.js';
-import { RequestQueue } from './request-queue.js';
-import { parseSinkConnectorOffsets } from './sink-connector-offsets.js';
+import { configErrorsMessage } from '../config/connector-config.js';
+import { ConfigTransformer, createConfigProviders } from '../config-providers/index.js';
 import type {
   ConfigInfos,
   ConfigKeyInfo,
@@ -39,18 +12,77 @@ import type {
   ConnectorStateInfo,
   PluginInfo,
   RestartRequest,
-  StateInfo,
   TargetState,
   TaskInfo,
   TaskStateInfo,
-} from './types.js';
-import { WorkerGroupMember } from './worker-group-member.js';
+} from '../entities.js';
+import {
+  alreadyExists,
+  badRequest,
+  ConnectError,
+  connectorNotFound,
+  NotLeaderError,
+  notFound,
+} from '../errors/connect-error.js';
+import {
+  type ConfigBackingStore,
+  type ConfigStoreListener,
+  KafkaConfigBackingStore,
+} from '../storage/config-store.js';
+import type { WorkerOffsetStore } from '../storage/connector-offset-store.js';
+import { ensureInternalTopics } from '../storage/internal-topics.js';
+import { KafkaOffsetBackingStore } from '../storage/offset-store.js';
+import type { StatusBackingStore } from '../storage/status-backing-store.js';
+import { KafkaStatusBackingStore } from '../storage/status-store.js';
+import { openAdmin } from '../worker/connector-offsets.js';
+import type { PluginRegistry } from '../worker/plugins.js';
+import { Worker } from '../worker/worker.js';
+import type { WorkerConfig } from '../worker/worker-config.js';
+import { WorkerMetrics } from '../worker/worker-metrics.js';
+import { applyAssignment } from './apply-assignment.js';
+import {
+  assignCooperative,
+  assignWork,
+  type MemberInfo,
+  type WorkerAssignment,
+  type WorkSet,
+} from './assignor.js';
+import { lookupConnectorConfig } from './config-lookup.js';
+import type { Herder } from './herder.js';
+import {
+  configToStore,
+  initialTargetState,
+  listPlugins,
+  maskedConfig,
+  notStoppedMessage,
+  restartingStatus,
+  validateWithPlugins,
+} from './herder-support.js';
+import { pluginConfigKeys } from './plugin-config.js';
+import { RequestQueue } from './request-queue.js';
+import { connectorStateInfo, restartChangedTasks, restartOnWorker } from './worker-actions.js';
+import { WorkerGroupMember, type WorkerGroupMemberOptions } from './worker-group-member.js';
 
 export interface DistributedHerderOptions {
   config: WorkerConfig;
   plugins: PluginRegistry;
   logger: Logger;
+  /** Builds every Kafka client of the worker (stores, tasks, offsets admin); default the real ones. */
+  clients?: KafkaClients;
+  /** The config, offset and status stores; default the ones kept in the worker's Kafka topics. */
+  stores?: DistributedHerderStores;
+  /** Builds this worker's group membership; default Kafka's group protocol (WorkerGroupMember). */
+  groupMember?: (options: WorkerGroupMemberOptions) => GroupMembership;
 }
+
+export interface DistributedHerderStores {
+  configs: ConfigBackingStore & { setListener(listener: ConfigStoreListener): void };
+  offsets: WorkerOffsetStore;
+  statuses: StatusBackingStore;
+}
+
+/** What the herder needs of its membership in the worker group. */
+export type GroupMembership = Pick<WorkerGroupMember, 'start' | 'stop' | 'requestRejoin' | 'isLeader'>;
 
 /**
  * A Connect worker in distributed mode: configs, offsets and statuses live in Kafka topics;
@@ -65,11 +97,12 @@ export class DistributedHerder implements Herder {
   readonly #plugins: PluginRegistry;
   readonly #log: Logger;
   readonly #client: ClientSettings;
-  readonly #configs: KafkaConfigBackingStore;
-  readonly #offsets: KafkaOffsetBackingStore;
-  readonly #statuses: KafkaStatusBackingStore;
+  readonly #clients: KafkaClients;
+  readonly #configs: DistributedHerderStores['configs'];
+  readonly #offsets: WorkerOffsetStore;
+  readonly #statuses: StatusBackingStore;
   readonly #worker: Worker;
-  readonly #member: WorkerGroupMember;
+  readonly #member: GroupMembership;
   readonly #queue: RequestQueue;
   /** Resolves `${provider:path:key}` references: for validation here, at start in the worker. */
   readonly #transformer: ConfigTransformer;
@@ -79,6 +112,9 @@ export class DistributedHerder implements Herder {
   /** What the leader based its last assignment on: a change means a new rebalance. */
   #assignedShape = '';
   #firstAssignment: { promise: Promise<void>; resolve: () => void };
+  /** Settles when group membership failed for good (another rebalance protocol in the group). */
+  #fatal: Promise<never>;
+  #failFatally: (error: Error) => void = () => {};
 
   constructor(options: DistributedHerderOptions) {
     const { config } = options;
@@ -88,21 +124,30 @@ export class DistributedHerder implements Herder {
     this.workerId = `${config.advertisedHost}:${config.advertisedPort}`;
     this.url = `http://${this.workerId}`;
     this.#client = { bootstrapServers: config.bootstrapServers, clientId: `connect-${this.workerId}` };
-    this.#configs = new KafkaConfigBackingStore({
-      topic: config.configTopic,
-      client: this.#client,
-      logger: this.#log,
-    });
-    this.#offsets = new KafkaOffsetBackingStore({
-      topic: config.offsetTopic,
-      client: this.#client,
-      logger: this.#log,
-    });
-    this.#statuses = new KafkaStatusBackingStore({
-      topic: config.statusTopic,
-      client: this.#client,
-      logger: this.#log,
-    });
+    this.#clients = options.clients ?? kafkaClients;
+    const stores = options.stores ?? {
+      configs: new KafkaConfigBackingStore({
+        topic: config.configTopic,
+        client: this.#client,
+        clients: this.#clients,
+        logger: this.#log,
+      }),
+      offsets: new KafkaOffsetBackingStore({
+        topic: config.offsetTopic,
+        client: this.#client,
+        clients: this.#clients,
+        logger: this.#log,
+      }),
+      statuses: new KafkaStatusBackingStore({
+        topic: config.statusTopic,
+        client: this.#client,
+        clients: this.#clients,
+        logger: this.#log,
+      }),
+    };
+    this.#configs = stores.configs;
+    this.#offsets = stores.offsets;
+    this.#statuses = stores.statuses;
     this.#queue = new RequestQueue((error) => this.#log.error({ err: error }, 'herder request failed'));
     this.#transformer = new ConfigTransformer(createConfigProviders(config.configProviders));
     this.#worker = new Worker({
@@ -110,6 +155,7 @@ export class DistributedHerder implements Herder {
       workerId: this.workerId,
       config,
       client: this.#client,
+      clients: this.#clients,
       plugins: this.#plugins,
       configs: this.#configs,
       offsets: this.#offsets,
@@ -118,7 +164,7 @@ export class DistributedHerder implements Herder {
       logger: options.logger,
       generation: () => this.#generation,
     });
-    this.#member = new WorkerGroupMember({
+    const memberOptions: WorkerGroupMemberOptions = {
       groupId: config.groupId,
       bootstrapServers: config.bootstrapServers,
       clientId: `connect-${this.workerId}-group`,
@@ -128,15 +174,23 @@ export class DistributedHerder implements Herder {
       rebalanceTimeoutMs: config.rebalanceTimeoutMs,
       heartbeatIntervalMs: config.heartbeatIntervalMs,
       logger: options.logger,
+      protocol: config.rebalanceProtocol,
+      owned: () => this.#owned(),
       assign: (members, generation, leader) => this.#assign(members, generation, leader),
       onRevoke: () => this.#queue.run(() => this.#revokeAll()),
       onAssignment: (assignment) => this.#queue.run(() => this.#applyAssignment(assignment)),
-    });
+      onFatal: (error) => this.#failFatally(error),
+    };
+    this.#member = (options.groupMember ?? ((o) => new WorkerGroupMember(o)))(memberOptions);
     let resolve = () => {};
     const promise = new Promise<void>((r) => {
       resolve = r;
     });
     this.#firstAssignment = { promise, resolve };
+    this.#fatal = new Promise<never>((_, reject) => {
+      this.#failFatally = reject;
+    });
+    this.#fatal.catch(() => {});
   }
 
   async start(): Promise<void> {
@@ -149,6 +203,7 @@ export class DistributedHerder implements Herder {
         { name: c.statusTopic, partitions: c.statusPartitions, replicationFactor: c.statusReplicationFactor },
       ],
       this.#log,
+      this.#clients,
     );
     const admin = this.#admin();
     try {
@@ -164,6 +219,7 @@ export class DistributedHerder implements Herder {
     this.#member.start();
     await Promise.race([
       this.#firstAssignment.promise,
+      this.#fatal,
       new Promise((_, reject) =>
         setTimeout(
           () => reject(new Error('Timed out joining the worker group')),
@@ -178,10 +234,10 @@ export class DistributedHerder implements Herder {
     // As Connect's herder halts: tasks stop (a source writes its offsets, a sink commits) while
     // this worker still holds them, then it leaves the group. Leaving first hands the tasks to
     // other workers, which start them from offsets not yet written, and send or write again.
-    await this.#queue.run(() => this.#worker.stopAll());
+    await this.#queue.run(() => this.#revokeAll());
     await this.#member.stop();
     // Anything a rebalance started meanwhile.
-    await this.#queue.run(() => this.#worker.stopAll());
+    await this.#queue.run(() => this.#revokeAll());
     await Promise.all([this.#configs.stop(), this.#offsets.stop(), this.#statuses.stop()]);
   }
 
@@ -201,53 +257,72 @@ export class DistributedHerder implements Herder {
     const connectors = state.connectors();
     const counts = new Map(connectors.map((name) => [name, state.taskCount(name)]));
     this.#assignedShape = shapeOf(connectors, counts);
-    const work = assignWork(members, connectors, counts);
+    const base = {
+      generation,
+      leader: leader.memberId,
+      leaderUrl: leader.url,
+      configOffset: String(state.offset),
+    };
+    if (this.#config.rebalanceProtocol === 'eager') {
+      const work = assignWork(members, connectors, counts);
+      return new Map([...work].map(([memberId, w]) => [memberId, { ...base, ...w }]));
+    }
+    const work = assignCooperative(members, connectors, counts);
     return new Map(
       [...work].map(([memberId, w]) => [
         memberId,
         {
-          generation,
-          leader: leader.memberId,
-          leaderUrl: leader.url,
-          configOffset: String(state.offset),
+          ...base,
           connectors: w.connectors,
           tasks: w.tasks,
+          ...(w.revoked.connectors.length + w.revoked.tasks.length > 0 ? { revoked: w.revoked } : {}),
         },
       ]),
     );
   }
 
-  async #revokeAll(): Promise<void> {
-    // Eager rebalancing: nothing keeps running while ownership may move to another worker.
-    await this.#worker.stopAll();
+  /**
+   * What this worker is entitled to run, reported when it joins (cooperative protocol). The
+   * assignment, not the worker's running set: a task restarting at that moment (stopped, not yet
+   * started again) must not look free to the leader.
+   */
+  #owned(): WorkSet {
+    return { connectors: this.#assignment?.connectors ?? [], tasks: this.#assignment?.tasks ?? [] };
   }
 
+  async #revokeAll(): Promise<void> {
+    // Eager rebalancing, or membership lost: nothing keeps running while ownership may move to
+    // another worker, and nothing is reported as owned at the next join.
+    await this.#worker.stopAll();
+    if (this.#assignment) this.#assignment = { ...this.#assignment, connectors: [], tasks: [] };
+  }
+
+  /**
+   * Applies an assignment as a difference from what runs here: stops what is no longer ours
+   * (revoked, deleted, or all of it after a revoke-all), starts what is new, and leaves the rest
+   * running unless its config changed. Revoked work is stopped before this worker rejoins, so
+   * its next owner starts it only after it stopped here.
+   */
   async #applyAssignment(assignment: WorkerAssignment): Promise<void> {
-    this.#assignment = assignment;
     this.#generation = assignment.generation;
     await this.#configs.refresh();
-    const state = this.#configs.state;
-    await this.#worker.stopAll();
-    for (const name of assignment.connectors ?? []) {
-      const config = state.connectorConfigs.get(name);
-      if (config) await this.#worker.startConnector(name, config, state.targetStates.get(name) ?? 'STARTED');
-    }
-    for (const { connector, task } of assignment.tasks ?? []) {
-      const taskConfig = state.taskConfigs.get(connector)?.[task];
-      const connectorConfig = state.connectorConfigs.get(connector);
-      if (taskConfig && connectorConfig) {
-        await this.#worker.startTask(
-          connector,
-          task,
-          taskConfig,
-          connectorConfig,
-          state.targetStates.get(connector) ?? 'STARTED',
-        );
-      }
-    }
+    await applyAssignment(
+      this.#worker,
+      { connectors: assignment.connectors ?? [], tasks: assignment.tasks ?? [] },
+      this.#configs.state,
+      this.#log,
+    );
+    this.#assignment = assignment;
     this.#firstAssignment.resolve();
-    // Configs may have changed while the rebalance ran.
-    if (this.#member.isLeader) this.#rebalanceIfShapeChanged();
+    const revoked = assignment.revoked;
+    if (revoked && revoked.connectors.length + revoked.tasks.length > 0) {
+      // Stopped above: rejoin now so that the next round hands the revoked work to its new owner.
+      this.#log.info({ revoked }, 'work revoked for rebalancing: rejoining');
+      this.#member.requestRejoin();
+    } else if (this.#member.isLeader) {
+      // Configs may have changed while the rebalance ran.
+      this.#rebalanceIfShapeChanged();
+    }
   }
 
   #rebalanceIfShapeChanged(): void {
@@ -275,41 +350,13 @@ export class DistributedHerder implements Herder {
       await this.#worker.stopConnector(name);
       await this.#worker.startConnector(name, config, target);
     }
-    // New task configs with the same task count cause no rebalance: restart the tasks running
-    // here with old configs, as Connect's herder does when it reads a task config commit.
     const taskConfigs = state.taskConfigs.get(name) ?? [];
-    for (const { connector, task } of this.#worker.taskIds()) {
-      const taskConfig = taskConfigs[task];
-      if (connector !== name || !taskConfig) continue;
-      if (!this.#worker.taskConfigChanged(name, task, taskConfig, config)) continue;
-      this.#log.info({ connector: name, task }, 'task config changed: restarting task');
-      await this.#worker.stopTask(name, task);
-      await this.#worker.startTask(name, task, taskConfig, config, target);
-    }
+    await restartChangedTasks(this.#worker, name, taskConfigs, config, target, this.#log);
     await this.#worker.setTargetState(name, target);
   }
 
   async #onRestart(request: RestartRequest): Promise<void> {
-    const state = this.#configs.state;
-    const config = state.connectorConfigs.get(request.connector);
-    if (!config) return;
-    const target = state.targetStates.get(request.connector) ?? 'STARTED';
-    const failed = (s: string | undefined) => s === 'FAILED';
-    if (this.#worker.ownsConnector(request.connector)) {
-      if (!request.onlyFailed || failed(this.#worker.connectorState(request.connector))) {
-        this.#log.info({ connector: request.connector }, 'restarting connector');
-        await this.#worker.stopConnector(request.connector);
-        await this.#worker.startConnector(request.connector, config, target);
-      }
-    }
-    if (!request.includeTasks) return;
-    for (const { connector, task } of this.#worker.taskIds()) {
-      if (connector !== request.connector) continue;
-      if (request.onlyFailed && !failed(this.#worker.taskState(connector, task))) continue;
-      const taskConfig = state.taskConfigs.get(connector)?.[task];
-      await this.#worker.stopTask(connector, task);
-      if (taskConfig) await this.#worker.startTask(connector, task, taskConfig, config, target);
-    }
+    await restartOnWorker(this.#worker, this.#configs.state, request, this.#log);
   }
 
   // ---- operator requests --------------------------------------------------------------------
@@ -322,14 +369,36 @@ export class DistributedHerder implements Herder {
 
   /** Operator calls wait until this worker has joined its cluster (bounded by the REST timeout). */
   async #ready(): Promise<void> {
-    await this.#firstAssignment.promise;
+    // A worker that can never join answers at once (and lets its REST server close).
+    await Promise.race([this.#firstAssignment.promise, this.#fatal]);
   }
 
-  /** The connector's config; a 404 with `message` (Connect's text differs by route) when unknown. */
-  async #requireConnector(name: string, message?: string): Promise<Record<string, string>> {
+  /**
+   * The connector's config for a read, from this worker's in-memory view of the config topic (as
+   * Apache's herder answers reads); a 404 with `message` (Connect's text differs by route) when
+   * unknown even after reading the topic to its end.
+   */
+  #requireConnector(name: string, message?: string): Promise<Record<string, string>> {
+    return this.#findConnector(name, message, false);
+  }
+
+  /** The connector's config for a write: the config topic is read to its end first. */
+  #requireConnectorForWrite(name: string, message?: string): Promise<Record<string, string>> {
+    return this.#findConnector(name, message, true);
+  }
+
+  async #findConnector(
+    name: string,
+    message: string | undefined,
+    fresh: boolean,
+  ): Promise<Record<string, string>> {
     await this.#ready();
-    await this.#configs.refresh();
-    const config = this.#configs.state.connectorConfigs.get(name);
+    const config = await lookupConnectorConfig(
+      this.#configs.state.connectorConfigs,
+      name,
+      () => this.#configs.refresh(),
+      fresh,
+    );
     if (!config) throw message === undefined ? connectorNotFound(name) : notFound(message);
     return config;
   }
@@ -340,7 +409,6 @@ export class DistributedHerder implements Herder {
 
   async connectors(): Promise<string[]> {
     await this.#ready();
-    await this.#configs.refresh();
     return this.#configs.state.connectors();
   }
 
@@ -364,7 +432,7 @@ export class DistributedHerder implements Herder {
    * stored configs as given; see docs/connect/differences.md.
    */
   #masked(config: Record<string, string>, connectorConfig = config): Record<string, string> {
-    return maskSecrets(config, this.#pluginOf(connectorConfig)?.configDef);
+    return maskedConfig(config, this.#pluginOf(connectorConfig));
   }
 
   async putConnectorConfig(
@@ -377,34 +445,23 @@ export class DistributedHerder implements Herder {
     await this.#configs.refresh();
     const exists = this.#configs.state.connectorConfigs.has(name);
     if (exists && !allowReplace) throw alreadyExists(`Connector ${name} already exists`);
-    const restored = restoreHiddenSecrets(
-      { ...config, name },
+    const full = configToStore(
+      name,
+      config,
       this.#configs.state.connectorConfigs.get(name),
-      this.#pluginOf(config)?.configDef,
+      this.#pluginOf(config),
     );
-    if (restored.unresolved.length > 0) {
-      throw badRequest(
-        `${restored.unresolved.join(', ')}: '${HIDDEN}' stands for a stored secret, and this connector has none; give the value itself or a config provider reference`,
-      );
-    }
-    const full: ConnectorConfig = restored.config;
     const infos = await this.validateConnectorConfig(full['connector.class'], full);
     if (infos.error_count > 0) throw badRequest(configErrorsMessage(infos));
     this.#requireLeader('write connector configs');
-    const initial: TargetState | undefined = exists
-      ? undefined
-      : initialState === 'PAUSED'
-        ? 'PAUSED'
-        : initialState === 'STOPPED'
-          ? 'STOPPED'
-          : 'STARTED';
+    const initial: TargetState | undefined = exists ? undefined : initialTargetState(initialState);
     await this.#configs.putConnectorConfig(name, full, initial);
     await this.#configs.refresh();
     return { created: !exists, info: await this.connectorInfo(name) };
   }
 
   async patchConnectorConfig(name: string, patch: Record<string, string | null>): Promise<ConnectorInfo> {
-    const current = await this.#requireConnector(name);
+    const current = await this.#requireConnectorForWrite(name);
     const next: Record<string, string> = { ...current };
     for (const [k, v] of Object.entries(patch)) {
       if (v === null) delete next[k];
@@ -414,7 +471,7 @@ export class DistributedHerder implements Herder {
   }
 
   async deleteConnector(name: string): Promise<void> {
-    await this.#requireConnector(name);
+    await this.#requireConnectorForWrite(name);
     this.#requireLeader('delete connectors');
     const taskCount = this.#configs.state.taskCount(name);
     await this.#configs.removeConnectorConfig(name);
@@ -422,27 +479,17 @@ export class DistributedHerder implements Herder {
     await this.#statuses.remove(name, taskCount);
   }
 
-  #stateOf(status: Status | undefined): StateInfo {
-    if (!status) return { state: 'UNASSIGNED', worker_id: this.workerId };
-    return {
-      state: status.state,
-      worker_id: status.worker_id,
-      ...(status.trace ? { trace: status.trace } : {}),
-      ...(typeof status.version === 'string' ? { version: status.version } : {}),
-    };
-  }
-
   async connectorStatus(name: string): Promise<ConnectorStateInfo> {
     const config = await this.#requireConnector(name, `No status found for connector ${name}`);
-    await this.#statuses.refresh();
-    const taskStatuses = this.#statuses.tasks(name);
-    const count = this.#configs.state.taskCount(name);
-    return {
+    // Statuses as this worker has read them so far: eventually consistent, as in Connect.
+    return connectorStateInfo(
       name,
-      connector: this.#stateOf(this.#statuses.connector(name)),
-      tasks: Array.from({ length: count }, (_, id) => ({ id, ...this.#stateOf(taskStatuses.get(id)) })),
-      type: this.#pluginOf(config)?.type ?? 'unknown',
-    };
+      this.#pluginOf(config)?.type ?? 'unknown',
+      this.#statuses.connector(name),
+      this.#statuses.tasks(name),
+      this.#configs.state.taskCount(name),
+      this.workerId,
+    );
   }
 
   async taskStatus(name: string, task: number): Promise<TaskStateInfo> {
@@ -454,7 +501,6 @@ export class DistributedHerder implements Herder {
   }
 
   async taskConfigs(name: string): Promise<TaskInfo[]> {
-    await this.#requireConnector(name);
     const connectorConfig = await this.#requireConnector(name);
     return (this.#configs.state.taskConfigs.get(name) ?? []).map((config, task) => ({
       id: { connector: name, task },
@@ -463,25 +509,15 @@ export class DistributedHerder implements Herder {
   }
 
   async restartConnector(request: RestartRequest): Promise<ConnectorStateInfo | undefined> {
-    await this.#requireConnector(request.connector, `Unknown connector: ${request.connector}`);
+    await this.#requireConnectorForWrite(request.connector, `Unknown connector: ${request.connector}`);
     this.#requireLeader('restart connectors');
     const before = await this.connectorStatus(request.connector);
     await this.#configs.putRestartRequest(request);
-    if (!request.includeTasks && !request.onlyFailed) return undefined;
-    const restarting = (s: { state: string }) => !request.onlyFailed || s.state === 'FAILED';
-    return {
-      ...before,
-      connector: restarting(before.connector)
-        ? { ...before.connector, state: 'RESTARTING' }
-        : before.connector,
-      tasks: before.tasks.map((t) =>
-        request.includeTasks && restarting(t) ? { ...t, state: 'RESTARTING' } : t,
-      ),
-    };
+    return restartingStatus(before, request);
   }
 
   async restartTask(name: string, task: number): Promise<void> {
-    const config = await this.#requireConnector(name, `Unknown connector: ${name}`);
+    const config = await this.#requireConnectorForWrite(name, `Unknown connector: ${name}`);
     const taskConfig = this.#configs.state.taskConfigs.get(name)?.[task];
     if (!taskConfig) throw notFound(`Unknown task: ${name}-${task}`);
     if (this.#assignment?.tasks.some((t) => t.connector === name && t.task === task)) {
@@ -507,199 +543,75 @@ export class DistributedHerder implements Herder {
   }
 
   async pauseConnector(name: string): Promise<void> {
-    await this.#requireConnector(name);
+    await this.#requireConnectorForWrite(name, `Unknown connector ${name}`);
     await this.#configs.putTargetState(name, 'PAUSED');
   }
 
   async resumeConnector(name: string): Promise<void> {
-    await this.#requireConnector(name);
+    await this.#requireConnectorForWrite(name, `Unknown connector ${name}`);
     await this.#configs.putTargetState(name, 'STARTED');
   }
 
   async stopConnector(name: string): Promise<void> {
-    await this.#requireConnector(name);
+    await this.#requireConnectorForWrite(name, `Unknown connector ${name}`);
     this.#requireLeader('stop connectors');
     await this.#configs.putTargetState(name, 'STOPPED');
   }
 
   async connectorActiveTopics(name: string): Promise<string[]> {
     await this.#requireConnector(name);
-    await this.#statuses.refresh();
     return this.#statuses.activeTopics(name);
   }
 
   async resetConnectorActiveTopics(name: string): Promise<void> {
-    await this.#requireConnector(name);
+    await this.#requireConnectorForWrite(name);
     await this.#statuses.resetTopics(name);
   }
 
   async connectorOffsets(name: string): Promise<ConnectorOffsets> {
     const config = await this.#requireConnector(name);
-    if (this.#pluginOf(config)?.type === 'sink') return { offsets: await this.#sinkOffsets(name) };
-    await this.#offsets.refresh();
-    return { offsets: this.#offsets.list(name) };
+    return this.#worker.connectorOffsets(name, config);
   }
 
   /** A short-lived admin client whose stray 'error' events are logged, never left unheard. */
   #admin(): Admin {
-    const admin = createAdmin({ ...this.#client, clientId: `${this.#client.clientId}-admin` });
-    admin.on('error', (error: unknown) => this.#log.warn({ err: error }, 'admin client error'));
-    return admin;
-  }
-
-  async #sinkOffsets(name: string): Promise<ConnectorOffsets['offsets']> {
-    const admin = this.#admin();
-    try {
-      const groups = await admin.listConsumerGroupOffsets({ groups: [`connect-${name}`] });
-      return (groups[0]?.topics ?? []).flatMap((topic) =>
-        topic.partitions
-          .filter((p) => p.committedOffset >= 0n)
-          .map((p) => ({
-            partition: { kafka_topic: topic.name, kafka_partition: p.partitionIndex },
-            offset: { kafka_offset: Number(p.committedOffset) },
-          })),
-      );
-    } finally {
-      await admin.close().catch(() => {});
-    }
+    return openAdmin(this.#client, this.#log, this.#clients);
   }
 
   async #requireStopped(name: string): Promise<Record<string, string>> {
-    const config = await this.#requireConnector(name);
-    if (this.#configs.state.targetStates.get(name) !== 'STOPPED') {
-      throw badRequest(
-        `Connectors must be in the STOPPED state before their offsets can be modified. This can be done for the specified connector by issuing a 'PUT' request to the '/connectors/${name}/stop' endpoint`,
-      );
-    }
+    const config = await this.#requireConnectorForWrite(name);
+    if (this.#configs.state.targetStates.get(name) !== 'STOPPED') throw badRequest(notStoppedMessage(name));
     return config;
   }
 
   async alterConnectorOffsets(name: string, offsets: ConnectorOffsets): Promise<string> {
     const config = await this.#requireStopped(name);
-    const plugin = this.#pluginOf(config);
-    try {
-      await plugin?.alterOffsets?.(config, offsets.offsets);
-    } catch (error) {
-      // As Connect: whatever the connector refuses is the caller's mistake.
-      if (error instanceof ConnectError) throw error;
-      throw badRequest(`Failed to alter offsets for connector ${name}: ${(error as Error).message}`);
-    }
-    if (plugin?.type === 'sink') {
-      // Every entry is checked before anything is sent: a bad one changes nothing.
-      const changes = parseSinkConnectorOffsets(offsets.offsets);
-      const groupId = `connect-${name}`;
-      const admin = this.#admin();
-      try {
-        if (changes.alter.length > 0) {
-          await admin.alterConsumerGroupOffsets({ groupId, topics: changes.alter });
-        }
-        if (changes.remove.length > 0) {
-          await admin
-            .deleteConsumerGroupOffsets({ groupId, topics: changes.remove })
-            .catch((error: unknown) => {
-              // A group that never committed has nothing to remove.
-              if (!isGroupNotFound(error)) throw error;
-            });
-        }
-      } finally {
-        await admin.close().catch(() => {});
-      }
-    } else {
-      await this.#offsets.set(
-        name,
-        offsets.offsets.map(({ partition, offset }) => ({ partition, offset })),
-      );
-    }
-    return 'The offsets for this connector have been altered successfully';
+    return this.#worker.alterConnectorOffsets(name, config, offsets);
   }
 
   async resetConnectorOffsets(name: string): Promise<string> {
     const config = await this.#requireStopped(name);
-    if (this.#pluginOf(config)?.type === 'sink') {
-      const admin = this.#admin();
-      try {
-        await admin.deleteGroups({ groups: [`connect-${name}`] }).catch((error: unknown) => {
-          // A group that never committed does not exist: nothing to reset.
-          if (!isGroupNotFound(error)) throw error;
-        });
-      } finally {
-        await admin.close().catch(() => {});
-      }
-    } else {
-      await this.#offsets.refresh();
-      await this.#offsets.set(
-        name,
-        this.#offsets.list(name).map(({ partition }) => ({ partition, offset: null })),
-      );
-    }
-    return 'The offsets for this connector have been reset successfully';
+    return this.#worker.resetConnectorOffsets(name, config);
   }
 
   plugins(connectorsOnly: boolean): PluginInfo[] {
-    const connectors = this.#plugins.connectorPlugins();
-    if (connectorsOnly) return connectors;
-    return [
-      ...connectors,
-      ...converterRegistry
-        .classNames()
-        .sort()
-        .map((className) => ({ class: className, type: 'converter' as const, version: KAFKA_VERSION })),
-      ...transformationPlugins().map((p) => ({
-        class: p.className,
-        type: 'transformation' as const,
-        version: p.version,
-      })),
-      ...predicatePluginList().map((p) => ({
-        class: p.className,
-        type: 'predicate' as const,
-        version: p.version,
-      })),
-    ];
+    return listPlugins(this.#plugins, connectorsOnly);
   }
 
   pluginConfig(pluginName: string): ConfigKeyInfo[] {
     return pluginConfigKeys(this.#plugins, pluginName);
   }
 
-  async validateConnectorConfig(
-    pluginClass: string | undefined,
-    config: ConnectorConfig,
-  ): Promise<ConfigInfos> {
-    const className = pluginClass ?? config['connector.class'];
-    if (!className) throw badRequest('Connector config contains no connector type');
-    const plugin = this.#plugins.find(className);
-    if (!plugin) {
-      throw badRequest(
-        `Failed to find any class that implements Connector and which name matches ${className}`,
-      );
-    }
-    // Validated with references resolved (as Apache's herder does), answered with them as written.
-    const resolved = this.#transformer.transform(config);
-    for (const key of secretKeys(resolved.config, plugin.configDef)) rememberSecret(resolved.config[key]);
-    const extra = new Map(resolved.errors);
-    if (resolved.errors.size === 0 && plugin.validate) {
-      for (const [key, errors] of await plugin.validate(resolved.config))
-        extra.set(key, [...(extra.get(key) ?? []), ...errors]);
-    }
-    const infos = validateConnectorConfig({
-      props: { ...resolved.config, 'connector.class': className },
-      type: plugin.type,
-      connectorDef: plugin.configDef,
-      extraErrors: extra,
+  validateConnectorConfig(pluginClass: string | undefined, config: ConnectorConfig): Promise<ConfigInfos> {
+    return validateWithPlugins(this.#plugins, this.#transformer, pluginClass, config, {
+      clientOverridePolicy: this.#config.clientOverridePolicy,
+      topicCreationEnable: this.#config.topicCreationEnable,
+      keyConverter: this.#config.keyConverter,
+      valueConverter: this.#config.valueConverter,
+      exactlyOnceSource: this.#config.exactlyOnceSource,
+      connectorOffsetsTopics: true,
     });
-    for (const { value } of infos.configs) {
-      const raw = config[value.name];
-      if (hasReference(raw)) value.value = raw ?? null;
-      // Values of secret keys already read [hidden]; an error may quote what a driver saw.
-      value.errors = value.errors.map(scrubKnownSecrets);
-    }
-    return infos;
   }
-}
-
-/** The group never committed (or was deleted): nothing to read, alter away or reset. */
-function isGroupNotFound(error: unknown): boolean {
-  return hasProtocolError(error, 'GROUP_ID_NOT_FOUND');
 }
 
 function shapeOf(connectors: string[], counts: Map<string, number>): string {

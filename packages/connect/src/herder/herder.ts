@@ -9,7 +9,7 @@ import type {
   RestartRequest,
   TaskInfo,
   TaskStateInfo,
-} from './types.js';
+} from '../entities.js';
 
 /**
  * The boundary the REST API talks to, as in Apache Kafka Connect: every operator action goes

@@ -1,5 +1,7 @@
 import {
   Connection,
+  KafkaErrorCodes as Errors,
+  kafkaErrorCode as errorCode,
   findCoordinatorV6,
   heartbeatV4,
   joinGroupV9,
@@ -7,21 +9,18 @@ import {
   syncGroupV5,
 } from '@msa-sync/kafka';
 import type { Logger } from 'pino';
-import type { MemberInfo, WorkerAssignment } from './assignor.js';
-
-/** Kafka protocol error codes this member reacts to. */
-const Errors = {
-  COORDINATOR_LOAD_IN_PROGRESS: 14,
-  COORDINATOR_NOT_AVAILABLE: 15,
-  NOT_COORDINATOR: 16,
-  ILLEGAL_GENERATION: 22,
-  UNKNOWN_MEMBER_ID: 25,
-  REBALANCE_IN_PROGRESS: 27,
-  MEMBER_ID_REQUIRED: 79,
-} as const;
+import type { MemberInfo, WorkerAssignment, WorkSet } from './assignor.js';
 
 const PROTOCOL_TYPE = 'connect';
-const PROTOCOL_NAME = 'msa-sync-v1';
+/**
+ * One group protocol per rebalance protocol, each with its own metadata and assignment format. A
+ * worker offers only its own, so the broker refuses (INCONSISTENT_GROUP_PROTOCOL) a worker that
+ * speaks the other one instead of letting an eager and a cooperative member share work: an eager
+ * leader would hand out tasks that cooperative members still run.
+ */
+export const PROTOCOL_NAMES = { eager: 'msa-sync-v1', cooperative: 'msa-sync-v2' } as const;
+
+export type RebalanceProtocol = keyof typeof PROTOCOL_NAMES;
 
 export interface WorkerGroupMemberOptions {
   groupId: string;
@@ -33,14 +32,24 @@ export interface WorkerGroupMemberOptions {
   rebalanceTimeoutMs: number;
   heartbeatIntervalMs: number;
   logger: Logger;
+  /** `connect.protocol`: eager (stop everything at each rebalance) or cooperative (incremental). */
+  protocol: RebalanceProtocol;
+  /** Cooperative: what this worker runs now, reported to the leader as it joins. */
+  owned(): WorkSet;
   /** Leader only: decide who runs what. */
   assign(
     members: MemberInfo[],
     generation: number,
     leader: MemberInfo,
   ): Promise<Map<string, WorkerAssignment>>;
-  /** A rebalance is starting: stop all work (eager protocol) before rejoining. */
+  /**
+   * Stop all work before rejoining: at every rebalance with the eager protocol; with the
+   * cooperative one only when membership was lost (evicted after session.timeout.ms, a stale
+   * generation, the coordinator gone), since the group may already have handed the work out.
+   */
   onRevoke(): Promise<void>;
+  /** This worker can never join the group (it speaks another protocol); membership has ended. */
+  onFatal(error: Error): void;
   /** The rebalance ended with this assignment for us. */
   onAssignment(assignment: WorkerAssignment): Promise<void>;
 }
@@ -106,6 +115,7 @@ export class WorkerGroupMember {
   async #run(): Promise<void> {
     let backoff = 200;
     while (this.#running) {
+      let outcome: number | 'rejoin' = 'rejoin';
       try {
         await this.#joinAndSync();
         backoff = 200;
@@ -113,6 +123,18 @@ export class WorkerGroupMember {
       } catch (error) {
         if (!this.#running) return;
         const code = errorCode(error);
+        outcome = code ?? -1;
+        if (code === Errors.INCONSISTENT_GROUP_PROTOCOL) {
+          // Fatal, as in Apache's coordinator: this worker cannot share work with that group.
+          const message = `The worker group ${this.#o.groupId} speaks another rebalance protocol than ${PROTOCOL_NAMES[this.#o.protocol]} (connect.protocol=${this.#o.protocol === 'eager' ? 'eager' : 'sessioned'}): all workers of a group need the same msa-sync version and connect.protocol`;
+          this.#log.error({ protocol: PROTOCOL_NAMES[this.#o.protocol] }, message);
+          this.#running = false;
+          // Only a worker evicted while the whole group switched could get here after its
+          // first join: whatever it still runs is someone else's now.
+          await this.#o.onRevoke();
+          this.#o.onFatal(new Error(message));
+          return;
+        }
         if (code === Errors.UNKNOWN_MEMBER_ID) this.#memberId = '';
         if (
           code === Errors.NOT_COORDINATOR ||
@@ -132,13 +154,20 @@ export class WorkerGroupMember {
           backoff = Math.min(backoff * 2, 5000);
         }
       }
-      if (this.#running) await this.#o.onRevoke();
+      if (this.#running && mustStopAll(this.#o.protocol, outcome)) await this.#o.onRevoke();
     }
   }
 
   async #joinAndSync(): Promise<void> {
     const coordinator = await this.#ensureCoordinator();
-    const metadata = Buffer.from(JSON.stringify({ workerId: this.#o.workerId, url: this.#o.url }));
+    const protocolName = PROTOCOL_NAMES[this.#o.protocol];
+    const metadata = Buffer.from(
+      JSON.stringify(
+        this.#o.protocol === 'eager'
+          ? { workerId: this.#o.workerId, url: this.#o.url }
+          : { version: 2, workerId: this.#o.workerId, url: this.#o.url, owned: this.#o.owned() },
+      ),
+    );
     let join: Awaited<ReturnType<typeof joinGroupV9.api.async>>;
     for (;;) {
       try {
@@ -150,7 +179,7 @@ export class WorkerGroupMember {
           this.#memberId,
           null,
           PROTOCOL_TYPE,
-          [{ name: PROTOCOL_NAME, metadata }],
+          [{ name: protocolName, metadata }],
           this.#rejoinRequested ? 'assignment needs to change' : null,
         );
         break;
@@ -173,8 +202,14 @@ export class WorkerGroupMember {
         const info = JSON.parse((m.metadata ?? Buffer.from('{}')).toString('utf8')) as {
           workerId?: string;
           url?: string;
+          owned?: WorkSet;
         };
-        return { memberId: m.memberId, workerId: info.workerId ?? m.memberId, url: info.url ?? '' };
+        return {
+          memberId: m.memberId,
+          workerId: info.workerId ?? m.memberId,
+          url: info.url ?? '',
+          ...(info.owned ? { owned: info.owned } : {}),
+        };
       });
       const self = members.find((m) => m.memberId === this.#memberId) as MemberInfo;
       const decided = await this.#o.assign(members, this.#generation, self);
@@ -191,7 +226,7 @@ export class WorkerGroupMember {
       this.#memberId,
       null,
       PROTOCOL_TYPE,
-      PROTOCOL_NAME,
+      protocolName,
       assignments,
     );
     const assignment = JSON.parse(sync.assignment.toString('utf8') || '{}') as WorkerAssignment;
@@ -201,6 +236,7 @@ export class WorkerGroupMember {
         leader: this.#leader,
         connectors: assignment.connectors,
         tasks: assignment.tasks?.length,
+        ...(assignment.revoked ? { revoked: assignment.revoked } : {}),
       },
       'joined worker group',
     );
@@ -269,17 +305,16 @@ export class WorkerGroupMember {
   }
 }
 
-/** The Kafka error code inside a client error, if it carries one. */
-function errorCode(error: unknown): number | undefined {
-  const e = error as {
-    kafkaCode?: number;
-    response?: { errorCode?: number };
-    errors?: { apiCode?: number }[];
-  };
-  if (typeof e?.kafkaCode === 'number') return e.kafkaCode;
-  if (typeof e?.response?.errorCode === 'number' && e.response.errorCode !== 0) return e.response.errorCode;
-  const nested = e?.errors?.find((x) => typeof x?.apiCode === 'number');
-  return nested?.apiCode;
+/**
+ * Whether a member stops all its work before rejoining, given why it rejoins: a rejoin it asked
+ * for, or the Kafka error code that ended its membership loop (-1: no code, a network error).
+ * Eager: always. Cooperative: only when the member may no longer be in the group, since then the
+ * leader may already have handed its work to others; a rebalance it is part of
+ * (REBALANCE_IN_PROGRESS) keeps it.
+ */
+export function mustStopAll(protocol: RebalanceProtocol, outcome: number | 'rejoin'): boolean {
+  if (protocol === 'eager') return true;
+  return outcome !== 'rejoin' && outcome !== Errors.REBALANCE_IN_PROGRESS;
 }
 
 function sleep(ms: number): Promise<void> {

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { ConnectorStateInfo } from '../entities.js';
 import { ConnectError } from '../errors/connect-error.js';
-import type { ConnectorStateInfo } from '../herder/types.js';
 import {
   checkAndPutConnectorName,
   checkConnectorName,

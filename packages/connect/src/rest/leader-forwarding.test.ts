@@ -1,8 +1,8 @@
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { ConnectorConfig, ConnectorInfo, ConnectorStateInfo, RestartRequest } from '../entities.js';
 import { alreadyExists, connectorNotFound, NotLeaderError } from '../errors/connect-error.js';
 import type { Herder } from '../herder/herder.js';
-import type { ConnectorConfig, ConnectorInfo, ConnectorStateInfo, RestartRequest } from '../herder/types.js';
 import { LoggerRegistry } from '../logging/index.js';
 import { createRestServer, type RestServer } from './rest-server.js';
 

@@ -1,5 +1,5 @@
 import { invalidConfigMessage, NAME_CONFIG, nonEmptyStringWithoutControlChars } from '../config/index.js';
-import type { ConnectorConfig, ConnectorOffset, ConnectorOffsets } from '../herder/types.js';
+import type { ConnectorConfig, ConnectorOffset, ConnectorOffsets } from '../entities.js';
 import { badRequest } from './rest-errors.js';
 
 /**

@@ -1,3 +1,5 @@
+import { ConfigException } from '../config/config-types.js';
+import { DataError } from '../data/data-error.js';
 import { ConnectError } from '../errors/connect-error.js';
 import { redactText } from '../logging/redaction.js';
 
@@ -48,11 +50,13 @@ export interface MappedError {
 /**
  * One mapping from anything a route can throw to Connect's `{"error_code", "message"}`: REST and
  * Connect errors carry their status, Fastify's own (bad JSON, too large, wrong media type) theirs,
- * and anything else is a 500 with the error's message, never its stack.
+ * a config or data error (a converter's, a transform's) is the request's mistake, 400, and anything
+ * else is a 500 with the error's message, never its stack.
  */
 export function mapError(error: unknown): MappedError {
   if (error instanceof RestError) return body(error.statusCode, error.message);
   if (error instanceof ConnectError) return body(error.httpStatus, error.message);
+  if (error instanceof ConfigException || error instanceof DataError) return body(400, error.message);
   if (isFastifyError(error)) {
     const status = error.statusCode as number;
     if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return body(415, HTTP_UNSUPPORTED_MEDIA_TYPE);

@@ -2,10 +2,8 @@ import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { builtInPlugins } from '../bin/built-in-plugins.js';
 import { configErrorsMessage, validateConnectorConfig } from '../config/index.js';
-import { alreadyExists, badRequest, ConnectError, connectorNotFound } from '../errors/connect-error.js';
-import type { Herder } from '../herder/herder.js';
-import { pluginConfigKeys } from '../herder/plugin-config.js';
 import type {
   ConfigInfos,
   ConfigKeyInfo,
@@ -18,9 +16,12 @@ import type {
   TargetState,
   TaskInfo,
   TaskStateInfo,
-} from '../herder/types.js';
+} from '../entities.js';
+import { alreadyExists, badRequest, ConnectError, connectorNotFound } from '../errors/connect-error.js';
+import type { Herder } from '../herder/herder.js';
+import { pluginConfigKeys } from '../herder/plugin-config.js';
 import { LoggerRegistry } from '../logging/index.js';
-import { builtInPlugins, PluginRegistry } from '../worker/plugins.js';
+import { PluginRegistry } from '../worker/plugins.js';
 import { createRestServer, type RestServer } from './rest-server.js';
 
 /** A herder in memory: enough behaviour to drive every route; validation through the real ConfigDef. */
@@ -772,7 +773,22 @@ describe('Connect REST API', () => {
         method: 'GET',
         url: '/connector-plugins/org.apache.kafka.connect.json.JsonConverter/config',
       });
-      expect(converter.statusCode).toBe(400);
+      expect(converter.statusCode).toBe(200);
+      expect((converter.json() as ConfigKeyInfo[]).map((k) => k.name)).toEqual([
+        'converter.type',
+        'schemas.enable',
+        'schemas.cache.size',
+        'schema.content',
+        'decimal.format',
+        'replace.null.with.default',
+        'float.format',
+      ]);
+      const header = await app.inject({
+        method: 'GET',
+        url: '/connector-plugins/org.apache.kafka.connect.storage.SimpleHeaderConverter/config',
+      });
+      expect(header.statusCode).toBe(200);
+      expect(header.json()).toEqual([]);
     });
 
     it('PUT validate answers ConfigInfos with every problem per key', async () => {

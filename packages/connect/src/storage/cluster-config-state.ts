@@ -1,4 +1,4 @@
-import type { TargetState } from '../herder/types.js';
+import type { TargetState } from '../entities.js';
 import type { ConfigRecord } from './config-records.js';
 
 /**

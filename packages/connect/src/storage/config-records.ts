@@ -1,4 +1,4 @@
-import type { TargetState } from '../herder/types.js';
+import type { TargetState } from '../entities.js';
 
 /**
  * The records of the config topic, keyed and shaped as Apache Kafka Connect writes them

@@ -1,6 +1,6 @@
-import type { ClientSettings } from '@msa-sync/kafka';
+import type { ClientSettings, KafkaClients } from '@msa-sync/kafka';
 import type { Logger } from 'pino';
-import type { TargetState } from '../herder/types.js';
+import type { TargetState } from '../entities.js';
 import { ClusterConfigState } from './cluster-config-state.js';
 import {
   type ConfigRecord,
@@ -40,10 +40,11 @@ export class KafkaConfigBackingStore implements ConfigBackingStore {
   readonly #logger: Logger;
   #listener: ConfigStoreListener | undefined;
 
-  constructor(options: { topic: string; client: ClientSettings; logger: Logger }) {
+  constructor(options: { topic: string; client: ClientSettings; logger: Logger; clients?: KafkaClients }) {
     this.#logger = options.logger.child({ store: 'config' });
     this.#log = new KafkaBasedLog({
       topic: options.topic,
+      ...(options.clients ? { clients: options.clients } : {}),
       client: { ...options.client, clientId: `${options.client.clientId}-configs` },
       logger: this.#logger,
       onRecord: (record) => {

@@ -1,4 +1,4 @@
-import { type Admin, type ClientSettings, createAdmin } from '@msa-sync/kafka';
+import { type Admin, type ClientSettings, type KafkaClients, kafkaClients } from '@msa-sync/kafka';
 import type { Logger } from 'pino';
 
 /** How long a topic just created may stay unknown to the broker answering metadata. */
@@ -36,8 +36,9 @@ export async function ensureInternalTopics(
   client: ClientSettings,
   topics: InternalTopicSpec[],
   logger: Logger,
+  clients: KafkaClients = kafkaClients,
 ): Promise<void> {
-  const admin = createAdmin({ ...client, clientId: `${client.clientId}-admin` });
+  const admin = clients.createAdmin({ ...client, clientId: `${client.clientId}-admin` });
   admin.on('error', (error: unknown) => logger.warn({ err: error }, 'admin client error'));
   try {
     const existing = new Set(await admin.listTopics({ includeInternals: false }));

@@ -1,8 +1,8 @@
 import {
   type ClientSettings,
-  createConsumer,
-  createProducer,
+  type KafkaClients,
   type KafkaProducer,
+  kafkaClients,
   type RawConsumer,
 } from '@msa-sync/kafka';
 import type { Logger } from 'pino';
@@ -23,6 +23,8 @@ export interface KafkaBasedLogOptions {
   onRecord: (record: LogRecord) => void;
   /** How long one fetch may wait at the broker for new data. */
   fetchWaitMs?: number;
+  /** Builds the log's consumers and producer; default the real clients. */
+  clients?: KafkaClients;
 }
 
 /**
@@ -35,6 +37,12 @@ export class KafkaBasedLog {
   readonly #options: KafkaBasedLogOptions;
   readonly #log: Logger;
   #consumer: RawConsumer | undefined;
+  /**
+   * Asks for end offsets on its own connection: a broker answers one request per connection at a
+   * time, so on the fetch loop's connection every read-to-end waited behind a long-poll fetch
+   * (up to fetchWaitMs). Apache's KafkaBasedLog likewise reads end offsets through an admin client.
+   */
+  #endsClient: RawConsumer | undefined;
   #producer: KafkaProducer | undefined;
   #positions: bigint[] = [];
   #topicId = '';
@@ -52,15 +60,28 @@ export class KafkaBasedLog {
 
   async start(): Promise<void> {
     const { client } = this.#options;
+    const clients = this.#options.clients ?? kafkaClients;
     // The group id is never joined: reads use plain fetches on every partition.
-    this.#consumer = createConsumer({ ...client, groupId: `unused-${client.clientId}`, maxWaitTime: 500 });
+    this.#consumer = clients.createConsumer({
+      ...client,
+      groupId: `unused-${client.clientId}`,
+      maxWaitTime: 500,
+    });
     // The client emits 'error' for failures outside any call (a heartbeat, a rejoin); an unheard
     // 'error' ends the process. Fetch failures reach the loop below, which retries them.
     this.#consumer.on('error', (error: unknown) => {
       this.#lastError = error;
       this.#log.warn({ err: error }, 'log consumer error');
     });
-    this.#producer = createProducer({ ...client, clientId: `${client.clientId}-producer` });
+    this.#endsClient = clients.createConsumer({
+      ...client,
+      clientId: `${client.clientId}-ends`,
+      groupId: `unused-${client.clientId}-ends`,
+    });
+    this.#endsClient.on('error', (error: unknown) => {
+      this.#log.warn({ err: error }, 'end offsets client error');
+    });
+    this.#producer = clients.createProducer({ ...client, clientId: `${client.clientId}-producer` });
     await this.#refreshMetadata();
     this.#positions = this.#leaders.map(() => 0n);
     this.#running = true;
@@ -73,17 +94,21 @@ export class KafkaBasedLog {
     await this.#loop?.catch(() => {});
     const consumer = this.#consumer;
     if (consumer) await new Promise<void>((resolve) => consumer.close(true, () => resolve()));
+    const ends = this.#endsClient;
+    if (ends) await new Promise<void>((resolve) => ends.close(true, () => resolve()));
     await this.#producer?.close().catch(() => {});
   }
 
   /** Resolves once every record that was in the topic when called has been passed to onRecord. */
   async readToEnd(timeoutMs = 30_000): Promise<void> {
-    const consumer = this.#requireConsumer();
-    const latest = await consumer.listOffsets({ topics: [this.topic] });
-    const ends = latest.get(this.topic) ?? [];
-    if (this.#reached(ends)) return;
+    this.#requireConsumer();
+    const ends = this.#endsClient;
+    if (!ends) throw new Error(`${this.topic} log is not started`);
+    const latest = await ends.listOffsets({ topics: [this.topic] });
+    const end = latest.get(this.topic) ?? [];
+    if (this.#reached(end)) return;
     await new Promise<void>((resolve, reject) => {
-      const waiter = { ends, resolve };
+      const waiter = { ends: end, resolve };
       this.#waiters.push(waiter);
       setTimeout(() => {
         const i = this.#waiters.indexOf(waiter);

@@ -1,27 +1,73 @@
-import type { ClientSettings } from '@msa-sync/kafka';
+import type { ClientSettings, KafkaClients } from '@msa-sync/kafka';
 import type { Logger } from 'pino';
 import { KafkaBasedLog } from './kafka-based-log.js';
 
 export type SourcePartition = Record<string, unknown>;
 export type SourceOffset = Record<string, unknown>;
 
+/** Where source offsets live: the offsets topic (distributed) or a file (standalone). */
+export interface OffsetBackingStore {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Catches up with what other writers stored. */
+  refresh(): Promise<void>;
+  get(connector: string, partition: SourcePartition): SourceOffset | null;
+  list(connector: string): { partition: SourcePartition; offset: SourceOffset | null }[];
+  /** Writes offsets (null resets one); resolves when all are durable. */
+  set(
+    connector: string,
+    entries: { partition: SourcePartition; offset: SourceOffset | null }[],
+  ): Promise<void>;
+}
+
+export interface OffsetEntry {
+  connector: string;
+  partition: SourcePartition;
+  offset: SourceOffset;
+}
+
+/** The offsets a store has read, found by connector and partition content. */
+export class OffsetMap {
+  readonly #entries = new Map<string, OffsetEntry>();
+
+  /** Records one offset; null forgets it (a reset). */
+  put(connector: string, partition: SourcePartition, offset: SourceOffset | null): void {
+    const canonical = offsetKey(connector, partition);
+    if (offset === null) this.#entries.delete(canonical);
+    else this.#entries.set(canonical, { connector, partition, offset });
+  }
+
+  get(connector: string, partition: SourcePartition): SourceOffset | null {
+    return this.#entries.get(offsetKey(connector, partition))?.offset ?? null;
+  }
+
+  list(connector: string): { partition: SourcePartition; offset: SourceOffset | null }[] {
+    return [...this.#entries.values()]
+      .filter((entry) => entry.connector === connector)
+      .map(({ partition, offset }) => ({ partition, offset }));
+  }
+
+  entries(): OffsetEntry[] {
+    return [...this.#entries.values()];
+  }
+}
+
 /**
  * Source offsets in the compacted offsets topic. Key and value are schemaless JSON exactly as
  * Apache Kafka Connect writes them: key `["<connector>", {partition}]`, value `{offset}`, null
  * value when an offset is reset.
  */
-export class KafkaOffsetBackingStore {
+export class KafkaOffsetBackingStore implements OffsetBackingStore {
   readonly #log: KafkaBasedLog;
-  /** canonical key → [connector, partition, offset] */
-  readonly #offsets = new Map<
-    string,
-    { connector: string; partition: SourcePartition; offset: SourceOffset | null }
-  >();
+  readonly #offsets = new OffsetMap();
+  readonly topic: string;
 
-  constructor(options: { topic: string; client: ClientSettings; logger: Logger }) {
+  constructor(options: { topic: string; client: ClientSettings; logger: Logger; clients?: KafkaClients }) {
+    this.topic = options.topic;
     const logger = options.logger.child({ store: 'offsets' });
     this.#log = new KafkaBasedLog({
       topic: options.topic,
+      ...(options.clients ? { clients: options.clients } : {}),
       client: { ...options.client, clientId: `${options.client.clientId}-offsets` },
       logger,
       onRecord: (record) => {
@@ -37,9 +83,7 @@ export class KafkaOffsetBackingStore {
             return;
           const [connector, partition] = key as [string, SourcePartition];
           const offset = record.value ? (JSON.parse(record.value.toString('utf8')) as SourceOffset) : null;
-          const canonical = offsetKey(connector, partition);
-          if (offset === null) this.#offsets.delete(canonical);
-          else this.#offsets.set(canonical, { connector, partition, offset });
+          this.#offsets.put(connector, partition, offset);
         } catch (error) {
           logger.warn({ err: error }, 'skipping unreadable offset record');
         }
@@ -61,14 +105,12 @@ export class KafkaOffsetBackingStore {
   }
 
   get(connector: string, partition: SourcePartition): SourceOffset | null {
-    return this.#offsets.get(offsetKey(connector, partition))?.offset ?? null;
+    return this.#offsets.get(connector, partition);
   }
 
   /** Every partition with an offset for this connector. */
   list(connector: string): { partition: SourcePartition; offset: SourceOffset | null }[] {
-    return [...this.#offsets.values()]
-      .filter((entry) => entry.connector === connector)
-      .map(({ partition, offset }) => ({ partition, offset }));
+    return this.#offsets.list(connector);
   }
 
   /** Writes offsets (null resets one); resolves when all are durable. */

@@ -1,31 +1,22 @@
-import type { ClientSettings } from '@msa-sync/kafka';
+import type { ClientSettings, KafkaClients } from '@msa-sync/kafka';
 import type { Logger } from 'pino';
-import type { ConnectorState } from '../herder/types.js';
 import { KafkaBasedLog } from './kafka-based-log.js';
-
-export interface Status {
-  state: ConnectorState;
-  trace: string | null;
-  worker_id: string;
-  generation: number;
-  /** The plugin's version (Connect 4.x writes it, KIP-891); absent in records of older workers. */
-  version?: string;
-}
+import type { Status, StatusBackingStore } from './status-backing-store.js';
+import { StatusView } from './status-view.js';
 
 /**
  * Connector and task states in the status topic, keyed as Connect keys them
  * (`status-connector-<name>`, `status-task-<name>-<id>`), so any worker can answer for any other.
  */
-export class KafkaStatusBackingStore {
+export class KafkaStatusBackingStore implements StatusBackingStore {
   readonly #log: KafkaBasedLog;
-  readonly #connectors = new Map<string, Status>();
-  readonly #tasks = new Map<string, Map<number, Status>>();
-  readonly #topics = new Map<string, Set<string>>();
+  readonly #view = new StatusView();
 
-  constructor(options: { topic: string; client: ClientSettings; logger: Logger }) {
+  constructor(options: { topic: string; client: ClientSettings; logger: Logger; clients?: KafkaClients }) {
     const logger = options.logger.child({ store: 'status' });
     this.#log = new KafkaBasedLog({
       topic: options.topic,
+      ...(options.clients ? { clients: options.clients } : {}),
       client: { ...options.client, clientId: `${options.client.clientId}-statuses` },
       logger,
       onRecord: (record) => {
@@ -40,30 +31,23 @@ export class KafkaStatusBackingStore {
   }
 
   #apply(key: string, value: Record<string, unknown> | null): void {
+    const status = value as unknown as Status | null;
     if (key.startsWith('status-connector-')) {
       const name = key.slice('status-connector-'.length);
-      if (!value) this.#connectors.delete(name);
-      else if (supersedes(value as unknown as Status, this.#connectors.get(name)))
-        this.#connectors.set(name, value as unknown as Status);
+      if (!status || supersedes(status, this.#view.connector(name))) this.#view.setConnector(name, status);
       return;
     }
     const task = /^status-task-(.+)-(\d+)$/.exec(key);
     if (task) {
       const [, name, id] = task as unknown as [string, string, string];
-      const tasks = this.#tasks.get(name) ?? new Map<number, Status>();
-      if (!value) tasks.delete(Number(id));
-      else if (supersedes(value as unknown as Status, tasks.get(Number(id))))
-        tasks.set(Number(id), value as unknown as Status);
-      this.#tasks.set(name, tasks);
+      if (!status || supersedes(status, this.#view.tasks(name).get(Number(id))))
+        this.#view.setTask(name, Number(id), status);
       return;
     }
     const topic = /^status-topic-(.+):connector-(.+)$/.exec(key);
     if (topic) {
       const [, topicName, name] = topic as unknown as [string, string, string];
-      const set = this.#topics.get(name) ?? new Set<string>();
-      if (value) set.add(topicName);
-      else set.delete(topicName);
-      this.#topics.set(name, set);
+      this.#view.setTopic(name, topicName, value !== null);
     }
   }
 
@@ -80,34 +64,30 @@ export class KafkaStatusBackingStore {
   }
 
   connector(name: string): Status | undefined {
-    return this.#connectors.get(name);
+    return this.#view.connector(name);
   }
 
   tasks(name: string): Map<number, Status> {
-    return this.#tasks.get(name) ?? new Map();
+    return this.#view.tasks(name);
   }
 
   activeTopics(name: string): string[] {
-    return [...(this.#topics.get(name) ?? [])].sort();
+    return this.#view.activeTopics(name);
   }
 
   async putConnector(name: string, status: Status): Promise<void> {
-    this.#connectors.set(name, status);
+    this.#view.setConnector(name, status);
     await this.#log.send(`status-connector-${name}`, JSON.stringify(status));
   }
 
   async putTask(name: string, task: number, status: Status): Promise<void> {
-    const tasks = this.#tasks.get(name) ?? new Map<number, Status>();
-    tasks.set(task, status);
-    this.#tasks.set(name, tasks);
+    this.#view.setTask(name, task, status);
     await this.#log.send(`status-task-${name}-${task}`, JSON.stringify(status));
   }
 
   async putTopic(name: string, topic: string, task: number): Promise<void> {
-    if (this.#topics.get(name)?.has(topic)) return;
-    const set = this.#topics.get(name) ?? new Set<string>();
-    set.add(topic);
-    this.#topics.set(name, set);
+    if (this.#view.hasTopic(name, topic)) return;
+    this.#view.setTopic(name, topic, true);
     await this.#log.send(
       `status-topic-${topic}:connector-${name}`,
       JSON.stringify({ topic: { name: topic, connector: name, task, discoverTimestamp: Date.now() } }),
@@ -115,16 +95,15 @@ export class KafkaStatusBackingStore {
   }
 
   async resetTopics(name: string): Promise<void> {
-    const topics = [...(this.#topics.get(name) ?? [])];
-    this.#topics.delete(name);
+    const topics = this.#view.activeTopics(name);
+    this.#view.clearTopics(name);
     await Promise.all(topics.map((topic) => this.#log.send(`status-topic-${topic}:connector-${name}`, null)));
   }
 
   /** Forgets a deleted connector everywhere. */
   async remove(name: string, taskCount: number): Promise<void> {
-    this.#connectors.delete(name);
     const tasks = [...this.tasks(name).keys(), ...Array.from({ length: taskCount }, (_, i) => i)];
-    this.#tasks.delete(name);
+    this.#view.remove(name);
     await this.#log.send(`status-connector-${name}`, null);
     await Promise.all([...new Set(tasks)].map((t) => this.#log.send(`status-task-${name}-${t}`, null)));
   }

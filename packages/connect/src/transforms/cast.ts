@@ -1,11 +1,11 @@
 import { ConfigDef } from '../config/config-def.js';
 import { ConfigException, type ConfigValue } from '../config/config-types.js';
 import type { Validator } from '../config/validators.js';
-import { javaDoubleToString, javaFloatToString } from '../converters/json/java-number-text.js';
 import { decimalTextToFloat32 } from '../converters/json/json-number-values.js';
 import { DataError } from '../data/data-error.js';
 import { Decimal } from '../data/decimal.js';
 import { normalizeInt64 } from '../data/int64.js';
+import { javaDoubleToString, javaFloatToString } from '../data/java-number-text.js';
 import { SCHEMA_TYPES, type Schema, type SchemaType } from '../data/schema.js';
 import { SchemaBuilder } from '../data/schema-builder.js';
 import { Struct } from '../data/struct.js';

@@ -4,7 +4,7 @@ import { Decimal } from '../data/decimal.js';
 import { isPrimitiveType, type Schema, type SchemaType } from '../data/schema.js';
 import { SchemaBuilder } from '../data/schema-builder.js';
 import { Struct } from '../data/struct.js';
-import { isPlainObject, mapEntries } from '../data/validate-value.js';
+import { isPlainObject, mapEntries } from '../data/value-shapes.js';
 import { keyValuePlugins } from './key-value-plugins.js';
 import { operatingSchema, operatingValue, type RecordSide, withSide } from './record-side.js';
 import {

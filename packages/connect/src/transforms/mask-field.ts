@@ -5,7 +5,7 @@ import { Decimal } from '../data/decimal.js';
 import { normalizeInt64 } from '../data/int64.js';
 import type { Schema } from '../data/schema.js';
 import { Struct } from '../data/struct.js';
-import { isPlainObject } from '../data/validate-value.js';
+import { isPlainObject } from '../data/value-shapes.js';
 import { distinctValues } from './distinct-values.js';
 import { keyValuePlugins } from './key-value-plugins.js';
 import { operatingSchema, operatingValue, type RecordSide, withSide } from './record-side.js';

@@ -1,7 +1,7 @@
 import { DataError } from '../data/data-error.js';
 import type { Field, Schema, SchemaType } from '../data/schema.js';
 import { Struct } from '../data/struct.js';
-import { isPlainObject } from '../data/validate-value.js';
+import { isPlainObject } from '../data/value-shapes.js';
 import type { ConnectRecord } from './transformation.js';
 
 /**

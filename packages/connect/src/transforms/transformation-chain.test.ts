@@ -130,13 +130,31 @@ describe('validating transforms in a connector config', () => {
     expect(infos.groups).toContain('Transforms: route');
     const keys = infos.configs
       .filter((c) => c.definition.group === 'Transforms: route')
-      .map((c) => [c.definition.name, c.definition.order]);
+      .map((c) => [c.definition.name, c.definition.order_in_group]);
     expect(keys).toEqual([
+      // Apache 4.x: type, plugin.version, then the plugin's keys with predicate and negate in Java's
+      // ConfigDef order (keys without a default first, then by importance and name).
       ['transforms.route.type', 0],
-      ['transforms.route.predicate', 1],
-      ['transforms.route.negate', 2],
-      ['transforms.route.regex', 3],
-      ['transforms.route.replacement', 4],
+      ['transforms.route.plugin.version', 1],
+      ['transforms.route.regex', 2],
+      ['transforms.route.replacement', 3],
+      ['transforms.route.negate', 4],
+      ['transforms.route.predicate', 5],
+    ]);
+  });
+
+  it("takes the installed version as a transformation's plugin.version and refuses another", () => {
+    const routed = {
+      transforms: 'route',
+      'transforms.route.type': `${T}.RegexRouter`,
+      'transforms.route.regex': 'a',
+      'transforms.route.replacement': 'b',
+    };
+    expect(errorsOf({ ...routed, 'transforms.route.plugin.version': '[4.0,5.0)' })).toEqual({});
+    expect(
+      errorsOf({ ...routed, 'transforms.route.plugin.version': '3.9.0' })['transforms.route.plugin.version'],
+    ).toEqual([
+      `Plugin ${T}.RegexRouter not found that matches the version range [3.9.0], available versions: [4.4.0]`,
     ]);
   });
 

@@ -1,5 +1,6 @@
 import type { KafkaProducer } from '@msa-sync/kafka';
 import type { Logger } from 'pino';
+import type { ErrorHandlingConfig } from '../config/error-handling-config.js';
 import { maskRecordContent } from '../errors/record-content.js';
 import { redactText } from '../logging/redaction.js';
 import { transformationClassOf } from '../transforms/transformation-chain.js';
@@ -16,29 +17,7 @@ export type Stage =
   | 'KAFKA_PRODUCE'
   | 'KAFKA_CONSUME';
 
-export interface ErrorHandlingConfig {
-  tolerance: 'none' | 'all';
-  retryTimeoutMs: number;
-  retryMaxDelayMs: number;
-  logEnable: boolean;
-  logIncludeMessages: boolean;
-  dlqTopic: string;
-  dlqReplicationFactor: number;
-  dlqContextHeaders: boolean;
-}
-
-export function errorHandlingConfig(config: Record<string, string>): ErrorHandlingConfig {
-  return {
-    tolerance: config['errors.tolerance'] === 'all' ? 'all' : 'none',
-    retryTimeoutMs: Number(config['errors.retry.timeout'] ?? 0),
-    retryMaxDelayMs: Number(config['errors.retry.delay.max.ms'] ?? 60_000),
-    logEnable: config['errors.log.enable'] === 'true',
-    logIncludeMessages: config['errors.log.include.messages'] === 'true',
-    dlqTopic: (config['errors.deadletterqueue.topic.name'] ?? '').trim(),
-    dlqReplicationFactor: Number(config['errors.deadletterqueue.topic.replication.factor'] ?? 3),
-    dlqContextHeaders: config['errors.deadletterqueue.context.headers.enable'] === 'true',
-  };
-}
+export { type ErrorHandlingConfig, errorHandlingConfig } from '../config/error-handling-config.js';
 
 /** A failure the task cannot skip: the task goes FAILED with this as its trace. */
 export class ToleranceExceededError extends Error {

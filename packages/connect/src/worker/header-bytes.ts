@@ -1,7 +1,7 @@
 import type { ConnectHeader } from '../api/records.js';
-import { javaDoubleToString, javaFloatToString } from '../converters/json/java-number-text.js';
 import { DataError } from '../data/data-error.js';
 import { int64ToString } from '../data/int64.js';
+import { javaDoubleToString, javaFloatToString } from '../data/java-number-text.js';
 
 /**
  * The bytes Connect's default header converter (`SimpleHeaderConverter`) writes for a source

@@ -1,10 +1,5 @@
-import { tmpdir } from 'node:os';
 import type { ConnectorPlugin } from '../api/connector.js';
-import { createFileStreamSinkPlugin } from '../connectors/file/file-stream-sink.js';
-import { createFileStreamSourcePlugin } from '../connectors/file/file-stream-source.js';
-import { jdbcSinkPlugin } from '../connectors/jdbc/sink/jdbc-sink-connector.js';
-import { jdbcSourcePlugin } from '../connectors/jdbc/source/jdbc-source-plugin.js';
-import type { PluginInfo } from '../herder/types.js';
+import type { PluginInfo } from '../entities.js';
 
 /** The connector classes this worker can run, found by full class name or alias (case-sensitive, as Connect). */
 export class PluginRegistry {
@@ -28,17 +23,4 @@ export class PluginRegistry {
       .map((p) => ({ class: p.className, type: p.type, version: p.version }))
       .sort((a, b) => a.class.localeCompare(b.class));
   }
-}
-
-/** `fileStreamAllowedDirs`: the worker's file.stream.allowed.dirs (default: the system temp directory). */
-export function builtInPlugins(
-  settings: { fileStreamAllowedDirs?: readonly string[] } = {},
-): ConnectorPlugin[] {
-  const dirs = settings.fileStreamAllowedDirs ?? [tmpdir()];
-  return [
-    createFileStreamSourcePlugin(dirs),
-    createFileStreamSinkPlugin(dirs),
-    jdbcSinkPlugin,
-    jdbcSourcePlugin,
-  ];
 }

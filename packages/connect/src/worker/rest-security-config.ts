@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { ConfigDef, type ParsedConfig } from '../config/config-def.js';
+import { ConfigException } from '../config/config-types.js';
 import type { RestCredentials } from '../rest/rest-auth.js';
 import { parseJavaProperties } from './java-properties.js';
 
@@ -43,14 +45,55 @@ function jaasPathFromKafkaOpts(env: NodeJS.ProcessEnv): string | undefined {
   return match ? (match[2] ?? match[3]) : undefined;
 }
 
+export const REST_EXTENSION_CLASSES_CONFIG = 'rest.extension.classes';
+
+/** The worker keys that say how REST callers authenticate. */
+export function restSecurityConfigDef(): ConfigDef {
+  return new ConfigDef()
+    .define({
+      name: REST_EXTENSION_CLASSES_CONFIG,
+      type: 'LIST',
+      default: '',
+      importance: 'LOW',
+      documentation: `REST extensions to load; the only one this worker has is ${BASIC_AUTH_EXTENSION}.`,
+    })
+    .define({
+      name: JAAS_CONFIG_KEY,
+      type: 'STRING',
+      default: null,
+      importance: 'LOW',
+      documentation:
+        'The JAAS file the Basic authentication extension reads (a JVM system property in Apache; also read from KAFKA_OPTS).',
+    })
+    .define({
+      name: BEARER_TOKEN_FILE_KEY,
+      type: 'STRING',
+      default: null,
+      importance: 'LOW',
+      documentation: 'msa-sync only: a file holding one bearer token REST callers must send.',
+    });
+}
+
+const REST_SECURITY_DEF = restSecurityConfigDef();
+
+/** {@link restSecuritySettingsOf} for worker properties as read from their file. */
 export function restSecuritySettings(
   props: ReadonlyMap<string, string>,
   env: NodeJS.ProcessEnv,
 ): RestSecuritySettings {
-  const extensions = (props.get('rest.extension.classes') ?? '')
-    .split(',')
-    .map((c) => c.trim())
-    .filter(Boolean);
+  let parsed: ParsedConfig;
+  try {
+    parsed = REST_SECURITY_DEF.parse(Object.fromEntries(props));
+  } catch (error) {
+    if (error instanceof ConfigException) throw new RestSecurityConfigError(error.message);
+    throw error;
+  }
+  return restSecuritySettingsOf(parsed, env);
+}
+
+/** What parsed worker properties (with {@link restSecurityConfigDef}'s keys) say about REST authentication. */
+export function restSecuritySettingsOf(parsed: ParsedConfig, env: NodeJS.ProcessEnv): RestSecuritySettings {
+  const extensions = (parsed.getList(REST_EXTENSION_CLASSES_CONFIG) ?? []).filter(Boolean);
   for (const extension of extensions) {
     if (extension !== BASIC_AUTH_EXTENSION) {
       throw new RestSecurityConfigError(
@@ -59,7 +102,7 @@ export function restSecuritySettings(
     }
   }
   const basic = extensions.length > 0;
-  const jaasSetting = props.get(JAAS_CONFIG_KEY)?.trim() || undefined;
+  const jaasSetting = parsed.getString(JAAS_CONFIG_KEY) || undefined;
   if (jaasSetting && !basic) {
     throw new RestSecurityConfigError(
       `${JAAS_CONFIG_KEY} is set but rest.extension.classes does not name ${BASIC_AUTH_EXTENSION}: nothing would read it`,
@@ -71,7 +114,7 @@ export function restSecuritySettings(
       `rest.extension.classes=${BASIC_AUTH_EXTENSION} needs a JAAS file: set ${JAAS_CONFIG_KEY}=<path> in the worker properties (or -D${JAAS_CONFIG_KEY}=<path> in KAFKA_OPTS)`,
     );
   }
-  const bearerTokenFile = props.get(BEARER_TOKEN_FILE_KEY)?.trim() || undefined;
+  const bearerTokenFile = parsed.getString(BEARER_TOKEN_FILE_KEY) || undefined;
   return { enabled: basic || bearerTokenFile !== undefined, jaasConfigFile, bearerTokenFile };
 }
 

@@ -1,4 +1,4 @@
-import type { ConnectorState } from '../herder/types.js';
+import type { ConnectorState } from '../entities.js';
 
 /** How a running connector or task tells the herder what state it is in. */
 export type StatusReporter = (state: ConnectorState, error?: unknown) => void;

@@ -1,23 +1,19 @@
-import {
-  type ClientSettings,
-  createProducer,
-  createRawProducer,
-  type KafkaProducer,
-  type RawProducer,
-} from '@msa-sync/kafka';
+import type { Admin, ClientSettings, KafkaClients } from '@msa-sync/kafka';
 import type { Logger } from 'pino';
 import type { SourceTask, SourceTaskContext } from '../api/connector.js';
 import type { SourceRecord } from '../api/records.js';
-import { type KafkaOffsetBackingStore, offsetKey } from '../storage/offset-store.js';
+import type { TopicCreationGroup } from '../config/topic-creation-config.js';
+import type { ConnectorOffsetBackingStore } from '../storage/connector-offset-store.js';
 import type { TransformationChain } from '../transforms/transformation-chain.js';
 import type { RecordConverter } from './converter-contract.js';
 import { type ErrorHandlingConfig, ToleranceOperator } from './error-handling.js';
+import { ExactlyOnceSourceDelivery } from './exactly-once-source.js';
 import { headerBytes } from './header-bytes.js';
+import { AtLeastOnceSourceDelivery, type SourceRecordDelivery } from './source-record-delivery.js';
 import type { StatusReporter } from './task-status.js';
+import { TopicCreator } from './topic-creation.js';
 import type { TaskMetrics } from './worker-metrics.js';
-
-/** Tries of the offset flush on stop before its offsets are given up. */
-const FINAL_FLUSH_ATTEMPTS = 3;
+import { WorkerTask } from './worker-task.js';
 
 export interface SourceTaskRunnerOptions {
   connector: string;
@@ -25,20 +21,35 @@ export interface SourceTaskRunnerOptions {
   task: SourceTask;
   taskConfig: Record<string, string>;
   client: ClientSettings;
-  offsets: KafkaOffsetBackingStore;
+  offsets: ConnectorOffsetBackingStore;
   keyConverter: RecordConverter;
   valueConverter: RecordConverter;
   errors: ErrorHandlingConfig;
   /** The connector's single message transforms, applied after poll() and before conversion. */
   transformations?: TransformationChain;
   offsetFlushIntervalMs: number;
-  /** When set, each poll's records and offsets go to Kafka in one transaction with this id. */
+  /** When set, records and their offsets go to Kafka in transactions with this id. */
   transactionalId: string | undefined;
-  offsetTopic: string;
+  /**
+   * With a transactional id: `poll` commits each poll's records with their offsets in one
+   * transaction; `interval` keeps one transaction open over several polls and commits it once
+   * `transactionIntervalMs` has passed (and on pause and stop). Default `poll`.
+   */
+  transactionBoundary?: 'poll' | 'interval';
+  transactionIntervalMs?: number;
+  /** Clock of the interval boundary (tests). */
+  now?: () => number;
+  /** Builds the task's producer and admin client. */
+  clients: KafkaClients;
   logger: Logger;
   report: StatusReporter;
   metrics: TaskMetrics;
   onTopicUsed: (topic: string) => void;
+  /** `producer.override.*` / `admin.override.*` as client options (config/client-overrides.ts). */
+  producerOverrides?: Record<string, unknown>;
+  adminOverrides?: Record<string, unknown>;
+  /** The connector's topic.creation groups, default last; empty: topics are not created. */
+  topicCreation?: readonly TopicCreationGroup[];
 }
 
 interface OutgoingRecord {
@@ -51,82 +62,126 @@ interface OutgoingRecord {
 }
 
 /**
- * Runs one source task: poll → convert → produce (acks=all, idempotent) → remember offsets, and
- * write the offsets of acknowledged records to the offsets topic every offset.flush.interval.ms
- * and on stop, so a restart resumes after the last flushed record.
+ * Runs one source task: poll → transform → convert → hand to its delivery: at least once (an
+ * idempotent producer, offsets flushed every offset.flush.interval.ms and on stop, so a restart
+ * resumes after the last flushed record) or exactly once (exactly-once-source.ts).
  */
-export class WorkerSourceTask {
+export class WorkerSourceTask extends WorkerTask {
+  protected readonly kind = 'source';
   readonly #o: SourceTaskRunnerOptions;
-  readonly #log: Logger;
-  #producer: KafkaProducer | undefined;
-  #txProducer: RawProducer | undefined;
-  #running = false;
-  #paused = false;
+  #delivery: SourceRecordDelivery | undefined;
   #abort = new AbortController();
   #resume: (() => void) | undefined;
-  #done: Promise<void> | undefined;
-  /** Offsets of records the broker acknowledged but not yet written to the offsets topic. */
-  #pending = new Map<string, { partition: Record<string, unknown>; offset: Record<string, unknown> }>();
   #topicsSeen = new Set<string>();
+  #admin: Admin | undefined;
+  #topicCreator: TopicCreator | undefined;
 
   constructor(options: SourceTaskRunnerOptions) {
+    super(options);
     this.#o = options;
-    this.#log = options.logger.child({ connector: options.connector, task: options.taskId });
   }
 
-  async start(initiallyPaused: boolean): Promise<void> {
+  protected async initialize(): Promise<void> {
     const o = this.#o;
-    this.#paused = initiallyPaused;
     const clientId = `${o.client.clientId}-${o.connector}-${o.taskId}`;
+    const context = {
+      connector: o.connector,
+      task: o.task,
+      offsets: o.offsets,
+      metrics: o.metrics,
+      log: this.log,
+    };
     if (o.transactionalId) {
+      const boundary = o.transactionBoundary ?? 'poll';
+      const intervalMs = o.transactionIntervalMs ?? o.offsetFlushIntervalMs;
       // A new instance with the same transactional id fences an older one (a zombie after a
       // rebalance or a paused process): the old one can no longer commit anything.
-      this.#txProducer = createRawProducer({
+      const producer = o.clients.createRawProducer({
         ...o.client,
         clientId,
         transactionalId: o.transactionalId,
+        ...o.producerOverrides,
+        ...(boundary === 'interval'
+          ? {
+              // The client asks the broker for its request timeout as the transaction timeout: a
+              // transaction open for the whole interval must not be aborted by the broker first.
+              requestTimeoutMs: Math.max(
+                Number(o.producerOverrides?.requestTimeoutMs ?? o.client.requestTimeoutMs ?? 30_000),
+                intervalMs + 60_000,
+              ),
+            }
+          : {}),
         autocreateTopics: true,
       });
+      const delivery = new ExactlyOnceSourceDelivery(context, producer, {
+        boundary,
+        intervalMs,
+        now: o.now ?? Date.now,
+      });
+      this.#delivery = delivery;
+      // Before the offsets are read (below): fences the task's previous instance and waits for
+      // its last commit to be readable, as Apache does; see ExactlyOnceSourceDelivery.initialize.
+      await delivery.initialize();
     } else {
-      this.#producer = createProducer({ ...o.client, clientId, autocreateTopics: true });
+      const producer = o.clients.createProducer({
+        ...o.client,
+        clientId,
+        autocreateTopics: true,
+        ...o.producerOverrides,
+      });
+      this.#delivery = new AtLeastOnceSourceDelivery(context, producer);
+    }
+    if (o.topicCreation && o.topicCreation.length > 0) {
+      this.#admin = o.clients.createAdmin({
+        ...o.client,
+        clientId: `${clientId}-admin`,
+        ...o.adminOverrides,
+      });
+      this.#admin.on('error', (error: unknown) => this.log.warn({ err: error }, 'admin client error'));
+      this.#topicCreator = new TopicCreator(this.#admin, o.topicCreation, this.log);
     }
     await o.offsets.refresh();
-    const context: SourceTaskContext = {
+    const taskContext: SourceTaskContext = {
       connector: o.connector,
       taskId: o.taskId,
       offsetStorageReader: { offset: (partition) => o.offsets.get(o.connector, partition) },
     };
-    await o.task.start(o.taskConfig, context);
-    this.#running = true;
-    o.report(this.#paused ? 'PAUSED' : 'RUNNING');
-    this.#done = this.#loop().catch((error: unknown) => {
-      this.#log.error({ err: error }, 'source task failed');
-      o.report('FAILED', error);
-      this.#running = false;
-    });
+    await o.task.start(o.taskConfig, taskContext);
   }
 
-  async #loop(): Promise<void> {
+  get #deliveryOf(): SourceRecordDelivery {
+    if (!this.#delivery) throw new Error('source task not started');
+    return this.#delivery;
+  }
+
+  protected async execute(): Promise<void> {
     const o = this.#o;
-    const tolerance = new ToleranceOperator(o.errors, this.#log);
+    const delivery = this.#deliveryOf;
+    const tolerance = new ToleranceOperator(o.errors, this.log);
     let lastFlush = Date.now();
-    while (this.#running) {
-      if (this.#paused) {
+    delivery.startInterval();
+    while (this.running) {
+      if (this.paused) {
+        await delivery.beforePause();
         await new Promise<void>((resolve) => {
           this.#resume = resolve;
         });
+        delivery.startInterval();
         continue;
       }
       const records = (await o.task.poll(this.#abort.signal)) ?? [];
-      if (!this.#running && records.length === 0) break;
+      if (!this.running && records.length === 0) break;
       if (records.length > 0) await this.#send(records, tolerance);
+      await delivery.afterPoll();
       if (Date.now() - lastFlush >= o.offsetFlushIntervalMs) {
         lastFlush = Date.now();
         // As in Connect, a failed offset commit is retried at the next interval; the offsets
         // stay pending meanwhile.
-        await this.#flushOffsets().catch((error: unknown) =>
-          this.#log.warn({ err: error }, 'offset flush failed; retrying at the next interval'),
-        );
+        await delivery
+          .flush()
+          .catch((error: unknown) =>
+            this.log.warn({ err: error }, 'offset flush failed; retrying at the next interval'),
+          );
       }
     }
   }
@@ -182,19 +237,11 @@ export class WorkerSourceTask {
       });
     }
     o.metrics.recordsIn.inc(records.length);
-    if (this.#txProducer) {
-      await this.#sendTransactionally(this.#txProducer, messages, records);
-    } else if (messages.length > 0) {
-      await (this.#producer as KafkaProducer).send({ messages });
-    }
+    // Connect's maybeCreateTopic, before the first record to each topic is sent.
+    await this.#topicCreator?.ensure(messages.map((m) => m.topic));
+    await this.#deliveryOf.send(messages, records);
     o.metrics.recordsOut.inc(messages.length);
-    // Only acknowledged records move the offsets forward.
     for (const record of records) {
-      if (!this.#txProducer)
-        this.#pending.set(offsetKey(o.connector, record.sourcePartition), {
-          partition: record.sourcePartition,
-          offset: record.sourceOffset,
-        });
       if (!this.#topicsSeen.has(record.topic)) {
         this.#topicsSeen.add(record.topic);
         o.onTopicUsed(record.topic);
@@ -202,92 +249,25 @@ export class WorkerSourceTask {
     }
   }
 
-  /** Records and the offsets they reach, committed together or not at all. */
-  async #sendTransactionally(
-    producer: RawProducer,
-    messages: OutgoingRecord[],
-    records: SourceRecord[],
-  ): Promise<void> {
-    const o = this.#o;
-    const latest = new Map<string, { partition: Record<string, unknown>; offset: Record<string, unknown> }>();
-    for (const record of records) {
-      latest.set(offsetKey(o.connector, record.sourcePartition), {
-        partition: record.sourcePartition,
-        offset: record.sourceOffset,
-      });
-    }
-    const offsetMessages = [...latest.values()].map(({ partition, offset }) => ({
-      topic: o.offsetTopic,
-      key: Buffer.from(JSON.stringify([o.connector, partition])),
-      value: Buffer.from(JSON.stringify(offset)),
-    }));
-    const started = performance.now();
-    const tx = await producer.beginTransaction();
-    try {
-      // One send per transaction: the client must not have two produce requests in flight.
-      await tx.send({ messages: [...messages, ...offsetMessages] });
-      await tx.commit();
-    } catch (error) {
-      await tx.abort().catch(() => {});
-      throw error;
-    }
-    o.metrics.commitLatency.observe((performance.now() - started) / 1000);
+  protected async releaseAfterFailure(): Promise<void> {
+    await this.#delivery?.abandon();
   }
 
-  /**
-   * Writes the offsets of acknowledged records. They leave #pending only once written: an offset
-   * dropped before a failed write would make the next run of the task start before rows it
-   * already sent, and send them again. An entry that moved on during the write stays pending.
-   */
-  async #flushOffsets(): Promise<void> {
-    // Transactional tasks commit offsets with their records; nothing is ever pending.
-    if (this.#txProducer) return;
-    if (this.#pending.size === 0) return;
-    const snapshot = new Map(this.#pending);
-    const started = performance.now();
-    await this.#o.offsets.set(this.#o.connector, [...snapshot.values()]);
-    for (const [key, entry] of snapshot) {
-      if (this.#pending.get(key) === entry) this.#pending.delete(key);
-    }
-    this.#o.metrics.commitLatency.observe((performance.now() - started) / 1000);
-    await this.#o.task.commit?.();
-  }
+  protected onPause(): void {}
 
-  pause(): void {
-    this.#paused = true;
-  }
-
-  resume(): void {
-    this.#paused = false;
+  protected onResume(): void {
     this.#resume?.();
   }
 
-  async stop(): Promise<void> {
-    this.#running = false;
+  protected async finish(): Promise<void> {
     this.#abort.abort();
     this.#resume?.();
-    await this.#done;
-    // Connect commits on stop: the task's next run starts after every acknowledged record.
-    for (let attempt = 1; attempt <= FINAL_FLUSH_ATTEMPTS; attempt++) {
-      try {
-        await this.#flushOffsets();
-        break;
-      } catch (error) {
-        this.#log.warn(
-          { err: error, attempt, attempts: FINAL_FLUSH_ATTEMPTS },
-          attempt < FINAL_FLUSH_ATTEMPTS
-            ? 'final offset flush failed; retrying'
-            : 'final offset flush failed; the next run may send these records again',
-        );
-        if (attempt < FINAL_FLUSH_ATTEMPTS) await new Promise((r) => setTimeout(r, 500 * attempt));
-      }
-    }
-    try {
-      await this.#o.task.stop();
-    } catch (error) {
-      this.#log.warn({ err: error }, 'task stop failed');
-    }
-    await this.#producer?.close().catch(() => {});
-    await this.#txProducer?.close().catch(() => {});
+    await this.done;
+    await this.#delivery?.finish();
+  }
+
+  protected async close(): Promise<void> {
+    await this.#delivery?.close();
+    await this.#admin?.close().catch(() => {});
   }
 }

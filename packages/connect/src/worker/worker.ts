@@ -1,18 +1,30 @@
-import type { ClientSettings } from '@msa-sync/kafka';
+import { type ClientSettings, type KafkaClients, kafkaClients } from '@msa-sync/kafka';
 import type { Logger } from 'pino';
+import { ConnectException } from '../api/connect-exception.js';
 import type { Connector, ConnectorPlugin, SinkTask, SourceTask } from '../api/connector.js';
+import { clientOverrideOptions } from '../config/client-overrides.js';
+import { sinkSubscriptionOf, tasksMaxOf, transactionBoundaryOf } from '../config/connector-config.js';
 import { secretKeys } from '../config/secret-values.js';
+import { topicCreationGroups } from '../config/topic-creation-config.js';
 import { ConfigTransformer, restoreReferences } from '../config-providers/index.js';
-import type { ConnectorState, TargetState } from '../herder/types.js';
+import type { ConnectorOffsets, ConnectorState, TargetState } from '../entities.js';
 import { rememberSecret } from '../logging/known-secrets.js';
 import { redactText } from '../logging/redaction.js';
 import type { ConfigBackingStore } from '../storage/config-store.js';
-import type { KafkaOffsetBackingStore } from '../storage/offset-store.js';
-import type { KafkaStatusBackingStore } from '../storage/status-store.js';
+import { type ConnectorOffsetBackingStore, connectorOffsetStore } from '../storage/connector-offset-store.js';
+import type { OffsetBackingStore } from '../storage/offset-store.js';
+import type { StatusBackingStore } from '../storage/status-backing-store.js';
 import { buildTransformationChain } from '../transforms/transformation-chain.js';
+import {
+  alterConnectorOffsets,
+  type OffsetsContext,
+  readConnectorOffsets,
+  resetConnectorOffsets,
+} from './connector-offsets.js';
 import { createRecordConverter } from './converter-setup.js';
 import { errorHandlingConfig } from './error-handling.js';
 import type { PluginRegistry } from './plugins.js';
+import { sinkConsumerSettings } from './sink-consumer-config.js';
 import { traceOf } from './task-status.js';
 import type { WorkerConfig } from './worker-config.js';
 import type { WorkerMetrics } from './worker-metrics.js';
@@ -23,10 +35,12 @@ export interface WorkerDeps {
   workerId: string;
   config: WorkerConfig;
   client: ClientSettings;
+  /** Builds every Kafka client the worker's tasks and stores use; default the real ones. */
+  clients?: KafkaClients;
   plugins: PluginRegistry;
   configs: ConfigBackingStore;
-  offsets: KafkaOffsetBackingStore;
-  statuses: KafkaStatusBackingStore;
+  offsets: OffsetBackingStore;
+  statuses: StatusBackingStore;
   metrics: WorkerMetrics;
   logger: Logger;
   generation: () => number;
@@ -47,6 +61,8 @@ interface RunningTask {
   /** The configs the task was started with: a change in either means a restart. */
   taskConfig: Record<string, string>;
   connectorConfig: Record<string, string>;
+  /** A source task's offsets store; its own offsets topic's reader closes with the task. */
+  offsets?: ConnectorOffsetBackingStore;
 }
 
 const taskKey = (connector: string, task: number) => `${connector}\u0000${task}`;
@@ -61,9 +77,11 @@ export class Worker {
   readonly #connectors = new Map<string, RunningConnector>();
   readonly #tasks = new Map<string, RunningTask>();
   readonly #transformer: ConfigTransformer;
+  readonly #clients: KafkaClients;
 
   constructor(deps: WorkerDeps) {
     this.#d = deps;
+    this.#clients = deps.clients ?? kafkaClients;
     this.#log = deps.logger.child({ component: 'worker' });
     this.#transformer = deps.transformer ?? new ConfigTransformer(new Map());
   }
@@ -200,12 +218,18 @@ export class Worker {
     const running = this.#connectors.get(name);
     if (!running?.instance || running.state === 'FAILED') return;
     try {
-      const max = Number(running.config['tasks.max'] ?? 1);
+      const max = tasksMaxOf(running.config);
       const generated = await running.instance.taskConfigs(max);
+      if (generated.length > max) {
+        // Apache's default (tasks.max.enforce=true), the only behaviour msa-sync has.
+        throw new ConnectException(
+          `The connector ${name} has generated ${generated.length} tasks, more than its tasks.max of ${max}; a connector must not create more tasks than tasks.max allows.`,
+        );
+      }
       // Task configs go to connect-configs: references back in place of what they resolved to.
-      const tasks = generated
-        .slice(0, max)
-        .map((t) => restoreReferences(running.config, { ...t, 'task.class': running.plugin.taskClassName }));
+      const tasks = generated.map((t) =>
+        restoreReferences(running.config, { ...t, 'task.class': running.plugin.taskClassName }),
+      );
       await this.#publishTaskConfigs(name, tasks);
     } catch (error) {
       this.#reportConnector(name, 'FAILED', error);
@@ -239,6 +263,7 @@ export class Worker {
     target: TargetState,
   ): Promise<void> {
     const key = taskKey(name, task);
+    this.#log.info({ connector: name, task }, 'starting task');
     const running: RunningTask = {
       runner: undefined,
       state: 'UNASSIGNED',
@@ -253,7 +278,7 @@ export class Worker {
       return;
     }
     try {
-      const { config, client, offsets, statuses, metrics } = this.#d;
+      const { config, client, statuses, metrics } = this.#d;
       const merged = this.#resolve({ ...rawConnectorConfig, ...taskConfig }, plugin);
       const connectorConfig = this.#resolve(rawConnectorConfig, plugin);
       const converter = (kind: 'key' | 'value') =>
@@ -272,6 +297,7 @@ export class Worker {
         taskId: task,
         taskConfig: merged,
         client: { ...client, clientId: `connector-${plugin.type === 'sink' ? 'consumer' : 'producer'}` },
+        clients: this.#clients,
         keyConverter: converter('key'),
         valueConverter: converter('value'),
         errors: errorHandlingConfig(connectorConfig),
@@ -286,28 +312,35 @@ export class Worker {
         },
       };
       if (plugin.type === 'sink') {
-        const topics = (connectorConfig.topics ?? '')
-          .split(',')
-          .map((t) => t.trim())
-          .filter(Boolean);
+        const consumer = sinkConsumerSettings(connectorConfig, config.clientOverridePolicy);
+        const { topics, topicsRegex } = sinkSubscriptionOf(connectorConfig);
         running.runner = new WorkerSinkTask({
           ...common,
           task: plugin.createTask() as SinkTask,
           topics,
-          topicsRegex: connectorConfig['topics.regex'] || undefined,
+          topicsRegex,
           offsetCommitIntervalMs: config.offsetFlushIntervalMs,
-          maxBatch: Number(connectorConfig['consumer.override.max.poll.records'] ?? 3000),
-          isolationLevel: sinkIsolationLevel(connectorConfig['consumer.override.isolation.level']),
+          maxBatch: consumer.maxBatch,
+          isolationLevel: consumer.isolationLevel,
+          ...(consumer.fallbackMode === undefined ? {} : { fallbackMode: consumer.fallbackMode }),
+          consumerOverrides: consumer.consumerOverrides,
+          producerOverrides: clientOverrideOptions(connectorConfig, 'producer', config.clientOverridePolicy),
+          adminOverrides: clientOverrideOptions(connectorConfig, 'admin', config.clientOverridePolicy),
         });
       } else {
+        running.offsets = await this.offsetStoreFor(connectorConfig);
         running.runner = new WorkerSourceTask({
           ...common,
           task: plugin.createTask() as SourceTask,
-          offsets,
+          offsets: running.offsets,
           offsetFlushIntervalMs: config.offsetFlushIntervalMs,
           // Connect's naming, so the id is stable across restarts and fences older instances.
           transactionalId: config.exactlyOnceSource ? `${config.groupId}-${name}-${task}` : undefined,
-          offsetTopic: config.offsetTopic,
+          producerOverrides: clientOverrideOptions(connectorConfig, 'producer', config.clientOverridePolicy),
+          adminOverrides: clientOverrideOptions(connectorConfig, 'admin', config.clientOverridePolicy),
+          // Validated when written; a worker with topic.creation.enable=false creates nothing.
+          topicCreation: config.topicCreationEnable ? topicCreationGroups(connectorConfig) : [],
+          ...transactionBoundary(connectorConfig),
         });
       }
       await running.runner.start(target !== 'STARTED');
@@ -322,9 +355,81 @@ export class Worker {
     const running = this.#tasks.get(key);
     if (!running) return;
     this.#tasks.delete(key);
+    this.#log.info({ connector: name, task }, 'stopping task');
     await running.runner
       ?.stop()
       .catch((error: unknown) => this.#log.warn({ err: error }, 'task stop failed'));
+    await running.offsets
+      ?.close()
+      .catch((error: unknown) => this.#log.warn({ err: error }, 'offsets store close failed'));
+  }
+
+  /**
+   * A source connector's offsets: the worker's offsets topic, or its own `offsets.storage.topic`
+   * (created when missing) first with the worker's as fallback. The caller closes it.
+   */
+  offsetStoreFor(connectorConfig: Record<string, string>): Promise<ConnectorOffsetBackingStore> {
+    const { config, client, offsets, logger } = this.#d;
+    return connectorOffsetStore({
+      worker: offsets,
+      connectorTopic: connectorConfig['offsets.storage.topic'],
+      client,
+      partitions: config.offsetPartitions,
+      replicationFactor: config.offsetReplicationFactor,
+      logger,
+      clients: this.#clients,
+    });
+  }
+
+  /**
+   * Apache's Worker.connectorOffsets: a sink's are its consumer group's committed offsets, a
+   * source's are in its offset store.
+   */
+  connectorOffsets(name: string, config: Record<string, string>): Promise<ConnectorOffsets> {
+    return readConnectorOffsets(
+      this.#offsetsContext(),
+      name,
+      config,
+      this.#d.plugins.find(config['connector.class']),
+    );
+  }
+
+  /**
+   * Apache's Worker.modifyConnectorOffsets (alter), on a stopped connector (the herder checks):
+   * a sink's through its consumer group (modifySinkConnectorOffsets), a source's in its store.
+   */
+  alterConnectorOffsets(
+    name: string,
+    config: Record<string, string>,
+    offsets: ConnectorOffsets,
+  ): Promise<string> {
+    return alterConnectorOffsets(
+      this.#offsetsContext(),
+      name,
+      config,
+      this.#d.plugins.find(config['connector.class']),
+      offsets,
+    );
+  }
+
+  /** Apache's Worker.modifyConnectorOffsets (reset), on a stopped connector (the herder checks). */
+  resetConnectorOffsets(name: string, config: Record<string, string>): Promise<string> {
+    return resetConnectorOffsets(
+      this.#offsetsContext(),
+      name,
+      config,
+      this.#d.plugins.find(config['connector.class']),
+    );
+  }
+
+  #offsetsContext(): OffsetsContext {
+    return {
+      client: this.#d.client,
+      clients: this.#clients,
+      logger: this.#log,
+      // Opened with the config resolved, as the connector's tasks open it.
+      sourceOffsets: (config) => this.offsetStoreFor(this.#transformer.resolve(config).config),
+    };
   }
 
   /** Applies a target state change to what this worker runs of the connector. */
@@ -363,20 +468,30 @@ export class Worker {
   }
 }
 
+/**
+ * A source connector's transaction.boundary (validation refused `connector` and keys a worker
+ * without exactly-once sources would ignore); the interval defaults to offset.flush.interval.ms.
+ */
+function transactionBoundary(connectorConfig: Record<string, string>): {
+  transactionBoundary: 'poll' | 'interval';
+  transactionIntervalMs?: number;
+} {
+  const { boundary, intervalMs } = transactionBoundaryOf(connectorConfig);
+  if (boundary !== 'poll' && boundary !== 'interval') {
+    throw new Error(
+      `transaction.boundary=${boundary} is not supported: msa-sync's connectors cannot define transaction boundaries`,
+    );
+  }
+  return {
+    transactionBoundary: boundary,
+    ...(boundary === 'interval' && intervalMs !== undefined ? { transactionIntervalMs: intervalMs } : {}),
+  };
+}
+
 function prefixed(config: Record<string, string>, prefix: string): Record<string, string> {
   return Object.fromEntries(
     Object.entries(config)
       .filter(([k]) => k.startsWith(prefix))
       .map(([k, v]) => [k.slice(prefix.length), v]),
-  );
-}
-
-/** Apache's consumer key `isolation.level`; anything else fails the task at start. */
-function sinkIsolationLevel(value: string | undefined): 'read_committed' | 'read_uncommitted' | undefined {
-  if (value === undefined || value === '') return undefined;
-  const level = value.trim().toLowerCase();
-  if (level === 'read_committed' || level === 'read_uncommitted') return level;
-  throw new Error(
-    `consumer.override.isolation.level must be read_committed or read_uncommitted, not ${value}`,
   );
 }

@@ -1,10 +1,13 @@
 import { constants } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { ConnectException } from '../../api/connect-exception.js';
 import type { ConnectorPlugin, SinkTask } from '../../api/connector.js';
 import { KAFKA_VERSION } from '../../api/kafka-version.js';
 import type { SinkRecord } from '../../api/records.js';
 import { ConfigDef } from '../../config/config-def.js';
+import type { Schema } from '../../data/schema.js';
+import { javaToString } from '../../data/struct.js';
 import { allowedFile, fileProblems } from './file-access.js';
 
 const VERSION = KAFKA_VERSION;
@@ -18,13 +21,17 @@ const configDef = new ConfigDef().define({
 });
 
 /** How Apache's sink prints a value: String.valueOf, i.e. strings as-is and structures as text. */
-function lineOf(value: unknown): string {
-  if (value === null || value === undefined) return 'null';
+/**
+ * The line Apache's FileStreamSink prints for a value: its Java `toString()` (`Struct{a=1}`,
+ * `[a, b]`, `{k=v}`, `1.0`). Bytes are written as UTF-8 text (Java would print `[B@1b6d3586`), and
+ * a schemaless JSON object as JSON.
+ */
+function lineOf(value: unknown, schema: Schema | undefined): string {
   if (typeof value === 'string') return value;
   if (Buffer.isBuffer(value)) return value.toString('utf8');
-  if (typeof value === 'object')
+  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype)
     return JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
-  return String(value);
+  return javaToString(value, schema);
 }
 
 /**
@@ -44,16 +51,23 @@ class FileStreamSinkTask implements SinkTask {
     // Checked again here (the config may predate the setting); the resolved path is opened without
     // following a symlink put there since.
     const file = allowedFile(config.file ?? '', this.#allowedDirs);
-    this.#handle = await open(
-      file,
-      constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW,
-      0o644,
-    );
+    try {
+      this.#handle = await open(
+        file,
+        constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW,
+        0o644,
+      );
+    } catch (error) {
+      // Apache's FileStreamSinkTask's words, with the system's reason as the cause.
+      throw new ConnectException(`Couldn't find or create file '${config.file}' for FileStreamSinkTask`, {
+        cause: error,
+      });
+    }
   }
 
   async put(records: SinkRecord[]): Promise<void> {
     if (records.length === 0 || !this.#handle) return;
-    await this.#handle.appendFile(`${records.map((r) => lineOf(r.value)).join('\n')}\n`);
+    await this.#handle.appendFile(`${records.map((r) => lineOf(r.value, r.valueSchema)).join('\n')}\n`);
     this.#dirty = true;
   }
 

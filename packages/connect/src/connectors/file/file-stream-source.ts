@@ -20,7 +20,12 @@ const configDef = new ConfigDef()
     importance: 'HIGH',
     documentation: 'Source filename. Required here: reading standard input makes no sense for a worker.',
   })
-  .define({ name: 'topic', type: 'LIST', importance: 'HIGH', documentation: 'The topic to publish data to' })
+  .define({
+    name: 'topic',
+    type: 'STRING',
+    importance: 'HIGH',
+    documentation: 'The topic to publish data to',
+  })
   .define({
     name: 'batch.size',
     type: 'INT',
@@ -166,6 +171,9 @@ export function createFileStreamSourcePlugin(allowedDirs: readonly string[]): Co
     version: VERSION,
     configDef,
     alterOffsets: (_config, offsets) => checkFileStreamSourceOffsets(offsets),
+    // As Apache's: a named file's byte positions say exactly where a restart resumes (if the file
+    // is only appended to); standard input keeps no offsets.
+    exactlyOnceSupport: (config) => ((config.file ?? '').trim() !== '' ? 'SUPPORTED' : 'UNSUPPORTED'),
     validate(config) {
       const problems = fileProblems(config.file, allowedDirs);
       const topics = (config.topic ?? '').split(',').filter((t) => t.trim());

@@ -13,8 +13,8 @@ import {
   TimestampType,
   TimeType,
 } from '../../data/index.js';
-import { describeValue, isPlainObject, mapEntries } from '../../data/validate-value.js';
-import { type FloatFormat, javaDoubleToString, javaFloatToString } from './java-number-text.js';
+import { type FloatFormat, javaDoubleToString, javaFloatToString } from '../../data/java-number-text.js';
+import { describeValue, isPlainObject, mapEntries } from '../../data/value-shapes.js';
 import { jsonStringText } from './json-string-text.js';
 
 export type DecimalFormat = 'BASE64' | 'NUMERIC';

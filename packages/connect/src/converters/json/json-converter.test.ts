@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ConfigException } from '../../config/config-types.js';
 import {
   DataError,
   Decimal,
@@ -8,7 +9,6 @@ import {
   Struct,
   TimestampType,
 } from '../../data/index.js';
-import { ConnectError } from '../../errors/connect-error.js';
 import { ENVELOPE_REQUIRED_MESSAGE, JsonConverter } from './json-converter.js';
 
 const json = (converter: JsonConverter, text: string) =>
@@ -234,6 +234,41 @@ describe('JsonConverter reading', () => {
   });
 });
 
+describe('JsonConverter schema.content', () => {
+  const schema =
+    '{"type":"struct","fields":[{"type":"int32","optional":false,"field":"id"}],"optional":false}';
+
+  it('reads every message as the bare payload of that schema; writing is unchanged', () => {
+    const converter = configured({ 'schema.content': schema });
+    const read = converter.toConnectData('t', Buffer.from('{"id":7}'));
+    expect(read.schema?.type).toBe('struct');
+    expect((read.value as Struct).get('id')).toBe(7);
+    expect(text(converter.fromConnectData('t', read.schema, read.value))).toBe(
+      `{"schema":${schema},"payload":{"id":7}}`,
+    );
+    expect(converter.toConnectData('t', null)).toEqual({ schema: null, value: null });
+    expect(() => converter.toConnectData('t', Buffer.from(''))).toThrow(DataError);
+    expect(() => converter.toConnectData('t', Buffer.from('{}'))).toThrow(DataError);
+  });
+
+  it('is ignored with schemas.enable=false, and empty means unset', () => {
+    const bare = configured({ 'schema.content': schema, 'schemas.enable': 'false' });
+    expect(bare.toConnectData('t', Buffer.from('{"id":7}'))).toEqual({
+      schema: null,
+      value: new Map([['id', 7]]),
+    });
+    const unset = configured({ 'schema.content': '' });
+    expect(() => unset.toConnectData('t', Buffer.from('{"id":7}'))).toThrow(ENVELOPE_REQUIRED_MESSAGE);
+  });
+
+  it('refuses a schema that does not parse when configured', () => {
+    expect(() => configured({ 'schema.content': '{"type":' })).toThrow(
+      /^Failed to parse schema in converter config due to serialization error: /,
+    );
+    expect(() => configured({ 'schema.content': '{"type":"nope"}' })).toThrow(DataError);
+  });
+});
+
 describe('JsonConverter configuration', () => {
   it('rejects bad values with Kafka’s messages', () => {
     expect(() => configured({ 'schemas.enable': 'yes' })).toThrow(
@@ -242,7 +277,7 @@ describe('JsonConverter configuration', () => {
     expect(() => configured({ 'decimal.format': 'HEX' })).toThrow(
       'String must be one of (case insensitive): BASE64, NUMERIC',
     );
-    expect(() => configured({ 'schemas.cache.size': 'many' })).toThrow(ConnectError);
+    expect(() => configured({ 'schemas.cache.size': 'many' })).toThrow(ConfigException);
   });
 
   it('accepts Connect’s keys, ignoring unknown ones', () => {
@@ -260,6 +295,7 @@ describe('JsonConverter configuration', () => {
       decimalFormat: 'NUMERIC',
       replaceNullWithDefault: false,
       floatFormat: 'LEGACY',
+      schemaContent: null,
     });
   });
 

@@ -1,9 +1,10 @@
 import { isUtf8 } from 'node:buffer';
 import { DataError, NULL_SCHEMA_AND_VALUE, type Schema, type SchemaAndValue } from '../../data/index.js';
+import type { FloatFormat } from '../../data/java-number-text.js';
 import type { Converter, ConverterConfig, HeaderConverter } from '../converter.js';
-import { booleanSetting, choiceSetting, intSetting } from '../converter-config-values.js';
+import { jsonConverterConfigDef } from '../converter-config-defs.js';
+import { parseConverterConfig, upperChoice } from '../converter-config-values.js';
 import { ConnectJsonWriter, type DecimalFormat } from './connect-to-json.js';
-import type { FloatFormat } from './java-number-text.js';
 import { JsonReader, JsonSyntaxError, type ReaderMark } from './json-reader.js';
 import { readJsonSchema } from './json-schema-reader.js';
 import { type ReadSettings, readConnectValue } from './json-to-connect.js';
@@ -15,6 +16,8 @@ export interface JsonConverterSettings {
   readonly decimalFormat: DecimalFormat;
   readonly replaceNullWithDefault: boolean;
   readonly floatFormat: FloatFormat;
+  /** `schema.content`: a schema's JSON; null when unset or empty. */
+  readonly schemaContent: string | null;
 }
 
 /** Connect's `JsonConverterConfig` keys, plus `float.format`, which is ours. */
@@ -23,6 +26,7 @@ export const JsonConverterKeys = Object.freeze({
   SCHEMAS_CACHE_SIZE: 'schemas.cache.size',
   DECIMAL_FORMAT: 'decimal.format',
   REPLACE_NULL_WITH_DEFAULT: 'replace.null.with.default',
+  SCHEMA_CONTENT: 'schema.content',
   /**
    * Which JVM's number text to reproduce byte for byte: `LEGACY` (default) is Java 8–18, as the
    * Kafka worker of this project runs on Java 17; `SHORTEST` is Java 19 and later.
@@ -38,29 +42,26 @@ const SCHEMA_KEY = Buffer.from('schema');
 const PAYLOAD_KEY = Buffer.from('payload');
 const OPEN_BRACE = 0x7b;
 
-export function jsonConverterSettings(config: ConverterConfig = {}): JsonConverterSettings {
+const JSON_CONVERTER_DEF = jsonConverterConfigDef();
+
+/** The settings of a JSON converter, parsed with its ConfigDef (defaults and checks are there). */
+export function jsonConverterSettings(config: ConverterConfig = {}, isKey = false): JsonConverterSettings {
+  const parsed = parseConverterConfig(JSON_CONVERTER_DEF, config, isKey);
   return {
-    schemasEnable: booleanSetting(config, JsonConverterKeys.SCHEMAS_ENABLE, true),
-    schemasCacheSize: intSetting(config, JsonConverterKeys.SCHEMAS_CACHE_SIZE, 1000),
-    decimalFormat: choiceSetting(
-      config,
-      JsonConverterKeys.DECIMAL_FORMAT,
-      ['BASE64', 'NUMERIC'] as const,
-      'BASE64',
-    ),
-    replaceNullWithDefault: booleanSetting(config, JsonConverterKeys.REPLACE_NULL_WITH_DEFAULT, true),
-    floatFormat: choiceSetting(
-      config,
-      JsonConverterKeys.FLOAT_FORMAT,
-      ['LEGACY', 'SHORTEST'] as const,
-      'LEGACY',
-    ),
+    schemasEnable: parsed.getBoolean(JsonConverterKeys.SCHEMAS_ENABLE) as boolean,
+    schemasCacheSize: parsed.getNumber(JsonConverterKeys.SCHEMAS_CACHE_SIZE) as number,
+    decimalFormat: upperChoice<DecimalFormat>(parsed, JsonConverterKeys.DECIMAL_FORMAT),
+    replaceNullWithDefault: parsed.getBoolean(JsonConverterKeys.REPLACE_NULL_WITH_DEFAULT) as boolean,
+    floatFormat: upperChoice<FloatFormat>(parsed, JsonConverterKeys.FLOAT_FORMAT),
+    // Apache treats an empty schema.content as unset.
+    schemaContent: parsed.getString(JsonConverterKeys.SCHEMA_CONTENT) || null,
   };
 }
 
 /**
  * `org.apache.kafka.connect.json.JsonConverter`: with `schemas.enable` (the default) records are
- * `{"schema":…,"payload":…}` envelopes, without it bare JSON read as schemaless values. The
+ * `{"schema":…,"payload":…}` envelopes, without it bare JSON read as schemaless values. With
+ * `schema.content` (and schemas.enable) every message read is the bare payload of that schema. The
  * bytes written are identical to Kafka's own converter's for the same schema and value.
  *
  * Reading converts the JSON straight into Connect values (int64 and decimals exact); schemas are
@@ -75,16 +76,32 @@ export class JsonConverter implements Converter, HeaderConverter {
   #schemas = new SchemaCache(this.#settings.schemasCacheSize);
   /** The last schema read, by its exact bytes, checked before anything is parsed. */
   #recent: { bytes: Buffer; schema: Schema | null } | undefined;
+  /** The schema of `schema.content`: with schemas.enable, every message read is its bare payload. */
+  #fixedSchema: Schema | null = null;
 
   get settings(): JsonConverterSettings {
     return this.#settings;
   }
 
-  configure(config: ConverterConfig, _isKey = false): void {
-    this.#settings = jsonConverterSettings(config);
+  configure(config: ConverterConfig, isKey = false): void {
+    this.#settings = jsonConverterSettings(config, isKey);
     this.#writer = new ConnectJsonWriter(this.#settings);
     this.#schemas = new SchemaCache(this.#settings.schemasCacheSize);
     this.#recent = undefined;
+    this.#fixedSchema = null;
+    const content = this.#settings.schemaContent;
+    if (content !== null) {
+      // Parsed whether or not schemas.enable is on, as Apache does: a bad schema fails configure.
+      try {
+        this.#fixedSchema = this.schemaFromJson(content);
+      } catch (error) {
+        if (!(error instanceof JsonSyntaxError)) throw error;
+        throw new DataError(
+          `Failed to parse schema in converter config due to serialization error: ${error.message}`,
+          { cause: error },
+        );
+      }
+    }
   }
 
   fromConnectData(_topic: string, schema: Schema | null, value: unknown): Buffer | null {
@@ -100,7 +117,10 @@ export class JsonConverter implements Converter, HeaderConverter {
     try {
       if (!isUtf8(bytes)) throw new JsonSyntaxError('Invalid UTF-8 in the JSON input');
       const reader = new JsonReader(bytes, startOffset(bytes));
-      return this.#settings.schemasEnable ? this.#readEnvelope(reader) : this.#readBare(reader);
+      if (!this.#settings.schemasEnable) return this.#readBare(reader);
+      return this.#fixedSchema === null
+        ? this.#readEnvelope(reader)
+        : this.#readFixed(reader, this.#fixedSchema);
     } catch (error) {
       if (error instanceof JsonSyntaxError) {
         throw new DataError(
@@ -141,6 +161,20 @@ export class JsonConverter implements Converter, HeaderConverter {
     const value = readConnectValue(reader, null, this.#readSettings());
     finishRoot(reader, rootIsNumber);
     return { schema: null, value };
+  }
+
+  /** With `schema.content`: the whole message is the payload of that schema (no envelope). */
+  #readFixed(reader: JsonReader, schema: Schema): SchemaAndValue {
+    if (reader.peek() === -1) {
+      // Apache reads empty bytes as Jackson's MissingNode and makes 0, false or an empty struct of it.
+      throw new DataError(
+        'JsonConverter with schema.content cannot read an empty message: it has no payload.',
+      );
+    }
+    const rootIsNumber = reader.kind() === 'number';
+    const value = readConnectValue(reader, schema, this.#readSettings());
+    finishRoot(reader, rootIsNumber);
+    return { schema, value };
   }
 
   /**

@@ -1,5 +1,5 @@
+import { formatClockMillis, formatClockMillisWithOffset } from '@msa-sync/sql';
 import { Decimal, type Schema } from '../../../data/index.js';
-import { formatClockMillis, formatClockMillisWithOffset } from '../zoned-time.js';
 
 /** Turns one Connect value into what the driver binds for its column. */
 export type ValueBinder = (value: unknown) => unknown;

@@ -1,9 +1,8 @@
+import type { SqlClient, TableId } from '@msa-sync/sql';
 import type { Logger } from 'pino';
 import type { ErrantRecordReporter } from '../../../api/connector.js';
 import type { SinkRecord } from '../../../api/records.js';
 import { Struct } from '../../../data/index.js';
-import type { TableId } from '../dialect/database-dialect.js';
-import type { SqlClient } from '../dialect/sql-client.js';
 import { DeleteDecider } from './delete-markers.js';
 import { RecordShapeError, structValue } from './fields-metadata.js';
 import type { JdbcSinkConfig } from './jdbc-sink-config.js';

@@ -1,7 +1,13 @@
+import {
+  confluentDialectClassNames,
+  dialectForClass,
+  type JdbcUrl,
+  JdbcUrlError,
+  parseJdbcUrl,
+} from '@msa-sync/sql';
 import { ConfigDef, type RawConfig } from '../../../config/config-def.js';
 import { ConfigException, type Password } from '../../../config/config-types.js';
 import { atLeast, caseInsensitiveValidString, validString } from '../../../config/validators.js';
-import { type DialectName, type JdbcUrl, JdbcUrlError, parseJdbcUrl } from '../jdbc-url.js';
 
 export type InsertMode = 'insert' | 'upsert' | 'update' | 'insert.ignore';
 export type PkMode = 'none' | 'kafka' | 'record_key' | 'record_value';
@@ -41,14 +47,6 @@ export interface JdbcSinkConfig {
 }
 
 export type UnknownFieldsPolicy = 'add' | 'ignore' | 'fail';
-
-/** Confluent's dialect class names, as `dialect.name` takes them. */
-const DIALECT_CLASSES: Record<string, DialectName> = {
-  MySqlDatabaseDialect: 'mariadb',
-  MariaDbDatabaseDialect: 'mariadb',
-  PostgreSqlDatabaseDialect: 'postgres',
-  SqliteDatabaseDialect: 'sqlite',
-};
 
 /** What table.name.format replaces with the record's topic. */
 // biome-ignore lint/suspicious/noTemplateCurlyInString: Connect's own placeholder syntax, not a JS template
@@ -100,7 +98,7 @@ export const jdbcSinkConfigDef = new ConfigDef()
     name: 'dialect.name',
     type: 'STRING',
     default: '',
-    validator: validString('', ...Object.keys(DIALECT_CLASSES)),
+    validator: validString('', ...confluentDialectClassNames),
     importance: 'LOW',
     documentation: 'The database dialect; empty chooses it from the JDBC URL.',
     group: CONNECTION,
@@ -411,7 +409,8 @@ export function jdbcSinkProblems(props: RawConfig): Map<string, string[]> {
     }
   }
   const dialectClass = props['dialect.name']?.trim();
-  if (url && dialectClass && DIALECT_CLASSES[dialectClass] && DIALECT_CLASSES[dialectClass] !== url.dialect) {
+  const named = dialectClass ? dialectForClass(dialectClass) : undefined;
+  if (url && named && named.name !== url.dialect) {
     add(
       'dialect.name',
       `Dialect ${dialectClass} does not match the database of connection.url (${url.dialect}); leave dialect.name empty to choose it from the URL.`,

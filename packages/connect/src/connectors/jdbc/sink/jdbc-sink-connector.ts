@@ -1,8 +1,5 @@
-import { accessSync, constants, existsSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dialectFor, parseJdbcUrl } from '@msa-sync/sql';
 import type { ConnectorConfigMap, ConnectorPlugin } from '../../../api/connector.js';
-import { dialectFor } from '../dialect/index.js';
-import { parseJdbcUrl, redactUrl } from '../jdbc-url.js';
 import { jdbcSinkConfigDef, jdbcSinkProblems, parseJdbcSinkConfig } from './jdbc-sink-config.js';
 import { JdbcSinkTask } from './jdbc-sink-task.js';
 
@@ -45,44 +42,16 @@ export async function validateJdbcSink(config: ConnectorConfigMap): Promise<Map<
   // Only a config that is otherwise sound is worth a connection attempt.
   if (!raw || problems.has('connection.url') || problems.has('db.timezone')) return problems;
   const url = parseJdbcUrl(raw);
-  const add = (key: string, message: string) => problems.set(key, [...(problems.get(key) ?? []), message]);
-  if (url.dialect === 'sqlite') {
-    // Validation must not create files: check that the file could be created or opened.
-    if (url.database !== ':memory:' && !existsSync(url.database) && !creatable(dirname(url.database))) {
-      add('connection.url', `Cannot create the SQLite database ${url.database}: its folder is not writable`);
-    }
-    return problems;
-  }
-  const dialect = dialectFor(url.dialect);
   const password = config['connection.password'] ?? undefined;
-  try {
-    const client = await dialect.connect(url, {
-      user: config['connection.user'] || undefined,
-      password,
-      timeZone: config['db.timezone'] || 'UTC',
-    });
-    await client.close();
-  } catch (error) {
-    let message = dialect.classifyError(error).message;
-    if (password && password.length >= 3) message = message.replaceAll(password, '[hidden]');
-    add('connection.url', `Cannot connect to ${redactUrl(url.url)}: ${message}`);
+  // The dialect checks without side effects (SQLite: that the file could be created, not creating it).
+  const problem = await dialectFor(url.dialect).connectionProblem(url, {
+    user: config['connection.user'] || undefined,
+    password,
+    timeZone: config['db.timezone'] || 'UTC',
+  });
+  if (problem) {
+    const message = password && password.length >= 3 ? problem.replaceAll(password, '[hidden]') : problem;
+    problems.set('connection.url', [...(problems.get('connection.url') ?? []), message]);
   }
   return problems;
-}
-
-function creatable(folder: string): boolean {
-  let current = folder;
-  for (;;) {
-    if (existsSync(current)) {
-      try {
-        accessSync(current, constants.W_OK);
-        return true;
-      } catch {
-        return false;
-      }
-    }
-    const parent = dirname(current);
-    if (parent === current) return false;
-    current = parent;
-  }
 }

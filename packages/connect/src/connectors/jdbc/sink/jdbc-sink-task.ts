@@ -1,9 +1,8 @@
+import { redactUrl, type SqlClient } from '@msa-sync/sql';
 import type { Logger } from 'pino';
 import type { ConnectorConfigMap, SinkTask, SinkTaskContext } from '../../../api/connector.js';
 import { consumedAt, type SinkRecord, type TopicPartition, topicPartitionKey } from '../../../api/records.js';
 import { getLogger } from '../../../logging/index.js';
-import type { SqlClient } from '../dialect/sql-client.js';
-import { redactUrl } from '../jdbc-url.js';
 import { JdbcDbWriter, SinkWriteError, type WriteOptions } from './jdbc-db-writer.js';
 import { type JdbcSinkConfig, parseJdbcSinkConfig } from './jdbc-sink-config.js';
 import { OffsetsTable } from './offsets-table.js';
@@ -271,7 +270,7 @@ export class JdbcSinkTask implements SinkTask {
           password: password?.value(),
           timeZone: dbTimezone,
         });
-        const idleTimeout = idleTransactionTimeoutSql(this.#dialect.db.name);
+        const idleTimeout = this.#dialect.db.idleTransactionTimeoutSql(IDLE_TRANSACTION_TIMEOUT_S);
         if (idleTimeout) {
           await client.execute(idleTimeout).catch((error: unknown) => {
             // MySQL and MariaDB before 10.3 lack the variable: writes work, zombies keep locks.
@@ -340,18 +339,6 @@ export class JdbcSinkTask implements SinkTask {
   #scrub(text: string): string {
     const secret = this.#config.password?.value();
     return secret && secret.length >= 3 ? text.replaceAll(secret, '[hidden]') : text;
-  }
-}
-
-function idleTransactionTimeoutSql(database: string): string | undefined {
-  switch (database) {
-    case 'mariadb':
-      return `SET SESSION idle_transaction_timeout = ${IDLE_TRANSACTION_TIMEOUT_S}`;
-    case 'postgres':
-      return `SET idle_in_transaction_session_timeout = ${IDLE_TRANSACTION_TIMEOUT_S * 1000}`;
-    default:
-      // SQLite: one process, no server to hold a zombie's locks.
-      return undefined;
   }
 }
 

@@ -1,7 +1,6 @@
+import type { SqlClient, TableId } from '@msa-sync/sql';
 import { type TopicPartition, topicPartitionKey } from '../../../api/records.js';
 import { Schemas } from '../../../data/index.js';
-import type { TableId } from '../dialect/database-dialect.js';
-import type { SqlClient } from '../dialect/sql-client.js';
 import type { SinkColumn } from './fields-metadata.js';
 import type { SinkDialect } from './sink-dialect.js';
 
@@ -90,7 +89,7 @@ export class OffsetsTable {
     const conditions = partitions.map(
       (_, i) => `(${q('topic')}=${p(2 * i + 2)} AND ${q('kafka_partition')}=${p(2 * i + 3)})`,
     );
-    const lock = forUpdate && this.#dialect.db.name !== 'sqlite' ? ' FOR UPDATE' : '';
+    const lock = forUpdate ? this.#dialect.db.lockRowsClause : '';
     const rows = await client.query<Record<string, unknown>>(
       `SELECT ${q('topic')} AS t, ${q('kafka_partition')} AS p, ${q('next_offset')} AS o FROM ${this.#ref} ` +
         `WHERE ${q('connector')}=${p(1)} AND (${conditions.join(' OR ')})${lock}`,

@@ -1,12 +1,13 @@
+import type { ColumnDescription, SqlClient, TableDescription } from '@msa-sync/sql';
 import { describe, expect, it } from 'vitest';
 import type { SinkRecord } from '../../../api/records.js';
 import type { Struct } from '../../../data/index.js';
-import type { ColumnDescription, TableDescription } from '../dialect/database-dialect.js';
-import { postgresSinkDialect } from '../dialect/postgres/postgres-sink.js';
-import type { SqlClient } from '../dialect/sql-client.js';
 import { parseJdbcSinkConfig } from './jdbc-sink-config.js';
 import { jsonText, SchemalessShaper } from './schemaless-shape.js';
+import { sinkDialectFor } from './sink-dialects.js';
 import type { TableStructure } from './table-structure.js';
+
+const postgresSinkDialect = sinkDialectFor('postgres');
 
 const column = (
   name: string,

@@ -1,7 +1,6 @@
+import type { ColumnDescription, ColumnValueType, SqlClient, TableDescription, TableId } from '@msa-sync/sql';
 import type { SinkRecord } from '../../../api/records.js';
 import { type Schema, SchemaBuilder, Schemas, Struct, TimestampType } from '../../../data/index.js';
-import type { ColumnDescription, TableDescription, TableId } from '../dialect/database-dialect.js';
-import type { SqlClient } from '../dialect/sql-client.js';
 import { RecordShapeError, structValue } from './fields-metadata.js';
 import type { JdbcSinkConfig } from './jdbc-sink-config.js';
 import type { SinkDialect } from './sink-dialect.js';
@@ -28,30 +27,6 @@ interface ShapedField {
 /** Schemas are cached per table and field signature; a table sees few distinct shapes. */
 const MAX_CACHED_SCHEMAS = 256;
 
-const INTEGER_RANGES: Record<string, [bigint, bigint]> = {
-  tinyint: [-(2n ** 7n), 2n ** 7n - 1n],
-  smallint: [-(2n ** 15n), 2n ** 15n - 1n],
-  mediumint: [-(2n ** 23n), 2n ** 23n - 1n],
-  int: [-(2n ** 31n), 2n ** 31n - 1n],
-  integer: [-(2n ** 31n), 2n ** 31n - 1n],
-  bigint: [-(2n ** 63n), 2n ** 63n - 1n],
-};
-const UNSIGNED_MAX: Record<string, bigint> = {
-  tinyint: 2n ** 8n - 1n,
-  smallint: 2n ** 16n - 1n,
-  mediumint: 2n ** 24n - 1n,
-  int: 2n ** 32n - 1n,
-  integer: 2n ** 32n - 1n,
-  bigint: 2n ** 64n - 1n,
-};
-const FLOAT_TYPES = new Set(['float', 'real', 'double', 'double precision']);
-const DECIMAL_TYPES = new Set(['decimal', 'numeric']);
-const BOOLEAN_TYPES = new Set(['boolean', 'bool']);
-const JSON_TYPES = new Set(['json', 'jsonb']);
-const BOUNDED_STRING_TYPES = new Set(['varchar', 'char', 'character varying', 'character']);
-const BYTES_TYPES = new Set(['binary', 'varbinary', 'blob', 'tinyblob', 'mediumblob', 'longblob', 'bytea']);
-const ZONELESS_TIMESTAMP_TYPES = new Set(['datetime', 'timestamp', 'timestamp without time zone']);
-
 const NUMERIC_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const INTEGER_TEXT = /^[+-]?\d+$/;
 const ZONELESS_DATETIME_TEXT = /^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$/;
@@ -71,14 +46,11 @@ export class SchemalessShaper {
   readonly #structure: TableStructure;
   readonly #settings: ShapeSettings;
   readonly #schemas = new Map<string, Schema>();
-  /** SQLite stores any length in a VARCHAR(n) (type affinity); the others reject or cut longer text. */
-  readonly #enforceLength: boolean;
 
   constructor(dialect: SinkDialect, structure: TableStructure, settings: ShapeSettings) {
     this.#dialect = dialect;
     this.#structure = structure;
     this.#settings = settings;
-    this.#enforceLength = dialect.db.name !== 'sqlite';
   }
 
   /** The record carries a value or (for pk.mode=record_key) a key without a schema. */
@@ -158,10 +130,10 @@ export class SchemalessShaper {
             `Field '${name}' of record at ${where(record)} is null, but column ${column.name} of table ${tableName} is NOT NULL`,
           );
         }
-        fields.push({ name: column.name, schema: columnSchema(column), value: null });
+        fields.push({ name: column.name, schema: columnSchema(this.#valueType(column)), value: null });
         continue;
       }
-      let shaped = toColumn(column, raw, this.#enforceLength);
+      let shaped = toColumn(column, this.#valueType(column), raw);
       if (
         shaped === TOO_LONG &&
         this.#settings.autoEvolve &&
@@ -170,7 +142,7 @@ export class SchemalessShaper {
       ) {
         table = (await this.#structure.widen(client, id, column, 'TEXT')) ?? table;
         const widened = this.#column(table, name) ?? column;
-        shaped = toColumn(widened, raw, this.#enforceLength);
+        shaped = toColumn(widened, this.#valueType(widened), raw);
       }
       if (shaped === TOO_LONG) {
         throw new RecordShapeError(
@@ -223,7 +195,7 @@ export class SchemalessShaper {
         throw new RecordShapeError(`Key field '${name}' of record at ${where(record)} is null`);
       const column = table && this.#column(table, name);
       if (!column) return inferred(name, raw, record);
-      const shaped = toColumn(column, raw, this.#enforceLength);
+      const shaped = toColumn(column, this.#valueType(column), raw);
       if (typeof shaped === 'string' || shaped === TOO_LONG) {
         throw new RecordShapeError(
           `Key field '${name}' of record at ${where(record)} cannot be written to column ${column.name} ` +
@@ -242,6 +214,11 @@ export class SchemalessShaper {
       .filter(([name]) => wanted.length === 0 || wanted.includes(name))
       .map(([name, raw]) => fit(name, raw));
     return this.#struct(tableKey, 'k', fields);
+  }
+
+  /** The dialect's type table says what values the column takes. */
+  #valueType(column: ColumnDescription): ColumnValueType {
+    return this.#dialect.db.columnValueType(column);
   }
 
   #column(table: TableDescription, name: string): ColumnDescription | undefined {
@@ -277,33 +254,25 @@ const TOO_LONG = Symbol('too long');
 /** A value converted for its column, a reason it cannot be, or TOO_LONG. */
 function toColumn(
   column: ColumnDescription,
+  type: ColumnValueType,
   raw: unknown,
-  enforceLength = true,
 ): { schema: Schema; value: unknown } | string | typeof TOO_LONG {
-  const type = column.typeName;
-  const range = INTEGER_RANGES[type];
-  if (range) {
+  if (type.kind === 'integer') {
     let n: bigint;
     if (typeof raw === 'boolean') n = raw ? 1n : 0n;
     else if (typeof raw === 'bigint') n = raw;
     else if (typeof raw === 'number' && Number.isInteger(raw)) n = BigInt(raw);
     else if (typeof raw === 'string' && INTEGER_TEXT.test(raw.trim())) n = BigInt(raw.trim());
     // MariaDB's BOOLEAN is TINYINT(1): "true"/"false" text is a flag there.
-    else if (
-      typeof raw === 'string' &&
-      column.declaredType.startsWith('tinyint(1)') &&
-      /^(true|false)$/i.test(raw.trim())
-    )
+    else if (typeof raw === 'string' && type.flag && /^(true|false)$/i.test(raw.trim()))
       n = raw.trim().toLowerCase() === 'true' ? 1n : 0n;
     else return `${show(raw)} is not an integer`;
-    const unsigned = column.declaredType.includes('unsigned');
-    const [min, max] = unsigned ? [0n, UNSIGNED_MAX[type] as bigint] : range;
-    if (n < min || n > max) return `the value is out of range for ${column.declaredType}`;
+    if (n < type.min || n > type.max) return `the value is out of range for ${column.declaredType}`;
     // Unsigned BIGINT above 2^63 does not fit a Connect int64: bind it as exact text.
     if (n > 2n ** 63n - 1n) return { schema: Schemas.OPTIONAL_STRING, value: n.toString() };
     return { schema: Schemas.OPTIONAL_INT64, value: Number.isSafeInteger(Number(n)) ? Number(n) : n };
   }
-  if (FLOAT_TYPES.has(type)) {
+  if (type.kind === 'float') {
     const n =
       typeof raw === 'number' || typeof raw === 'bigint'
         ? Number(raw)
@@ -313,7 +282,7 @@ function toColumn(
     if (!Number.isFinite(n)) return `${show(raw)} is not a finite number`;
     return { schema: Schemas.OPTIONAL_FLOAT64, value: n };
   }
-  if (DECIMAL_TYPES.has(type)) {
+  if (type.kind === 'decimal') {
     const text =
       typeof raw === 'number' && Number.isFinite(raw)
         ? String(raw)
@@ -326,22 +295,22 @@ function toColumn(
     // Exact text: the database parses it into the decimal without a float in between.
     return { schema: Schemas.OPTIONAL_STRING, value: text };
   }
-  if (BOOLEAN_TYPES.has(type)) {
+  if (type.kind === 'boolean') {
     if (typeof raw === 'boolean') return { schema: Schemas.OPTIONAL_BOOLEAN, value: raw };
     if (raw === 0 || raw === 1) return { schema: Schemas.OPTIONAL_BOOLEAN, value: raw === 1 };
     if (typeof raw === 'string' && /^(true|false)$/i.test(raw.trim()))
       return { schema: Schemas.OPTIONAL_BOOLEAN, value: raw.trim().toLowerCase() === 'true' };
     return `${show(raw)} is not a boolean`;
   }
-  if (JSON_TYPES.has(type)) return { schema: Schemas.OPTIONAL_STRING, value: jsonText(raw) };
-  if (BYTES_TYPES.has(type)) {
+  if (type.kind === 'json') return { schema: Schemas.OPTIONAL_STRING, value: jsonText(raw) };
+  if (type.kind === 'bytes') {
     if (raw instanceof Uint8Array) return { schema: Schemas.OPTIONAL_BYTES, value: raw };
     // JSON carries bytes as base64, as the JsonConverter writes them.
     if (typeof raw === 'string') return { schema: Schemas.OPTIONAL_BYTES, value: Buffer.from(raw, 'base64') };
     return `${show(raw)} is not base64 text`;
   }
-  if (ZONELESS_TIMESTAMP_TYPES.has(type) || type === 'timestamp with time zone') {
-    const zoned = type === 'timestamp with time zone';
+  if (type.kind === 'timestamp') {
+    const zoned = type.zoned;
     if (typeof raw === 'string') {
       const text = raw.trim();
       // Clock time without a zone is written as it reads.
@@ -355,19 +324,14 @@ function toColumn(
     if (raw instanceof Date) return instant(raw, zoned);
     return `${show(raw)} is not a timestamp (ISO-8601 text or epoch milliseconds)`;
   }
-  if (type === 'date') {
+  if (type.kind === 'date') {
     if (typeof raw === 'string' && DATE_TEXT.test(raw.trim()))
       return { schema: Schemas.OPTIONAL_STRING, value: raw.trim().slice(0, 10) };
     return `${show(raw)} is not an ISO-8601 date`;
   }
   const text = typeof raw === 'string' ? raw : isStructured(raw) ? jsonText(raw) : String(raw);
-  if (
-    enforceLength &&
-    BOUNDED_STRING_TYPES.has(type) &&
-    column.length !== undefined &&
-    text.length > column.length &&
-    [...text].length > column.length
-  ) {
+  const maxLength = type.kind === 'string' ? type.maxLength : undefined;
+  if (maxLength !== undefined && text.length > maxLength && [...text].length > maxLength) {
     return TOO_LONG;
   }
   return { schema: Schemas.OPTIONAL_STRING, value: text };
@@ -404,13 +368,19 @@ function inferred(name: string, raw: unknown, record: SinkRecord): ShapedField {
 }
 
 /** The schema of a column's null value. */
-function columnSchema(column: ColumnDescription): Schema {
-  const type = column.typeName;
-  if (INTEGER_RANGES[type]) return Schemas.OPTIONAL_INT64;
-  if (FLOAT_TYPES.has(type)) return Schemas.OPTIONAL_FLOAT64;
-  if (BOOLEAN_TYPES.has(type)) return Schemas.OPTIONAL_BOOLEAN;
-  if (BYTES_TYPES.has(type)) return Schemas.OPTIONAL_BYTES;
-  return Schemas.OPTIONAL_STRING;
+function columnSchema(type: ColumnValueType): Schema {
+  switch (type.kind) {
+    case 'integer':
+      return Schemas.OPTIONAL_INT64;
+    case 'float':
+      return Schemas.OPTIONAL_FLOAT64;
+    case 'boolean':
+      return Schemas.OPTIONAL_BOOLEAN;
+    case 'bytes':
+      return Schemas.OPTIONAL_BYTES;
+    default:
+      return Schemas.OPTIONAL_STRING;
+  }
 }
 
 function schemaSignature(schema: Schema): string {

@@ -8,10 +8,12 @@ import {
   TimestampType,
   TimeType,
 } from '../../../data/index.js';
-import { mariadbSinkDialect } from '../dialect/mariadb/mariadb-sink.js';
-import { postgresSinkDialect } from '../dialect/postgres/postgres-sink.js';
-import { sqliteSinkDialect } from '../dialect/sqlite/sqlite-sink.js';
 import type { SinkColumn } from './fields-metadata.js';
+import { sinkDialectFor } from './sink-dialects.js';
+
+const mariadbSinkDialect = sinkDialectFor('mariadb');
+const postgresSinkDialect = sinkDialectFor('postgres');
+const sqliteSinkDialect = sinkDialectFor('sqlite');
 
 const col = (name: string, schema = Schemas.STRING, isPrimaryKey = false): SinkColumn => ({
   name,

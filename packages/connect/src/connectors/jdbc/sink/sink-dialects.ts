@@ -1,16 +1,14 @@
-import { mariadbSinkDialect } from '../dialect/mariadb/mariadb-sink.js';
-import { postgresSinkDialect } from '../dialect/postgres/postgres-sink.js';
-import { sqliteSinkDialect } from '../dialect/sqlite/sqlite-sink.js';
-import type { DialectName } from '../jdbc-url.js';
-import type { SinkDialect } from './sink-dialect.js';
+import { type DialectName, dialectFor } from '@msa-sync/sql';
+import { SinkDialect } from './sink-dialect.js';
 
-const sinkDialects: Record<DialectName, SinkDialect> = {
-  mariadb: mariadbSinkDialect,
-  postgres: postgresSinkDialect,
-  sqlite: sqliteSinkDialect,
-};
+const sinkDialects = new Map<DialectName, SinkDialect>();
 
-/** The sink side of the dialect a JDBC URL names. */
+/** The sink side of the dialect a JDBC URL names (one per database, shared like the dialects). */
 export function sinkDialectFor(name: DialectName): SinkDialect {
-  return sinkDialects[name];
+  let dialect = sinkDialects.get(name);
+  if (!dialect) {
+    dialect = new SinkDialect(dialectFor(name));
+    sinkDialects.set(name, dialect);
+  }
+  return dialect;
 }

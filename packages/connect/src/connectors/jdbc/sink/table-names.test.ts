@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { mariadbSinkDialect } from '../dialect/mariadb/mariadb-sink.js';
-import { postgresSinkDialect } from '../dialect/postgres/postgres-sink.js';
 import { parseJdbcSinkConfig } from './jdbc-sink-config.js';
+import { sinkDialectFor } from './sink-dialects.js';
 import { tableIdFor } from './table-names.js';
+
+const mariadbSinkDialect = sinkDialectFor('mariadb');
+const postgresSinkDialect = sinkDialectFor('postgres');
 
 const pg = (props: Record<string, string> = {}) =>
   parseJdbcSinkConfig({ 'connection.url': 'jdbc:postgresql://h:5432/db', ...props });

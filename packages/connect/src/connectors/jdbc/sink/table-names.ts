@@ -1,4 +1,4 @@
-import type { TableId } from '../dialect/database-dialect.js';
+import type { TableId } from '@msa-sync/sql';
 import { type JdbcSinkConfig, TOPIC_PLACEHOLDER } from './jdbc-sink-config.js';
 import type { SinkDialect } from './sink-dialect.js';
 

@@ -1,7 +1,5 @@
+import type { ColumnDescription, SqlClient, TableDescription, TableId } from '@msa-sync/sql';
 import type { Logger } from 'pino';
-import type { ColumnDescription, TableDescription, TableId } from '../dialect/database-dialect.js';
-import { modifyColumnSql, readColumnDefinition } from '../dialect/mariadb/mariadb-modify-column.js';
-import type { SqlClient } from '../dialect/sql-client.js';
 import type { SinkColumn } from './fields-metadata.js';
 import type { UnknownFieldsPolicy } from './jdbc-sink-config.js';
 import type { SinkDialect } from './sink-dialect.js';
@@ -165,7 +163,7 @@ export class TableStructure {
     column: ColumnDescription,
     sqlType: string,
   ): Promise<TableDescription | undefined> {
-    const sql = await this.#widenSql(client, id, column, sqlType);
+    const sql = await this.#dialect.db.widenColumnSql(client, id, column, sqlType);
     if (sql) {
       this.#log.info(
         { table: this.#dialect.table(id), column: column.name, from: column.declaredType, to: sqlType },
@@ -183,7 +181,7 @@ export class TableStructure {
     table: TableDescription,
     columns: readonly SinkColumn[],
   ): Promise<EnsuredTable> {
-    if (!this.#settings.autoEvolve || this.#dialect.db.name === 'sqlite') return { table, ignored: [] };
+    if (!this.#settings.autoEvolve || !this.#dialect.db.widensColumns) return { table, ignored: [] };
     const changes: [ColumnDescription, string][] = [];
     for (const column of columns) {
       const existing = table.columns.find((col) => this.#dialect.sameColumn(col.name, column.name));
@@ -193,33 +191,6 @@ export class TableStructure {
     let widened: TableDescription | undefined = table;
     for (const [existing, type] of changes) widened = await this.widen(client, id, existing, type);
     return { table: widened ?? table, ignored: [] };
-  }
-
-  /**
-   * The DDL that changes a column's type and keeps the rest of its definition; none for SQLite
-   * (type affinity). PostgreSQL changes the type alone. MariaDB's MODIFY restates the whole
-   * column, so its full definition is read back from the catalogue first (AUTO_INCREMENT,
-   * UNSIGNED, comment, default, nullability), and a column it cannot restate is refused.
-   */
-  async #widenSql(
-    client: SqlClient,
-    id: TableId,
-    column: ColumnDescription,
-    sqlType: string,
-  ): Promise<string | undefined> {
-    const table = this.#dialect.table(id);
-    const name = this.#dialect.quote(column.name);
-    switch (this.#dialect.db.name) {
-      case 'postgres':
-        return `ALTER TABLE ${table} ALTER COLUMN ${name} TYPE ${sqlType}`;
-      case 'mariadb': {
-        const current = await readColumnDefinition(client, id.catalog, id.table, column.name);
-        if (!current) throw new Error(`Column '${column.name}' of ${table} disappeared while widening it`);
-        return modifyColumnSql(table, name, column.name, sqlType, current);
-      }
-      default:
-        return undefined;
-    }
   }
 
   #missing(table: TableDescription, columns: readonly SinkColumn[]): SinkColumn[] {

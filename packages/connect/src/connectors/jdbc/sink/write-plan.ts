@@ -1,7 +1,6 @@
+import type { SqlClient, TableId } from '@msa-sync/sql';
 import type { SinkRecord } from '../../../api/records.js';
 import { type Field, type Schema, Struct, schemaEquals } from '../../../data/index.js';
-import type { TableId } from '../dialect/database-dialect.js';
-import type { SqlClient } from '../dialect/sql-client.js';
 import { identityBinder, type ValueBinder } from './column-values.js';
 import {
   extractFields,

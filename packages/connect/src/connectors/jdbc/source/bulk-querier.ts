@@ -1,5 +1,5 @@
+import type { SqlClient } from '@msa-sync/sql';
 import type { SourceRecord } from '../../../api/records.js';
-import type { SqlClient } from '../dialect/index.js';
 import { bulkPage } from './source-queries.js';
 import { TableQuerier } from './table-querier.js';
 

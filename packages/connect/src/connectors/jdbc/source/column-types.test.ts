@@ -1,11 +1,12 @@
+import type { ColumnDescription } from '@msa-sync/sql';
 import { describe, expect, it } from 'vitest';
 import { Decimal } from '../../../data/decimal.js';
-import type { ColumnDescription } from '../dialect/index.js';
-import { mariadbSourceDialect } from '../dialect/mariadb/mariadb-source.js';
-import { postgresSourceDialect } from '../dialect/postgres/postgres-source.js';
-import { sqliteSourceDialect } from '../dialect/sqlite/sqlite-source.js';
 import { columnMapping, type NumericMapping } from './column-types.js';
-import type { SourceDialect } from './source-dialect.js';
+import { type SourceDialect, sourceDialectFor } from './source-dialect.js';
+
+const mariadbSourceDialect = sourceDialectFor('mariadb');
+const postgresSourceDialect = sourceDialectFor('postgres');
+const sqliteSourceDialect = sourceDialectFor('sqlite');
 
 function column(
   typeName: string,

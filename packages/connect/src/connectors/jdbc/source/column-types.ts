@@ -1,10 +1,10 @@
+import { parseWallText, reinterpretUtcWallTime } from '@msa-sync/sql';
 import { DataError } from '../../../data/data-error.js';
 import { Decimal } from '../../../data/decimal.js';
 import { DecimalType } from '../../../data/decimal-type.js';
 import type { Schema } from '../../../data/schema.js';
 import { SchemaBuilder } from '../../../data/schema-builder.js';
 import { DateType, TimestampType, TimeType } from '../../../data/temporal-types.js';
-import { parseWallText, reinterpretUtcWallTime } from '../zoned-time.js';
 import type { SourceColumnType } from './source-dialect.js';
 
 /** Confluent's numeric.mapping values, and msa-sync's `string` (exact decimal text). */

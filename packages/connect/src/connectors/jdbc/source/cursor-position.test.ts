@@ -1,5 +1,5 @@
+import { addMillis, formatWallText, parseWallText } from '@msa-sync/sql';
 import { describe, expect, it } from 'vitest';
-import { addMillis, formatWallText, parseWallText } from '../zoned-time.js';
 import { SentWindow } from './sent-window.js';
 import { offsetOf, positionOf } from './source-offsets.js';
 

@@ -1,5 +1,5 @@
+import type { SqlClient } from '@msa-sync/sql';
 import type { SourceRecord } from '../../../api/records.js';
-import type { SqlClient } from '../dialect/index.js';
 import { incrementingNumber, offsetOf, positionOf } from './source-offsets.js';
 import { incrementingPage } from './source-queries.js';
 import { JdbcSourceError, type QuerierOptions, TableQuerier } from './table-querier.js';

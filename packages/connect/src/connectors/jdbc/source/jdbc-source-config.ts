@@ -1,7 +1,7 @@
+import { isKnownTimeZone } from '@msa-sync/sql';
 import { ConfigDef } from '../../../config/config-def.js';
 import type { Password } from '../../../config/config-types.js';
 import { atLeast, lambda, validList, validString } from '../../../config/validators.js';
-import { isKnownTimeZone } from '../zoned-time.js';
 import { DEFAULT_NUMERIC_MAPPING, NUMERIC_MAPPINGS, type NumericMapping } from './column-types.js';
 
 export type SourceMode = 'bulk' | 'incrementing' | 'timestamp' | 'timestamp+incrementing' | 'query';

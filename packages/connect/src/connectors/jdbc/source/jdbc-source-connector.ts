@@ -1,7 +1,6 @@
+import { parseJdbcUrl, redactUrl, type SqlClient, type TableId } from '@msa-sync/sql';
 import type { Connector, ConnectorConfigMap, ConnectorContext } from '../../../api/connector.js';
 import { getLogger } from '../../../logging/index.js';
-import type { SqlClient, TableId } from '../dialect/index.js';
-import { parseJdbcUrl, redactUrl } from '../jdbc-url.js';
 import { parseSourceSettings, type SourceSettings } from './jdbc-source-config.js';
 import { TASK_TABLES_CONFIG } from './jdbc-source-task.js';
 import { type SourceDialect, sourceDialectFor } from './source-dialect.js';

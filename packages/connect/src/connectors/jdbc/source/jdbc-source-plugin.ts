@@ -1,7 +1,6 @@
+import { type ColumnDescription, JdbcUrlError, parseJdbcUrl, redactUrl, type SqlClient } from '@msa-sync/sql';
 import type { ConnectorConfigMap, ConnectorPlugin } from '../../../api/connector.js';
 import { badRequest } from '../../../errors/connect-error.js';
-import type { ColumnDescription, SqlClient } from '../dialect/index.js';
-import { JdbcUrlError, parseJdbcUrl, redactUrl } from '../jdbc-url.js';
 import {
   jdbcSourceConfigDef,
   parseSourceSettings,
@@ -226,6 +225,19 @@ async function checkQuery(
   checkColumns('the query', columns, { ...settings, validateNonNull: false }, problems);
 }
 
+/**
+ * The incremental modes keep an offset per table (the last id and/or timestamp sent): committed in
+ * the transaction of the records, it says exactly which rows a restarted task has already sent, so
+ * none is sent twice. `bulk` keeps no offset and copies the whole table at every poll: rows appear
+ * again by design, and a restart mid-copy starts the copy over.
+ */
+function exactlyOnceSupport(config: ConnectorConfigMap): 'SUPPORTED' | 'UNSUPPORTED' {
+  const mode = (config.mode ?? '').trim();
+  return mode === 'incrementing' || mode === 'timestamp' || mode === 'timestamp+incrementing'
+    ? 'SUPPORTED'
+    : 'UNSUPPORTED';
+}
+
 export const jdbcSourcePlugin: ConnectorPlugin = {
   className: 'io.confluent.connect.jdbc.JdbcSourceConnector',
   taskClassName: 'io.confluent.connect.jdbc.source.JdbcSourceTask',
@@ -234,6 +246,7 @@ export const jdbcSourcePlugin: ConnectorPlugin = {
   version: JDBC_SOURCE_VERSION,
   configDef: jdbcSourceConfigDef,
   validate,
+  exactlyOnceSupport,
   alterOffsets: (config, offsets) => {
     try {
       checkSourceOffsets(config, offsets);

@@ -1,8 +1,7 @@
+import { parseJdbcUrl, redactUrl, type SqlClient, type TableId } from '@msa-sync/sql';
 import type { SourceTask, SourceTaskContext } from '../../../api/connector.js';
 import type { SourceRecord } from '../../../api/records.js';
 import { getLogger } from '../../../logging/index.js';
-import type { SqlClient, TableId } from '../dialect/index.js';
-import { parseJdbcUrl, redactUrl } from '../jdbc-url.js';
 import { BulkQuerier } from './bulk-querier.js';
 import { IncrementingQuerier } from './incrementing-querier.js';
 import { parseSourceSettings, type SourceSettings } from './jdbc-source-config.js';

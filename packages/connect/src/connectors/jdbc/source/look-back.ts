@@ -1,6 +1,5 @@
+import { addMillis, formatWallText, parseWallText, type Row, type SqlClient } from '@msa-sync/sql';
 import type { Logger } from 'pino';
-import type { Row, SqlClient } from '../dialect/index.js';
-import { addMillis, formatWallText, parseWallText } from '../zoned-time.js';
 import type { SourceSettings } from './jdbc-source-config.js';
 import { type CursorPosition, comparePositions, rowKey, SentWindow } from './sent-window.js';
 import type { SourceDialect } from './source-dialect.js';

@@ -1,9 +1,9 @@
+import type { ColumnDescription, Row } from '@msa-sync/sql';
 import type { Logger } from 'pino';
 import { DataError } from '../../../data/data-error.js';
 import type { Schema } from '../../../data/schema.js';
 import { SchemaBuilder } from '../../../data/schema-builder.js';
 import { Struct } from '../../../data/struct.js';
-import type { ColumnDescription, Row } from '../dialect/index.js';
 import { type ColumnMapping, columnMapping, type MappingOptions } from './column-types.js';
 import type { SourceDialect } from './source-dialect.js';
 

@@ -1,45 +1,15 @@
-import type { ColumnDescription, DatabaseDialect, SqlClient, TableId } from '../dialect/index.js';
-import { mariadbSourceDialect } from '../dialect/mariadb/mariadb-source.js';
-import { postgresSourceDialect } from '../dialect/postgres/postgres-source.js';
-import { sqliteSourceDialect } from '../dialect/sqlite/sqlite-source.js';
-import type { DialectName } from '../jdbc-url.js';
-import type { PreciseInstant } from '../zoned-time.js';
+import {
+  type ColumnDescription,
+  type DatabaseDialect,
+  type DialectName,
+  dialectFor,
+  type PreciseInstant,
+  type SourceColumnType,
+  type SqlClient,
+  type TableId,
+} from '@msa-sync/sql';
 
-/**
- * What a column holds, in the terms Confluent's connector maps from JDBC types. Each dialect sorts
- * its own type names into these; `column-types.ts` turns them into Connect schemas and values.
- */
-export type SourceTypeKind =
-  | 'boolean'
-  | 'int8'
-  | 'int16'
-  | 'int32'
-  | 'int64'
-  | 'float32'
-  | 'float64'
-  /** DECIMAL/NUMERIC with a known precision and scale: numeric.mapping applies. */
-  | 'decimal'
-  /** NUMERIC without precision (PostgreSQL `numeric`): no fixed scale fits every value. */
-  | 'unbounded-decimal'
-  | 'string'
-  | 'bytes'
-  | 'date'
-  | 'time'
-  /** A timestamp whose driver value is already the right instant. */
-  | 'timestamp'
-  /** A zone-less timestamp the driver read as UTC wall time: moved into db.timezone. */
-  | 'timestamp-utc-wall'
-  /**
-   * A timestamp the driver built as a wall time of the worker process's own zone (MariaDB's
-   * driver: `new Date(y, m, d, …)`): its local clock fields are the database's, in db.timezone.
-   */
-  | 'timestamp-local-wall';
-
-export interface SourceColumnType {
-  kind: SourceTypeKind;
-  precision?: number | undefined;
-  scale?: number | undefined;
-}
+export type { SourceColumnType, SourceTypeKind } from '@msa-sync/sql';
 
 /**
  * The source connector's per-database knowledge, on top of the shared {@link DatabaseDialect}:
@@ -66,13 +36,28 @@ export interface SourceDialect {
   isMissingObject(error: unknown): boolean;
 }
 
-const sourceDialects: Record<DialectName, SourceDialect> = {
-  mariadb: mariadbSourceDialect,
-  postgres: postgresSourceDialect,
-  sqlite: sqliteSourceDialect,
-};
+const sourceDialects = new Map<DialectName, SourceDialect>();
 
-/** The source side of the dialect a JDBC URL names. */
+/** The source side of the dialect a JDBC URL names: its database's dialect, seen as the source needs it. */
 export function sourceDialectFor(name: DialectName): SourceDialect {
-  return sourceDialects[name];
+  let dialect = sourceDialects.get(name);
+  if (!dialect) {
+    dialect = sourceView(dialectFor(name));
+    sourceDialects.set(name, dialect);
+  }
+  return dialect;
+}
+
+function sourceView(db: DatabaseDialect): SourceDialect {
+  return {
+    base: db,
+    cursorFractionDigits: db.cursorFractionDigits,
+    columnType: (column) => db.sourceColumnType(column),
+    comparableTimestamp: (expr) => db.comparableTimestamp(expr),
+    timestampText: (expr) => db.timestampText(expr),
+    partitionTableName: (id) => db.partitionTableName(id),
+    describeQuery: (client, query) => db.describeQuery(client, query),
+    databaseNow: (client, zone) => db.databaseNow(client, zone),
+    isMissingObject: (error) => db.isMissingObject(error),
+  };
 }

@@ -1,4 +1,4 @@
-import type { PreciseInstant } from '../zoned-time.js';
+import type { PreciseInstant } from '@msa-sync/sql';
 
 /**
  * Source partitions and offsets exactly as Confluent's connector writes them to connect-offsets,

@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mariadbSourceDialect } from '../dialect/mariadb/mariadb-source.js';
-import { postgresSourceDialect } from '../dialect/postgres/postgres-source.js';
-import { sqliteSourceDialect } from '../dialect/sqlite/sqlite-source.js';
+import { type SourceDialect, sourceDialectFor } from './source-dialect.js';
 import {
   bulkPage,
   customQuerySource,
@@ -14,10 +12,14 @@ import {
   timestampPage,
 } from './source-queries.js';
 
+const mariadbSourceDialect = sourceDialectFor('mariadb');
+const postgresSourceDialect = sourceDialectFor('postgres');
+const sqliteSourceDialect = sourceDialectFor('sqlite');
+
 const hostileTable = 'users`"; DROP TABLE safe; --';
 const hostileColumn = 'na"me`) OR 1=1 --';
 
-function shape(dialect: typeof mariadbSourceDialect, timestampColumns = ['updated_at']): QueryShape {
+function shape(dialect: SourceDialect, timestampColumns = ['updated_at']): QueryShape {
   return {
     dialect,
     from: dialect.base.tableRef({ table: hostileTable }),

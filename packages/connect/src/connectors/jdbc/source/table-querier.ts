@@ -1,6 +1,6 @@
+import type { ColumnDescription, Row, SqlClient, TableId } from '@msa-sync/sql';
 import type { Logger } from 'pino';
 import type { SourceRecord } from '../../../api/records.js';
-import type { ColumnDescription, Row, SqlClient, TableId } from '../dialect/index.js';
 import type { SourceSettings } from './jdbc-source-config.js';
 import { RowMapper, signatureOf } from './row-mapper.js';
 import type { SourceDialect } from './source-dialect.js';
@@ -175,7 +175,9 @@ export abstract class TableQuerier {
     let columns: readonly ColumnDescription[];
     if (this.table) {
       const described = await this.dialect.base.describeTable(client, this.table);
-      if (!described) {
+      // No columns is a table being dropped: MariaDB's catalogue can still list a table whose
+      // columns are already gone (seen in CI), and no SQL table has zero columns.
+      if (!described || described.columns.length === 0) {
         throw new JdbcSourceError(
           `Table ${this.dialect.partitionTableName(this.table)} does not exist (was it dropped while the connector was running?)`,
         );

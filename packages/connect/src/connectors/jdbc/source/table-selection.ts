@@ -1,4 +1,4 @@
-import type { TableId } from '../dialect/index.js';
+import type { TableId } from '@msa-sync/sql';
 import type { SourceSettings } from './jdbc-source-config.js';
 import type { SourceDialect } from './source-dialect.js';
 

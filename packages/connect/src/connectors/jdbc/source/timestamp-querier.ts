@@ -1,6 +1,5 @@
+import { addMillis, formatWallText, parseWallText, type Row, type SqlClient } from '@msa-sync/sql';
 import type { SourceRecord } from '../../../api/records.js';
-import type { Row, SqlClient } from '../dialect/index.js';
-import { addMillis, formatWallText, parseWallText } from '../zoned-time.js';
 import { LookBack } from './look-back.js';
 import { offsetOf, positionOf } from './source-offsets.js';
 import { CURSOR_TS_ALIAS, timestampGroup, timestampPage } from './source-queries.js';

@@ -1,0 +1,244 @@
+import { hasProtocolError, type OutgoingMessage } from '@msa-sync/kafka';
+import type { SourceRecord } from '../api/records.js';
+import type { OffsetEntry } from '../storage/connector-offset-store.js';
+import { offsetKey } from '../storage/offset-store.js';
+import type { SourceDeliveryContext, SourceRecordDelivery } from './source-record-delivery.js';
+
+/**
+ * What an exactly-once task needs of its producer (the client's transactional producer; a fake in
+ * unit tests): transactions of sequential sends, committed or aborted.
+ */
+export interface SourceTransaction {
+  send(options: { messages: OutgoingMessage[] }): Promise<unknown>;
+  commit(): Promise<unknown>;
+  abort(): Promise<unknown>;
+  /** Forgets a transaction client-side; the broker never heard of it (nothing was sent in it). */
+  cancel(): Promise<unknown>;
+}
+export interface TransactionalSourceProducer {
+  beginTransaction(): Promise<SourceTransaction>;
+  close(): Promise<unknown>;
+}
+
+/**
+ * Tries of {@link ExactlyOnceSourceDelivery.initialize} while the coordinator still completes the
+ * previous instance's transaction (the client's own few retries may end first): Apache's
+ * initTransactions keeps retrying for max.block.ms.
+ */
+const INIT_ATTEMPTS = 20;
+const INIT_RETRY_MS = 500;
+
+/** Apache's refusal: the task's next offsets read would wait for its own open transaction. */
+export const OWN_OFFSETS_TOPIC_MESSAGE =
+  'Source tasks may not produce to their own offsets topics when exactly-once support is enabled';
+
+export interface ExactlyOnceOptions {
+  /**
+   * `poll` commits each poll's records with their offsets in one transaction; `interval` keeps one
+   * transaction open over several polls and commits it once `intervalMs` has passed (and on pause
+   * and stop).
+   */
+  boundary: 'poll' | 'interval';
+  intervalMs: number;
+  /** Clock of the interval boundary. */
+  now: () => number;
+}
+
+/**
+ * Exactly once, as Apache's ExactlyOnceWorkerSourceTask: records and the offsets they reach go to
+ * Kafka in one transaction of the task's transactional id, so they become visible together or not
+ * at all, and a newer instance of the task fences this one. Offsets are written to the
+ * connector's offsets topic inside the transaction, then copied to the worker's.
+ */
+export class ExactlyOnceSourceDelivery implements SourceRecordDelivery {
+  readonly #c: SourceDeliveryContext;
+  readonly #producer: TransactionalSourceProducer;
+  readonly #x: ExactlyOnceOptions;
+  /** The interval boundary's open transaction and the offsets its records reach (latest per partition). */
+  #open:
+    | { tx: SourceTransaction | undefined; offsets: Map<string, OffsetEntry>; records: number }
+    | undefined;
+  #lastCommit: number;
+
+  constructor(
+    context: SourceDeliveryContext,
+    producer: TransactionalSourceProducer,
+    options: ExactlyOnceOptions,
+  ) {
+    this.#c = context;
+    this.#producer = producer;
+    this.#x = options;
+    this.#lastCommit = options.now();
+  }
+
+  /**
+   * Apache's initTransactions, which ExactlyOnceWorkerSourceTask runs before the task reads its
+   * offsets: the client asks for the producer id of the task's transactional id (InitProducerId,
+   * epoch bumped) on its first begin, so a begin that is cancelled at once does just that. It
+   * fences every older instance of the task (a commit of theirs fails, an open transaction is
+   * aborted) and returns only once their last transaction is complete: the coordinator answers
+   * CONCURRENT_TRANSACTIONS until the markers are written. A commit returns before them, and a
+   * read_committed read of the offsets topic does not see its offsets until then; offsets read
+   * before this point could miss the previous instance's last commit, and its records would be
+   * sent again.
+   */
+  async initialize(): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const tx = await this.#producer.beginTransaction();
+        await tx.cancel();
+        return;
+      } catch (error) {
+        if (attempt >= INIT_ATTEMPTS || !hasProtocolError(error, 'CONCURRENT_TRANSACTIONS')) throw error;
+        this.#c.log.info({ attempt }, "the task's previous transaction is still completing; retrying");
+        await new Promise((resolve) => setTimeout(resolve, INIT_RETRY_MS));
+      }
+    }
+  }
+
+  async send(messages: OutgoingMessage[], records: SourceRecord[]): Promise<void> {
+    if (messages.some((m) => m.topic === this.#c.offsets.primaryTopic))
+      throw new Error(OWN_OFFSETS_TOPIC_MESSAGE);
+    if (this.#x.boundary === 'interval') await this.#sendInOpenTransaction(messages, records);
+    else await this.#sendTransactionally(messages, records);
+  }
+
+  /**
+   * Checked after every poll, an empty one too, as Apache's interval boundary does; with nothing
+   * open the interval starts again all the same.
+   */
+  async afterPoll(): Promise<void> {
+    if (this.#x.boundary === 'interval' && this.#x.now() >= this.#lastCommit + this.#x.intervalMs) {
+      this.#lastCommit = this.#x.now();
+      await this.#commitOpen();
+    }
+  }
+
+  /** As Apache on pause: no transaction hangs open (and times out) while the task waits. */
+  async beforePause(): Promise<void> {
+    await this.#commitOpen();
+  }
+
+  startInterval(): void {
+    this.#lastCommit = this.#x.now();
+  }
+
+  /** Offsets are committed with their records: nothing is ever pending. */
+  async flush(): Promise<void> {}
+
+  /** The interval boundary's last transaction, as Apache's final commit (a failed task aborted its own). */
+  async finish(): Promise<void> {
+    try {
+      await this.#commitOpen();
+    } catch (error) {
+      this.#c.log.warn(
+        { err: error },
+        'final transaction commit failed; its records will be sent again by the next run',
+      );
+    }
+  }
+
+  /** Nothing of a failed task's open transaction may become visible. */
+  async abandon(): Promise<void> {
+    await this.#abortOpen();
+  }
+
+  async close(): Promise<void> {
+    await this.#producer.close().catch(() => {});
+  }
+
+  /** The latest offset each partition of these records reaches. */
+  #latestOffsets(records: SourceRecord[], into = new Map<string, OffsetEntry>()): Map<string, OffsetEntry> {
+    for (const record of records) {
+      into.set(offsetKey(this.#c.connector, record.sourcePartition), {
+        partition: record.sourcePartition,
+        offset: record.sourceOffset,
+      });
+    }
+    return into;
+  }
+
+  /** Offsets as records of the connector's offsets topic, as Apache writes them. */
+  #offsetMessages(latest: Map<string, OffsetEntry>): OutgoingMessage[] {
+    const topic = this.#c.offsets.primaryTopic;
+    // Exactly-once runs in distributed mode only, where offsets always live in a topic.
+    if (topic === undefined) throw new Error('exactly-once source offsets need an offsets topic');
+    return [...latest.values()].map(({ partition, offset }) => ({
+      topic,
+      key: Buffer.from(JSON.stringify([this.#c.connector, partition])),
+      value: Buffer.from(JSON.stringify(offset)),
+    }));
+  }
+
+  /** The poll boundary: records and the offsets they reach, committed together or not at all. */
+  async #sendTransactionally(messages: OutgoingMessage[], records: SourceRecord[]): Promise<void> {
+    const latest = this.#latestOffsets(records);
+    const started = performance.now();
+    const tx = await this.#producer.beginTransaction();
+    try {
+      // One send per transaction: the client must not have two produce requests in flight.
+      await tx.send({ messages: [...messages, ...this.#offsetMessages(latest)] });
+      await tx.commit();
+    } catch (error) {
+      await tx.abort().catch(() => {});
+      throw error;
+    }
+    this.#c.metrics.commitLatency.observe((performance.now() - started) / 1000);
+    await this.#afterCommit([...latest.values()]);
+  }
+
+  /**
+   * The interval boundary: the records go out in the open transaction (begun by the first of
+   * them); their offsets wait for the commit, which writes them in the same transaction.
+   * Sends are sequential: one produce request in flight.
+   */
+  async #sendInOpenTransaction(messages: OutgoingMessage[], records: SourceRecord[]): Promise<void> {
+    this.#open ??= { tx: undefined, offsets: new Map(), records: 0 };
+    const open = this.#open;
+    if (messages.length > 0) {
+      open.tx ??= await this.#producer.beginTransaction();
+      await open.tx.send({ messages });
+      open.records += messages.length;
+    }
+    // Only records the open transaction holds (or that were dropped) move its offsets forward.
+    this.#latestOffsets(records, open.offsets);
+  }
+
+  /** Commits the open transaction with the offsets its records reach; on failure it is aborted. */
+  async #commitOpen(): Promise<void> {
+    const open = this.#open;
+    if (!open) return;
+    if (!open.tx && open.offsets.size === 0) {
+      this.#open = undefined;
+      return;
+    }
+    const started = performance.now();
+    try {
+      open.tx ??= await this.#producer.beginTransaction();
+      if (open.offsets.size > 0) await open.tx.send({ messages: this.#offsetMessages(open.offsets) });
+      await open.tx.commit();
+    } catch (error) {
+      await this.#abortOpen();
+      throw error;
+    }
+    this.#open = undefined;
+    this.#c.log.debug({ records: open.records, partitions: open.offsets.size }, 'transaction committed');
+    this.#c.metrics.commitLatency.observe((performance.now() - started) / 1000);
+    await this.#afterCommit([...open.offsets.values()]);
+  }
+
+  async #abortOpen(): Promise<void> {
+    const open = this.#open;
+    this.#open = undefined;
+    await open?.tx?.abort().catch((error: unknown) => {
+      // The next instance of the producer's transactional id aborts it at the broker anyway.
+      this.#c.log.warn({ err: error }, 'aborting the open transaction failed');
+    });
+  }
+
+  /** After a commit: the copy to the worker's offsets topic (own topic only), then the task's hook. */
+  async #afterCommit(entries: OffsetEntry[]): Promise<void> {
+    await this.#c.offsets.copyToWorkerTopic(this.#c.connector, entries);
+    await this.#c.task.commit?.();
+  }
+}
