@@ -6,6 +6,7 @@ import {
   rest,
   startWorker,
   type WorkerProcess,
+  workerLogTail,
 } from '../support/connect-worker.js';
 import { ALL_DIALECTS, createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { uniqueName } from '../support/run-process.js';
@@ -125,10 +126,14 @@ describe.each(ALL_DIALECTS)('JDBC source connector on %s (worker, real Kafka)', 
     };
     const created = await rest(worker.url, 'POST', '/connectors', JSON.stringify(source));
     expect(created.status).toBe(201);
-    await eventually(
-      'source RUNNING',
-      async () => (await status(worker.url, source.name)).tasks[0]?.state === 'RUNNING',
-    );
+    await eventually('source RUNNING', async () => {
+      const now = await status(worker.url, source.name);
+      // Thrown, not returned: a timeout then reports the whole status, trace included.
+      if (now.tasks[0]?.state !== 'RUNNING') throw new Error(`status ${JSON.stringify(now)}`);
+      return true;
+    }).catch((error: Error) => {
+      throw new Error(`${error.message}\nworker log:\n${workerLogTail(worker)}`);
+    });
 
     await client.execute(
       "INSERT INTO users1 (user_id, pwd, name, created_at) VALUES ('user4', 'user4444', 'User4 name', '2023-04-04 21:22:51')",
