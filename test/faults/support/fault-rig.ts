@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { dialectFor, parseJdbcUrl, type SqlClient } from '@msa-sync/sql';
-import { ordersSinkConfig, registerOrdersSink } from '@msa-sync/stack';
+import { ordersSinkConfig, registerOrdersSinkPatiently } from '@msa-sync/stack';
 import { call, startService } from '../../services/shop-processes.js';
 import { TestShop } from '../../services/test-shop.js';
 import {
@@ -101,7 +101,8 @@ export class FaultRig {
     rig.shop = shop;
     rig.worker = worker;
     for (let n = 2; n <= (options.workers ?? 1); n++) rig.extraWorkers.push(await startWorker(rig.#cluster));
-    const registered = await registerOrdersSink(
+    // Patiently: a worker just started on a loaded machine may answer 5xx for a while.
+    const registered = await registerOrdersSinkPatiently(
       worker.url,
       {
         ...ordersSinkConfig(rig.databaseUrl, { topic: shop.topics.orders, user: 'root' }),
@@ -109,7 +110,7 @@ export class FaultRig {
         'max.retries': '60',
         'retry.backoff.ms': '1000',
       },
-      SINK,
+      { name: SINK },
     );
     if (registered === 'plugin-missing') throw new Error('the worker has no JDBC sink plugin');
     await rig.waitSinkRunning();

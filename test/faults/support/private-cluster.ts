@@ -37,21 +37,37 @@ export class PrivateCluster {
     readonly bootstrap: string,
   ) {}
 
+  /**
+   * Starts the cluster on six free ports. A port found free may be taken before the JVM binds it
+   * (other tests open client sockets all the time), so a failed start is tried again on new
+   * ports, twice, with what failed logged.
+   */
   static async start(log: (line: string) => void = () => {}): Promise<PrivateCluster> {
-    const ports: number[] = [];
-    // freePort binds port 0 and closes again, so two calls can return the same port.
-    while (ports.length < 6) {
-      const port = await freePort();
-      if (!ports.includes(port)) ports.push(port);
+    for (let attempt = 1; ; attempt++) {
+      const ports: number[] = [];
+      // freePort binds port 0 and closes again, so two calls can return the same port.
+      while (ports.length < 6) {
+        const port = await freePort();
+        if (!ports.includes(port)) ports.push(port);
+      }
+      const paths = { ...stackPaths(), data: mkdtempSync(join(tmpdir(), 'msa-fault-cluster-')) };
+      const settings = clusterSettings({
+        ports: ports.slice(0, 3),
+        controllerPorts: ports.slice(3),
+        heap: '256m',
+      });
+      try {
+        const started = await startCluster(paths, settings, log);
+        return new PrivateCluster(paths, settings, started.bootstrap);
+      } catch (error) {
+        await stopCluster(paths, settings).catch(() => {});
+        if (attempt >= 3) throw error;
+        process.stderr.write(
+          `[private-cluster] start ${attempt} on ports ${ports.join(',')} failed, trying new ports: ${(error as Error).message}\n`,
+        );
+        if (!process.env.FAULT_KEEP_DATA) rmSync(paths.data, { recursive: true, force: true });
+      }
     }
-    const paths = { ...stackPaths(), data: mkdtempSync(join(tmpdir(), 'msa-fault-cluster-')) };
-    const settings = clusterSettings({
-      ports: ports.slice(0, 3),
-      controllerPorts: ports.slice(3),
-      heap: '256m',
-    });
-    const started = await startCluster(paths, settings, log);
-    return new PrivateCluster(paths, settings, started.bootstrap);
   }
 
   get nodeIds(): number[] {
