@@ -126,12 +126,18 @@ describe.each(ALL_DIALECTS)('JDBC source connector on %s (worker, real Kafka)', 
     };
     const created = await rest(worker.url, 'POST', '/connectors', JSON.stringify(source));
     expect(created.status).toBe(201);
-    await eventually('source RUNNING', async () => {
-      const now = await status(worker.url, source.name);
-      // Thrown, not returned: a timeout then reports the whole status, trace included.
-      if (now.tasks[0]?.state !== 'RUNNING') throw new Error(`status ${JSON.stringify(now)}`);
-      return true;
-    }).catch((error: Error) => {
+    // The first connector of a fresh worker: join, connector start, task configs and a second
+    // rebalance, on a machine that runs other suites meanwhile; hence more than the usual 30 s.
+    await eventually(
+      'source RUNNING',
+      async () => {
+        const now = await status(worker.url, source.name);
+        // Thrown, not returned: a timeout then reports the whole status, trace included.
+        if (now.tasks[0]?.state !== 'RUNNING') throw new Error(`status ${JSON.stringify(now)}`);
+        return true;
+      },
+      90_000,
+    ).catch((error: Error) => {
       throw new Error(`${error.message}\nworker log:\n${workerLogTail(worker)}`);
     });
 
