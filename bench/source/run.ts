@@ -8,9 +8,11 @@
  *    client (@msa-sync/kafka createProducer: idempotent, acks=all): SELECT a page of B rows by id,
  *    turn each row into the same JSON envelope text, send the page, await the ack, repeat.
  * 3. msa-sync: a real Connect worker process (packages/connect/dist) runs the JDBC source
- *    connector (mode incrementing, batch.max.rows B) on the same table, once with exactly-once
- *    source delivery (the worker default: one Kafka transaction per poll) and once without.
- *    Timed from POST /connectors until the connector's committed offset is the last id.
+ *    connector (mode incrementing, batch.max.rows B) on the same table: with exactly-once source
+ *    delivery and transaction.boundary=poll (the default: one Kafka transaction per poll), with
+ *    transaction.boundary=interval (one transaction per offset.flush.interval.ms, 1 s here), and
+ *    without exactly-once. Timed from POST /connectors until the connector's committed offset is
+ *    the last id.
  * Rounds are interleaved K times (default 3) and medians printed, with the ratio to the ceiling;
  * --append adds the table to bench/RESULTS.md.
  */
@@ -196,10 +198,12 @@ function median(values: number[]): number {
     : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
-async function connector(database: string, exactlyOnce: boolean, round: number): Promise<Run> {
-  const id = `${run}-${exactlyOnce ? 'eos' : 'alo'}-${round}`;
+type Delivery = 'eos-poll' | 'eos-interval' | 'alo';
+
+async function connector(database: string, delivery: Delivery, round: number): Promise<Run> {
+  const id = `${run}-${delivery}-${round}`;
   const worker = await startWorker(id, {
-    'exactly.once.source.support': exactlyOnce ? 'enabled' : 'disabled',
+    'exactly.once.source.support': delivery === 'alo' ? 'disabled' : 'enabled',
   });
   try {
     const name = 'bench-source';
@@ -219,6 +223,7 @@ async function connector(database: string, exactlyOnce: boolean, round: number):
           'topic.prefix': `${id}_`,
           'batch.max.rows': String(BATCH),
           'poll.interval.ms': '100',
+          ...(delivery === 'eos-interval' ? { 'transaction.boundary': 'interval' } : {}),
         },
       }),
     });
@@ -273,27 +278,28 @@ async function main(): Promise<void> {
     // Interleaved rounds, medians reported: load from the shared machine hits all three alike.
     const bares: number[] = [];
     const eoss: Run[] = [];
+    const intervals: Run[] = [];
     const alos: Run[] = [];
     for (let round = 1; round <= REPEAT; round++) {
       log(`round ${round}/${REPEAT}: bare SELECT-and-produce loop`);
       bares.push(await bareLoop(database, round));
       log(`bare: ${Math.round(bares.at(-1) as number)} rows/s`);
-      eoss.push(await connector(database, true, round));
-      log(`msa-sync exactly-once: ${Math.round((eoss.at(-1) as Run).total)} rows/s`);
-      alos.push(await connector(database, false, round));
+      eoss.push(await connector(database, 'eos-poll', round));
+      log(`msa-sync exactly-once, poll boundary: ${Math.round((eoss.at(-1) as Run).total)} rows/s`);
+      intervals.push(await connector(database, 'eos-interval', round));
+      log(`msa-sync exactly-once, interval boundary: ${Math.round((intervals.at(-1) as Run).total)} rows/s`);
+      alos.push(await connector(database, 'alo', round));
       log(`msa-sync at-least-once: ${Math.round((alos.at(-1) as Run).total)} rows/s`);
     }
     const bare = median(bares);
-    const eos = {
-      total: median(eoss.map((r) => r.total)),
-      steady: median(eoss.map((r) => r.steady)),
-      firstMs: median(eoss.map((r) => r.firstMs)),
-    };
-    const alo = {
-      total: median(alos.map((r) => r.total)),
-      steady: median(alos.map((r) => r.steady)),
-      firstMs: median(alos.map((r) => r.firstMs)),
-    };
+    const medians = (runs: Run[]) => ({
+      total: median(runs.map((r) => r.total)),
+      steady: median(runs.map((r) => r.steady)),
+      firstMs: median(runs.map((r) => r.firstMs)),
+    });
+    const eos = medians(eoss);
+    const interval = medians(intervals);
+    const alo = medians(alos);
     const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
     const row = (label: string, r: { total: number; steady: number; firstMs: number }) =>
       `| msa-sync JDBC source in a worker | ${label} | ${fmt(r.total)} | ${(r.total / bare).toFixed(2)} | ` +
@@ -302,18 +308,19 @@ async function main(): Promise<void> {
       '| path | delivery | rows/s from POST | vs bare loop | rows/s after first commit | vs bare loop | first offset after |',
       '| ---- | -------- | ---------------- | ------------ | ------------------------- | ------------ | ------------------ |',
       `| bare SELECT-and-produce loop (mariadb + @msa-sync/kafka) | idempotent, acks=all | ${fmt(bare)} | 1.00 | ${fmt(bare)} | 1.00 | n/a |`,
-      row('exactly-once (worker default: a transaction per poll)', eos),
+      row('exactly-once, `transaction.boundary=poll` (the default: a transaction per poll)', eos),
+      row('exactly-once, `transaction.boundary=interval` (1 s, the offset flush interval)', interval),
       row('at-least-once (`exactly.once.source.support=disabled`)', alo),
     ].join('\n');
     process.stdout.write(`${table}\n`);
     if (args.append) {
       appendFileSync(
         join(root, 'bench', 'RESULTS.md'),
-        `\n## JDBC source (bench/source)\n\nCommand:\n\n\`\`\`sh\nnpx tsx bench/source/run.ts --rows ${ROWS} --batch ${BATCH} --repeat ${REPEAT} --append\n\`\`\`\n\n` +
+        `\n## JDBC source (bench/source), ${new Date().toISOString().slice(0, 10)}\n\nCommand:\n\n\`\`\`sh\nnpx tsx bench/source/run.ts --rows ${ROWS} --batch ${BATCH} --repeat ${REPEAT} --append\n\`\`\`\n\n` +
           `Setup: MariaDB ${await serverVersion()} and Apache Kafka on this machine, Node ${process.version}. ` +
           `${ROWS.toLocaleString('en-US')} rows shaped like the seed's users1 (id, user_id, pwd, name, created_at), ` +
           `pages of ${BATCH.toLocaleString('en-US')} rows (batch.max.rows), JsonConverter envelopes with schemas. ` +
-          `Medians of ${REPEAT} interleaved rounds (bare, exactly-once, at-least-once). Run ${new Date().toISOString()}.\n\n${table}\n`,
+          `Medians of ${REPEAT} interleaved rounds (bare, exactly-once poll and interval boundaries, at-least-once). Run ${new Date().toISOString()}.\n\n${table}\n`,
       );
     }
   } finally {
