@@ -2,6 +2,10 @@
  * JDBC sink throughput into MariaDB, side by side in one run.
  *
  *   npx tsx bench/sink/run.ts [--records 1000000] [--partitions 4] [--batch 3000] [--no-append]
+ *     [--tasks 1,2] [--no-debezium] [--cpu-prof DIR]
+ *
+ * --tasks: which tasks.max runs (default 1,2); --no-debezium skips the JVM run; --cpu-prof writes
+ * a `node --cpu-prof` profile of each msa-sync worker into DIR.
  *
  * 1. Loads N seed-shaped records (the seed's users1 envelope: id, user_id, pwd, name,
  *    created_at as Timestamp) into a fresh topic.
@@ -42,11 +46,16 @@ const { values: args } = parseArgs({
     partitions: { type: 'string', default: '4' },
     batch: { type: 'string', default: '3000' },
     'no-append': { type: 'boolean', default: false },
+    tasks: { type: 'string', default: '1,2' },
+    'no-debezium': { type: 'boolean', default: false },
+    'cpu-prof': { type: 'string' },
   },
 });
 const N = Number(args.records);
 const PARTITIONS = Number(args.partitions);
 const RAW_BATCH = Number(args.batch);
+const TASKS = args.tasks.split(',').map(Number);
+const CPU_PROF = args['cpu-prof'];
 
 const schema = {
   type: 'struct',
@@ -251,6 +260,8 @@ async function msaSync(client: SqlClient, dbUrl: string, topic: string, tasks: n
   const table = `msa_sink_t${tasks}`;
   const worker: WorkerProcess = await startWorker(
     clusterSettings(BOOTSTRAP, `bench-sink-${Date.now().toString(36)}-${tasks}`),
+    undefined,
+    CPU_PROF ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`] } : {},
   );
   try {
     const posted = performance.now();
@@ -434,10 +445,11 @@ async function main(): Promise<void> {
     process.stderr.write(`loaded in ${loadSeconds.toFixed(1)} s\n`);
     results.push(await rawCeiling(client, 'multi'));
     results.push(await rawCeiling(client, 'bulk'));
-    results.push(await msaSync(client, dbUrl, topic, 1));
-    results.push(await msaSync(client, dbUrl, topic, 2));
-    results.push(await debezium(client, dbUrl, topic));
-    for (const table of ['raw_ceiling', 'raw_bulk', 'msa_sink_t1', 'msa_sink_t2', 'dbz_sink']) {
+    for (const tasks of TASKS) results.push(await msaSync(client, dbUrl, topic, tasks));
+    if (!args['no-debezium']) results.push(await debezium(client, dbUrl, topic));
+    const tables = ['raw_ceiling', 'raw_bulk', ...TASKS.map((t) => `msa_sink_t${t}`)];
+    if (!args['no-debezium']) tables.push('dbz_sink');
+    for (const table of tables) {
       if (table === 'dbz_sink' && Number.isNaN(results.at(-1)?.rowsPerSec ?? Number.NaN)) continue;
       const n = await countRows(client, table);
       if (n !== N) throw new Error(`${table} holds ${n} rows, expected ${N}`);
