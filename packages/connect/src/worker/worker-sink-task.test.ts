@@ -436,5 +436,30 @@ describe('WorkerSinkTask (fake consumer through the injected clients)', () => {
       expect(t.consumer.commits[1]).toEqual(['orders-0@3']);
       await t.runner.stop();
     });
+
+    it('paused, the batch converted ahead waits; resumed, it is put, and committed only then', async () => {
+      const t = setup(undefined, { maxBatch: 2, logConversions: true });
+      await t.runner.start(false);
+      await until('the assigned partitions opened', () => t.events.includes('open orders-0,orders-1'));
+      const put = held();
+      t.task.hold = put.promise;
+      t.consumer.push('orders', 0, [0, 1, 2, 3]);
+      await until('the next batch converted', () => converted(t.events, 'orders-0-3') >= 0);
+      t.runner.pause();
+      t.task.hold = undefined;
+      put.release();
+      await until('the first put done', () => t.events.includes('put done'));
+      t.task.context?.requestCommit();
+      await until('the commit while paused', () => t.consumer.commits.length === 1);
+      expect(t.consumer.commits[0]).toEqual(['orders-0@2']);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(t.events.filter((e) => e.startsWith('put orders'))).toEqual(['put orders-0-0 orders-0-1']);
+      t.runner.resume();
+      await until('the batch put after resume', () => t.events.includes('put orders-0-2 orders-0-3'));
+      t.task.context?.requestCommit();
+      await until('the commit after resume', () => t.consumer.commits.length === 2);
+      expect(t.consumer.commits[1]).toEqual(['orders-0@4']);
+      await t.runner.stop();
+    });
   });
 });

@@ -429,7 +429,8 @@ export class WorkerSinkTask extends WorkerTask {
           this.#wake = resolve;
           setTimeout(
             resolve,
-            this.#redeliver
+            // Paused or held, a redelivery waits like anything else (no wake-up every millisecond).
+            this.#redeliver && !this.paused && !this.#holdDelivery
               ? Math.max(1, this.#redeliver.at - Date.now())
               : delivery.owesIdlePut && !this.#holdDelivery
                 ? IDLE_PUT_MS
