@@ -2,6 +2,10 @@
  * JDBC sink throughput into MariaDB, side by side in one run.
  *
  *   npx tsx bench/sink/run.ts [--records 1000000] [--partitions 4] [--batch 3000] [--no-append]
+ *     [--tasks 1,2] [--no-debezium] [--cpu-prof DIR] [--worker-node-args '--max-semi-space-size=32']
+ *
+ * --tasks: which tasks.max runs (default 1,2); --no-debezium skips the JVM run; --cpu-prof writes
+ * a `node --cpu-prof` profile of each msa-sync worker into DIR.
  *
  * 1. Loads N seed-shaped records (the seed's users1 envelope: id, user_id, pwd, name,
  *    created_at as Timestamp) into a fresh topic.
@@ -42,11 +46,21 @@ const { values: args } = parseArgs({
     partitions: { type: 'string', default: '4' },
     batch: { type: 'string', default: '3000' },
     'no-append': { type: 'boolean', default: false },
+    tasks: { type: 'string', default: '1,2' },
+    'no-debezium': { type: 'boolean', default: false },
+    'cpu-prof': { type: 'string' },
+    'worker-node-args': { type: 'string', default: '' },
   },
 });
 const N = Number(args.records);
 const PARTITIONS = Number(args.partitions);
 const RAW_BATCH = Number(args.batch);
+const TASKS = args.tasks.split(',').map(Number);
+const CPU_PROF = args['cpu-prof'];
+const WORKER_NODE_ARGS = [
+  ...args['worker-node-args'].split(' ').filter(Boolean),
+  ...(CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`] : []),
+];
 
 const schema = {
   type: 'struct',
@@ -194,6 +208,18 @@ function rssMb(pid: number | undefined): number {
   }
 }
 
+/** CPU seconds (user + system) the process used so far; 0 when it is gone. */
+function cpuSeconds(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    // Fields 14 and 15 of /proc/<pid>/stat, after the command name in parentheses; clock ticks of 1/100 s.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
 async function countRows(client: SqlClient, table: string): Promise<number> {
   const rows = await client
     .query<{ n: unknown }>(`SELECT COUNT(*) AS n FROM ${table}`)
@@ -209,18 +235,30 @@ async function measureRows(
   pid: number | undefined,
   posted: number,
   statusUrl: string,
-): Promise<{ rowsPerSec: number; seconds: number; rssPeakMb: number; firstAfter: number }> {
+): Promise<{
+  rowsPerSec: number;
+  seconds: number;
+  rssPeakMb: number;
+  firstAfter: number;
+  cpuMsPer1000: number;
+}> {
   let peak = rssMb(pid);
   let count = 0;
   const done = progress(label, N, () => count);
   let first: number | undefined;
+  let cpuAtFirst = 0;
+  let rowsAtFirst = 0;
   const deadline = Date.now() + 30 * 60_000;
   while (count < N) {
     if (Date.now() > deadline) throw new Error(`${label}: only ${count} of ${N} rows after 30 minutes`);
     await new Promise((r) => setTimeout(r, 250));
     peak = Math.max(peak, rssMb(pid));
     count = await countRows(client, table);
-    if (first === undefined && count > 0) first = performance.now();
+    if (first === undefined && count > 0) {
+      first = performance.now();
+      cpuAtFirst = cpuSeconds(pid);
+      rowsAtFirst = count;
+    }
     if (count === 0 && performance.now() - posted > 20_000) {
       // A failed task never writes: say why instead of waiting for the deadline.
       const status = (await rest(statusUrl, 'GET', '')).body as {
@@ -231,6 +269,7 @@ async function measureRows(
     }
   }
   const end = performance.now();
+  const cpuUsed = cpuSeconds(pid) - cpuAtFirst;
   done();
   // Exactly N: a planned rebalance (tasks joining, the group settling) must not write a record
   // twice in insert mode (issue 14). Rows still in flight would show within a few polls.
@@ -244,6 +283,8 @@ async function measureRows(
     seconds,
     rssPeakMb: peak,
     firstAfter: ((first ?? posted) - posted) / 1000,
+    // The worker's CPU per 1000 rows written while running: less sensitive to a busy machine than rows/s.
+    cpuMsPer1000: (cpuUsed * 1000 * 1000) / Math.max(1, N - rowsAtFirst),
   };
 }
 
@@ -251,6 +292,8 @@ async function msaSync(client: SqlClient, dbUrl: string, topic: string, tasks: n
   const table = `msa_sink_t${tasks}`;
   const worker: WorkerProcess = await startWorker(
     clusterSettings(BOOTSTRAP, `bench-sink-${Date.now().toString(36)}-${tasks}`),
+    undefined,
+    { nodeArgs: WORKER_NODE_ARGS },
   );
   try {
     const posted = performance.now();
@@ -281,7 +324,7 @@ async function msaSync(client: SqlClient, dbUrl: string, topic: string, tasks: n
       rowsPerSec: m.rowsPerSec,
       seconds: m.seconds,
       rssPeakMb: m.rssPeakMb,
-      note: `first row ${m.firstAfter.toFixed(1)} s after POST`,
+      note: `first row ${m.firstAfter.toFixed(1)} s after POST; worker CPU ${m.cpuMsPer1000.toFixed(1)} ms per 1000 rows`,
     };
   } finally {
     await worker.kill('SIGTERM');
@@ -434,10 +477,11 @@ async function main(): Promise<void> {
     process.stderr.write(`loaded in ${loadSeconds.toFixed(1)} s\n`);
     results.push(await rawCeiling(client, 'multi'));
     results.push(await rawCeiling(client, 'bulk'));
-    results.push(await msaSync(client, dbUrl, topic, 1));
-    results.push(await msaSync(client, dbUrl, topic, 2));
-    results.push(await debezium(client, dbUrl, topic));
-    for (const table of ['raw_ceiling', 'raw_bulk', 'msa_sink_t1', 'msa_sink_t2', 'dbz_sink']) {
+    for (const tasks of TASKS) results.push(await msaSync(client, dbUrl, topic, tasks));
+    if (!args['no-debezium']) results.push(await debezium(client, dbUrl, topic));
+    const tables = ['raw_ceiling', 'raw_bulk', ...TASKS.map((t) => `msa_sink_t${t}`)];
+    if (!args['no-debezium']) tables.push('dbz_sink');
+    for (const table of tables) {
       if (table === 'dbz_sink' && Number.isNaN(results.at(-1)?.rowsPerSec ?? Number.NaN)) continue;
       const n = await countRows(client, table);
       if (n !== N) throw new Error(`${table} holds ${n} rows, expected ${N}`);

@@ -66,6 +66,8 @@ export interface WorkerOptions {
   headers?: Record<string, string>;
   /** Added to the worker's environment. */
   env?: Record<string, string>;
+  /** Node options before the worker's script (e.g. `--cpu-prof`, which NODE_OPTIONS refuses). */
+  nodeArgs?: string[];
 }
 
 /** A worker.properties for the cluster, listening on host:port, in a new temporary folder. */
@@ -121,7 +123,10 @@ export async function startWorker(
   };
   delete env.KAFKA_BOOTSTRAP_SERVERS;
   const [command, args] = msaWorkerCommand(properties);
-  const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, [...(options.nodeArgs ?? []), ...args], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${restPort}`;
