@@ -52,11 +52,13 @@ export function orderLimitsFrom(env: NodeJS.ProcessEnv): {
 
 /**
  * A transaction's fixed cost (AddPartitionsToTxn, EndTxn, the coordinator's state records and a
- * commit marker on each of the six partitions) dominates the broker's work per order when each
- * holds only a few orders; waiting a few milliseconds for more orders spreads it (bench/RESULTS.md,
- * 2026-12-07). The wait adds at most this much to an order's answer.
+ * commit marker on each of the six partitions) is spread over more orders when an order may wait
+ * for others (ORDER_PRODUCE_LINGER_MS; the wait adds at most that much to its answer). Off by
+ * default: sends already wait while a transaction is in flight (10-15 ms with the coordinator's
+ * CONCURRENT_TRANSACTIONS back-off), and 5 and 20 ms showed no measurable gain on the contended
+ * machine of bench/RESULTS.md, 2026-12-07.
  */
-const DEFAULT_PRODUCE_LINGER_MS = 5;
+const DEFAULT_PRODUCE_LINGER_MS = 0;
 /** A transaction holds at most this many records (two per order); a full one goes at once. */
 const PRODUCE_BATCH_MESSAGES = 1024;
 
