@@ -92,7 +92,8 @@ export class UpstreamProxy {
    * undici's Agent: a Pool of keep-alive connections per instance origin, dropped once its
    * connections are gone. Against node:http's ClientRequest it spends far less CPU per request
    * (no per-request URL parsing, socket listeners or header objects; see bench/RESULTS.md,
-   * 2026-12-07). The silence limit is its connect, headers and body timeouts.
+   * 2026-12-07). The silence limit is its connect, headers and body timeouts (undici keeps
+   * timers over 1 s on a coarse clock: they fire up to about half a second late).
    */
   readonly #agent: Agent;
 
