@@ -2,7 +2,7 @@
  * End to end: orders through the gateway, order-service, Kafka, the Connect worker's JDBC sink
  * and MariaDB, with two order-service instances against one (the baseline) in the same run.
  *
- *   npx tsx bench/e2e/run.ts [--seconds 20] [--concurrency 64] [--rate 0] [--users 20] [--no-append]
+ *   npx tsx bench/e2e/run.ts [--seconds 20] [--concurrency 64] [--rate 0] [--users 20] [--instances 1,2] [--no-append]
  *
  * For each shape (1 order instance, then 2): a fresh MariaDB database on the shared server, a
  * shop of its own (gateway, user, catalog, N order instances) on the shared broker, a Connect
@@ -10,6 +10,9 @@
  * for --seconds, watching for each acknowledged order's row. Prints orders/s, POST latency,
  * time to row visible, CPU seconds per process kind, and the ratio 2 instances / 1 instance;
  * `verifyOrders` checks that nothing was lost or duplicated. Appends the table to bench/RESULTS.md.
+ * Also prints CPU ms per acknowledged order by process kind (cores busy / orders per second):
+ * at a fixed --rate, the figure to compare between two builds or settings. `--instances 1` runs
+ * only the 1-instance shape (for A/B runs of one shape).
  */
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -42,6 +45,7 @@ const { values: args } = parseArgs({
     concurrency: { type: 'string', default: '64' },
     rate: { type: 'string', default: '0' },
     users: { type: 'string', default: '20' },
+    instances: { type: 'string', default: '1,2' },
     'no-append': { type: 'boolean', default: false },
   },
 });
@@ -49,6 +53,8 @@ const SECONDS = Number(args.seconds);
 const CONCURRENCY = Number(args.concurrency);
 const RATE = Number(args.rate);
 const USERS = Number(args.users);
+const INSTANCES = args.instances.split(',').map(Number);
+if (INSTANCES.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`--instances: ${args.instances}`);
 
 interface Shape {
   label: string;
@@ -140,7 +146,10 @@ async function measure(orderInstances: number): Promise<Shape> {
       'user-service': [shop.user.child.pid ?? 0],
       'catalog-service': [shop.catalog?.child.pid ?? 0],
       'connect worker': [worker.child.pid ?? 0],
-      'kafka broker': [readPid(brokerFiles(stackPaths(root)).pid) ?? 0],
+      // The pid file of a broker this checkout started, else whatever listens on the bootstrap port.
+      'kafka broker': [
+        readPid(brokerFiles(stackPaths(root)).pid) ?? listenerPid(Number(BOOTSTRAP.split(':').at(-1))) ?? 0,
+      ],
       mariadb: [listenerPid(3306) ?? 0],
     };
     const cpuOf = (): Record<string, number> => ({
@@ -187,6 +196,11 @@ async function measure(orderInstances: number): Promise<Shape> {
     );
     cpu['load generator'] =
       (end.load.user - start.load.user + end.load.system - start.load.system) / 1e6 / windowSeconds;
+    // What the shop's own processes used, unlike 'whole machine' blind to anything else running.
+    cpu['all listed'] = Object.entries(cpu).reduce(
+      (sum, [k, v]) => (k === 'whole machine' ? sum : sum + v),
+      0,
+    );
     const report = await verifyOrders({
       ackedFile: summary.ackedFile,
       databaseUrl: `${db.url}?user=${db.user}`,
@@ -208,7 +222,7 @@ async function measure(orderInstances: number): Promise<Shape> {
 }
 
 const shapes: Shape[] = [];
-for (const instances of [1, 2]) shapes.push(await measure(instances));
+for (const instances of INSTANCES) shapes.push(await measure(instances));
 const [one] = shapes;
 
 const ratio = (a: number, b: number | undefined) => (b ? (a / b).toFixed(2) : 'n/a');
@@ -249,6 +263,20 @@ const intro =
   `Run ${new Date().toISOString()}: ${SECONDS} s per shape, concurrency ${CONCURRENCY}, rate ${RATE === 0 ? 'max' : `${RATE}/s`}, ` +
   `${USERS} users, 2 products; shared broker ${BOOTSTRAP}, shared MariaDB (a fresh database per shape), Node ${process.version}. ` +
   'POST latency is of the 201 answers; visible = from the 201 to the row found in `orders` (polled every 40 ms).';
-const text = [intro, '', ...lines, '', ...cpuLines, ''].join('\n');
+const perOrderLines = [
+  `| CPU ms per acknowledged order | ${shapes.map((s) => s.label).join(' | ')} |`,
+  `|${' --- |'.repeat(shapes.length + 1)}`,
+  ...kinds.map(
+    (k) =>
+      `| ${k} | ${shapes
+        .map((s) =>
+          s.summary.ordersPerSecond > 0
+            ? (((s.cpu[k] ?? 0) * 1000) / s.summary.ordersPerSecond).toFixed(3)
+            : 'n/a',
+        )
+        .join(' | ')} |`,
+  ),
+];
+const text = [intro, '', ...lines, '', ...cpuLines, '', ...perOrderLines, ''].join('\n');
 console.log(text);
 if (!args['no-append']) appendFileSync(join(root, 'bench', 'RESULTS.md'), `\n${text}`);

@@ -108,7 +108,13 @@ export function createProducer(settings: ProducerSettings): KafkaProducer {
  */
 export function createTransactionalProducer(
   settings: ProducerSettings & { transactionalId: string },
-  options: { resendUnconfirmedAfterFailure?: boolean; onResend?: (records: number) => void } = {},
+  options: {
+    resendUnconfirmedAfterFailure?: boolean;
+    onResend?: (records: number) => void;
+    /** See SequencedProducer: how long a send may wait for others to share its transaction. */
+    lingerMs?: number;
+    maxBatchMessages?: number;
+  } = {},
 ): KafkaProducer {
   return new SequencedProducer(() => createRawProducer(settings), { transactional: true, ...options });
 }
@@ -180,13 +186,20 @@ type QueuedSend = {
   messages: OutgoingMessage[];
   resolve: (r: ProduceResult) => void;
   reject: (e: unknown) => void;
+  /** performance.now() when send() was called: the linger counts from the oldest waiting send. */
+  at: number;
 };
 
 export class SequencedProducer implements KafkaProducer {
   readonly #create: () => RawProducer;
   #producer: RawProducer;
   #queue: QueuedSend[] = [];
+  /** Messages in #queue, to know when a batch is full. */
+  #queuedMessages = 0;
   #pumping = false;
+  readonly #lingerMs: number;
+  /** Ends the current linger early (a full batch, or close). */
+  #lingerEnd: (() => void) | undefined;
   #closed = false;
   readonly #maxBatch: number;
   readonly #transactional: boolean;
@@ -209,11 +222,18 @@ export class SequencedProducer implements KafkaProducer {
    * commit without markers, and the abort that follows a failure would discard it). It runs
    * `resendDelayMs` after the failure even when nothing else is sent, and again after each
    * failure until it commits.
+   *
+   * `lingerMs` (Kafka's `linger.ms`): a merge waits until its oldest send has waited this long,
+   * or until `maxBatchMessages` messages are waiting, before it goes out, so more sends share one
+   * request (for a transactional producer: one transaction, whose fixed cost at the coordinator
+   * and in commit markers on every partition is most of the broker's work per order). 0 (the
+   * default) sends as soon as the previous request is answered.
    */
   constructor(
     create: () => RawProducer,
     options: {
       maxBatchMessages?: number;
+      lingerMs?: number;
       transactional?: boolean;
       resendUnconfirmedAfterFailure?: boolean;
       resendDelayMs?: number;
@@ -224,6 +244,7 @@ export class SequencedProducer implements KafkaProducer {
     this.#create = create;
     this.#producer = create();
     this.#maxBatch = options.maxBatchMessages ?? 16_384;
+    this.#lingerMs = options.lingerMs ?? 0;
     this.#transactional = options.transactional ?? false;
     this.#unconfirmed =
       this.#transactional && options.resendUnconfirmedAfterFailure ? new UnconfirmedCommits() : undefined;
@@ -234,8 +255,36 @@ export class SequencedProducer implements KafkaProducer {
   send(options: { messages: OutgoingMessage[] }): Promise<ProduceResult> {
     if (this.#closed) return Promise.reject(new Error('Producer is closed'));
     return new Promise((resolve, reject) => {
-      this.#queue.push({ messages: options.messages, resolve, reject });
-      void this.#pump();
+      this.#enqueue({ messages: options.messages, resolve, reject, at: performance.now() });
+    });
+  }
+
+  #enqueue(entry: QueuedSend): void {
+    this.#queue.push(entry);
+    this.#queuedMessages += entry.messages.length;
+    if (this.#queuedMessages >= this.#maxBatch) this.#lingerEnd?.();
+    void this.#pump();
+  }
+
+  #dequeue(): QueuedSend {
+    const entry = this.#queue.shift() as QueuedSend;
+    this.#queuedMessages -= entry.messages.length;
+    return entry;
+  }
+
+  /** Waits out the linger of the oldest waiting send, unless a full batch is waiting. */
+  async #linger(): Promise<void> {
+    const oldest = this.#queue[0];
+    if (!oldest || this.#closed || this.#queuedMessages >= this.#maxBatch) return;
+    const left = oldest.at + this.#lingerMs - performance.now();
+    if (left < 1) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => this.#lingerEnd?.(), left);
+      this.#lingerEnd = () => {
+        this.#lingerEnd = undefined;
+        clearTimeout(timer);
+        resolve();
+      };
     });
   }
 
@@ -244,10 +293,11 @@ export class SequencedProducer implements KafkaProducer {
     this.#pumping = true;
     try {
       while (this.#queue.length > 0) {
-        const batch = [this.#queue.shift() as QueuedSend];
+        if (this.#lingerMs > 0) await this.#linger();
+        const batch = [this.#dequeue()];
         let count = batch[0]?.messages.length ?? 0;
         while (this.#queue.length > 0 && count + (this.#queue[0]?.messages.length ?? 0) <= this.#maxBatch) {
-          const next = this.#queue.shift() as QueuedSend;
+          const next = this.#dequeue();
           count += next.messages.length;
           batch.push(next);
         }
@@ -294,8 +344,7 @@ export class SequencedProducer implements KafkaProducer {
       this.#resendTimer = undefined;
       if (!this.#resendDue || this.#closed) return;
       // An empty send: the merge adds the records to send again.
-      this.#queue.push({ messages: [], resolve: () => {}, reject: () => {} });
-      void this.#pump();
+      this.#enqueue({ messages: [], resolve: () => {}, reject: () => {}, at: performance.now() });
     }, this.#resendDelayMs);
     this.#resendTimer.unref?.();
   }
@@ -311,6 +360,8 @@ export class SequencedProducer implements KafkaProducer {
   async close(): Promise<void> {
     this.#closed = true;
     clearTimeout(this.#resendTimer);
+    // What waits is sent now, not after its linger.
+    this.#lingerEnd?.();
     while (this.#pumping) await new Promise((r) => setTimeout(r, 5));
     await this.#producer.close();
   }

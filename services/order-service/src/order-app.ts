@@ -6,7 +6,7 @@ import {
   type ServiceMetrics,
   type SqlClient,
 } from '@msa-sync/service-runtime';
-import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import {
   type IdempotencyKeys,
@@ -77,13 +77,13 @@ export function createOrderApp(options: OrderAppOptions): FastifyInstance {
     }
   };
 
-  const publish = async (order: PlacedOrder, requestId: string, log: FastifyBaseLogger) => {
+  const publish = async (order: PlacedOrder, request: FastifyRequest) => {
     const started = performance.now();
     try {
-      await publisher.publish(order, requestId);
+      await publisher.publish(order, request.id);
     } catch (error) {
       outcomes.inc({ outcome: 'kafka_unavailable' });
-      log.warn(
+      request.log.warn(
         { orderId: order.orderId, err: (error as Error).cause ?? error },
         'order not acknowledged by Kafka',
       );
@@ -91,7 +91,8 @@ export function createOrderApp(options: OrderAppOptions): FastifyInstance {
     }
     produceSeconds.observe((performance.now() - started) / 1000);
     outcomes.inc({ outcome: 'created' });
-    log.info({ orderId: order.orderId, productId: order.productId, qty: order.qty }, 'order published');
+    // On the request's one log line (createHttpService), not a line of its own.
+    request.logDetail = { orderId: order.orderId, productId: order.productId, qty: order.qty };
   };
 
   const answerOf = (order: PlacedOrder) => ({
@@ -141,7 +142,7 @@ export function createOrderApp(options: OrderAppOptions): FastifyInstance {
     if (key === undefined) {
       priced(productId, unitPrice);
       const order = placed(randomUUID(), new Date().toISOString());
-      await publish(order, request.id, request.log);
+      await publish(order, request);
       return reply.code(201).send(answerOf(order));
     }
 
@@ -200,7 +201,7 @@ export function createOrderApp(options: OrderAppOptions): FastifyInstance {
 
     const order = placed(held.orderId, new Date(held.firstUsedMs).toISOString());
     try {
-      await publish(order, request.id, request.log);
+      await publish(order, request);
     } catch (error) {
       // The records may still commit: a retry re-publishes the same order id, which is harmless.
       await keys.release(client, held).catch(() => {});

@@ -26,6 +26,8 @@ export interface OrderServiceOptions {
   topics?: ShopTopics;
   /** Longest wait for Kafka's acknowledgement before answering 503. */
   produceTimeoutMs?: number;
+  /** How long an order may wait for others to share its Kafka transaction (ORDER_PRODUCE_LINGER_MS). */
+  produceLingerMs?: number;
   idempotency?: IdempotencySettings;
   bodyLimit?: number;
   logger?: Logger;
@@ -33,11 +35,13 @@ export interface OrderServiceOptions {
 
 export function orderLimitsFrom(env: NodeJS.ProcessEnv): {
   produceTimeoutMs: number;
+  produceLingerMs: number;
   bodyLimit: number;
   idempotency: IdempotencySettings;
 } {
   return {
     produceTimeoutMs: intSetting(env, 'ORDER_PRODUCE_TIMEOUT_MS', 10_000, 100, 120_000),
+    produceLingerMs: intSetting(env, 'ORDER_PRODUCE_LINGER_MS', DEFAULT_PRODUCE_LINGER_MS, 0, 1000),
     bodyLimit: intSetting(env, 'ORDER_BODY_LIMIT', 16 * 1024, 256, 1024 * 1024),
     idempotency: {
       ttlMs: intSetting(env, 'ORDER_IDEMPOTENCY_TTL_SECONDS', 86_400, 60, 30 * 86_400) * 1000,
@@ -45,6 +49,18 @@ export function orderLimitsFrom(env: NodeJS.ProcessEnv): {
     },
   };
 }
+
+/**
+ * A transaction's fixed cost (AddPartitionsToTxn, EndTxn, the coordinator's state records and a
+ * commit marker on each of the six partitions) is spread over more orders when an order may wait
+ * for others (ORDER_PRODUCE_LINGER_MS; the wait adds at most that much to its answer). Off by
+ * default: sends already wait while a transaction is in flight (10-15 ms with the coordinator's
+ * CONCURRENT_TRANSACTIONS back-off), and 5 and 20 ms showed no measurable gain on the contended
+ * machine of bench/RESULTS.md, 2026-12-07.
+ */
+const DEFAULT_PRODUCE_LINGER_MS = 0;
+/** A transaction holds at most this many records (two per order); a full one goes at once. */
+const PRODUCE_BATCH_MESSAGES = 1024;
 
 /** How often each instance deletes keys older than their time to live. */
 const KEY_PURGE_INTERVAL_MS = 10 * 60_000;
@@ -88,6 +104,8 @@ export async function startOrderService(options: OrderServiceOptions): Promise<R
     // it is what keeps it when a broker restart left its commit without markers.
     {
       resendUnconfirmedAfterFailure: true,
+      lingerMs: options.produceLingerMs ?? DEFAULT_PRODUCE_LINGER_MS,
+      maxBatchMessages: PRODUCE_BATCH_MESSAGES,
       onResend: (records) =>
         logger.info({ records }, 'sent recently acknowledged order records again after a producer failure'),
     },

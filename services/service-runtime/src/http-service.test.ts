@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
+import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createHttpService } from './http-service.js';
@@ -44,6 +45,44 @@ describe('createHttpService', () => {
       expect(chunksBeforeAnswer).toBe(chunks);
       expect(answer).toMatch(/^HTTP\/1.1 413 /);
       expect(answer).toContain('"error":"PAYLOAD_TOO_LARGE"');
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('writes one line per request, with what the route added to it', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        for (const line of chunk.toString('utf8').split('\n')) if (line) lines.push(JSON.parse(line));
+        done();
+      },
+    });
+    const app = createHttpService({
+      service: 'test',
+      instanceId: 'test-1',
+      logger: pino({ level: 'info' }, sink),
+      metrics: new ServiceMetrics('test'),
+    });
+    app.post('/orders', async (request, reply) => {
+      request.logDetail = { orderId: 'o-1' };
+      return reply.code(201).send({ ok: true });
+    });
+    app.get('/orders', async () => []);
+    try {
+      const placed = await app.inject({
+        method: 'POST',
+        url: '/orders',
+        headers: { 'x-request-id': 'r-1' },
+        payload: {},
+      });
+      expect(placed.statusCode).toBe(201);
+      await app.inject({ method: 'GET', url: '/orders', headers: { 'x-request-id': 'r-2' } });
+      expect(lines.map((l) => [l.requestId, l.msg, l.status, l.orderId])).toEqual([
+        ['r-1', 'request', 201, 'o-1'],
+        // Not carried over to the next request.
+        ['r-2', 'request', 200, undefined],
+      ]);
     } finally {
       await app.close();
     }

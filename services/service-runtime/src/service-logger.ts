@@ -1,4 +1,4 @@
-import { type Logger, pino } from 'pino';
+import { type DestinationStream, type Logger, pino } from 'pino';
 
 const LEVELS: Record<string, string> = {
   trace: 'trace',
@@ -12,18 +12,53 @@ const LEVELS: Record<string, string> = {
   silent: 'silent',
 };
 
+const CENSOR = '[hidden]';
+/** Secrets hidden one level down, whatever the key above them (`*.password`, `*.pwd`). */
+const NESTED_SECRETS = ['password', 'pwd'] as const;
+
+/**
+ * Hides `password` and `pwd` in the objects a line carries. Given to pino as a wildcard path
+ * (`*.password`), redaction ran on every value of every line, strings and numbers too, and parsed
+ * its paths each time (~2 µs of the ~8 µs a request line costs); this looks only at object values,
+ * and copies only an object that holds a secret (keeping its prototype, so an Error stays one).
+ */
+export function hideNestedSecrets(fields: Record<string, unknown>): Record<string, unknown> {
+  let out = fields;
+  for (const key in fields) {
+    const value = fields[key];
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) continue;
+    if (!NESTED_SECRETS.some((secret) => Object.hasOwn(value, secret))) continue;
+    const copy = Object.create(
+      Object.getPrototypeOf(value),
+      Object.getOwnPropertyDescriptors(value),
+    ) as Record<string, unknown>;
+    for (const secret of NESTED_SECRETS) {
+      if (Object.hasOwn(copy, secret))
+        Object.defineProperty(copy, secret, { value: CENSOR, enumerable: true, writable: true });
+    }
+    if (out === fields) out = { ...fields };
+    out[key] = copy;
+  }
+  return out;
+}
+
 /**
  * One JSON line per event on stdout, tagged with the service and instance. Request-scoped lines
  * carry `requestId`; secrets that could reach a log line are redacted.
  */
-export function serviceLogger(service: string, instanceId: string, level = 'info'): Logger {
-  return pino({
+export function serviceLogger(
+  service: string,
+  instanceId: string,
+  level = 'info',
+  destination?: DestinationStream,
+): Logger {
+  const options = {
     level: LEVELS[level.toLowerCase()] ?? 'info',
     base: { service, instance: instanceId },
     timestamp: pino.stdTimeFunctions.isoTime,
-    redact: {
-      paths: ['headers.authorization', 'password', 'pwd', '*.password', '*.pwd', 'token'],
-      censor: '[hidden]',
-    },
-  });
+    redact: { paths: ['headers.authorization', 'password', 'pwd', 'token'], censor: CENSOR },
+    // Child bindings (the request id) get the paths above, not this: pino formats them once per child.
+    formatters: { log: hideNestedSecrets },
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
