@@ -1,53 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type OutgoingMessage, type RawProducer, SequencedProducer } from './clients.js';
-
-/**
- * A transactional producer without a broker: each transaction's messages and the time it began
- * are recorded; `failNext` makes the next transaction's send fail.
- */
-function fakeProducers() {
-  const transactions: { values: string[]; beganAt: number; outcome: 'committed' | 'failed' | 'open' }[] = [];
-  const state = { failNext: 0 };
-  const create = (): RawProducer => {
-    let current: { completed: boolean; abort(): Promise<void> } | undefined;
-    const producer = {
-      get transaction() {
-        return current;
-      },
-      async beginTransaction() {
-        const record: (typeof transactions)[number] = { values: [], beganAt: Date.now(), outcome: 'open' };
-        transactions.push(record);
-        const transaction = {
-          completed: false,
-          async send({ messages }: { messages: OutgoingMessage[] }) {
-            record.values.push(...messages.map((m) => String(m.value)));
-            if (state.failNext > 0) {
-              state.failNext--;
-              record.outcome = 'failed';
-              throw new Error('broker gone');
-            }
-            return { offsets: [{ topic: 'orders', partition: 0 }] };
-          },
-          async commit() {
-            record.outcome = 'committed';
-            transaction.completed = true;
-          },
-          async abort() {
-            transaction.completed = true;
-          },
-        };
-        current = transaction;
-        return transaction;
-      },
-      close(_force?: boolean, callback?: () => void) {
-        callback?.();
-        return Promise.resolve();
-      },
-    };
-    return producer as unknown as RawProducer;
-  };
-  return { transactions, state, create };
-}
+import { fakeProducers } from './fake-producers.test-support.js';
 
 const order = (id: string): OutgoingMessage => ({
   topic: 'orders',

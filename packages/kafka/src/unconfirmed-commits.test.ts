@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type OutgoingMessage, type RawProducer, SequencedProducer } from './clients.js';
+import { fakeProducers } from './fake-producers.test-support.js';
 import { UnconfirmedCommits, writtenPartitions } from './unconfirmed-commits.js';
 
 describe('UnconfirmedCommits', () => {
@@ -28,57 +29,6 @@ describe('UnconfirmedCommits', () => {
     expect(writtenPartitions({})).toEqual([]);
   });
 });
-
-/**
- * A transactional producer without a broker: each transaction's messages are recorded, every
- * message goes to partition 0 of its topic, and `failNext` makes the next send fail.
- */
-function fakeProducers() {
-  const transactions: { values: string[]; outcome: 'committed' | 'failed' | 'open' }[] = [];
-  const state = { failNext: 0, created: 0 };
-  const create = (): RawProducer => {
-    state.created++;
-    let current: { completed: boolean; abort(): Promise<void> } | undefined;
-    const producer = {
-      get transaction() {
-        return current;
-      },
-      async beginTransaction() {
-        const record: (typeof transactions)[number] = { values: [], outcome: 'open' };
-        transactions.push(record);
-        const transaction = {
-          completed: false,
-          async send({ messages }: { messages: OutgoingMessage[] }) {
-            record.values.push(...messages.map((m) => String(m.value)));
-            if (state.failNext > 0) {
-              state.failNext--;
-              record.outcome = 'failed';
-              throw new Error('broker gone');
-            }
-            return {
-              offsets: [...new Set(messages.map((m) => m.topic))].map((topic) => ({ topic, partition: 0 })),
-            };
-          },
-          async commit() {
-            record.outcome = 'committed';
-            transaction.completed = true;
-          },
-          async abort() {
-            transaction.completed = true;
-          },
-        };
-        current = transaction;
-        return transaction;
-      },
-      close(_force?: boolean, callback?: () => void) {
-        callback?.();
-        return Promise.resolve();
-      },
-    };
-    return producer as unknown as RawProducer;
-  };
-  return { transactions, state, create };
-}
 
 const order = (id: string, topic = 'orders'): OutgoingMessage => ({
   topic,
@@ -192,7 +142,7 @@ describe('SequencedProducer after a failed transaction', () => {
     fake.state.failNext = 1;
     await expect(producer.send({ messages: [order('o1')] })).rejects.toThrow('broker gone');
     await producer.send({ messages: [order('o2')] });
-    expect(fake.transactions.at(-1)).toEqual({ values: ['o2'], outcome: 'committed' });
+    expect(fake.transactions.at(-1)).toMatchObject({ values: ['o2'], outcome: 'committed' });
     await producer.close();
   });
 });
