@@ -21,12 +21,24 @@ export interface TransactionalSourceProducer {
 }
 
 /**
- * Tries of {@link ExactlyOnceSourceDelivery.initialize} while the coordinator still completes the
- * previous instance's transaction (the client's own few retries may end first): Apache's
- * initTransactions keeps retrying for max.block.ms.
+ * How long {@link ExactlyOnceSourceDelivery.initialize} keeps trying while the coordinator cannot
+ * answer yet (the client's own few retries end within a second): Apache's initTransactions keeps
+ * retrying these for max.block.ms, 60 s by default.
  */
-const INIT_ATTEMPTS = 20;
+const INIT_TIMEOUT_MS = 60_000;
 const INIT_RETRY_MS = 500;
+
+/**
+ * The answers to InitProducerId that mean "not yet", as Apache's TransactionManager treats them:
+ * the previous instance's transaction still completing, or the coordinator for the id moving or
+ * still loading (as when __transaction_state is created by a broker's first transactional id).
+ */
+const INIT_RETRIABLE = [
+  'CONCURRENT_TRANSACTIONS',
+  'NOT_COORDINATOR',
+  'COORDINATOR_NOT_AVAILABLE',
+  'COORDINATOR_LOAD_IN_PROGRESS',
+] as const;
 
 /** Apache's refusal: the task's next offsets read would wait for its own open transaction. */
 export const OWN_OFFSETS_TOPIC_MESSAGE =
@@ -83,14 +95,19 @@ export class ExactlyOnceSourceDelivery implements SourceRecordDelivery {
    * sent again.
    */
   async initialize(): Promise<void> {
+    const deadline = this.#x.now() + INIT_TIMEOUT_MS;
     for (let attempt = 1; ; attempt++) {
       try {
         const tx = await this.#producer.beginTransaction();
         await tx.cancel();
         return;
       } catch (error) {
-        if (attempt >= INIT_ATTEMPTS || !hasProtocolError(error, 'CONCURRENT_TRANSACTIONS')) throw error;
-        this.#c.log.info({ attempt }, "the task's previous transaction is still completing; retrying");
+        const notYet = INIT_RETRIABLE.find((id) => hasProtocolError(error, id));
+        if (!notYet || this.#x.now() >= deadline) throw error;
+        this.#c.log.info(
+          { attempt, error: notYet },
+          'the transaction coordinator cannot answer yet; retrying',
+        );
         await new Promise((resolve) => setTimeout(resolve, INIT_RETRY_MS));
       }
     }

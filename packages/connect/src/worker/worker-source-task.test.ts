@@ -433,6 +433,41 @@ describe('WorkerSourceTask exactly once across generations of a task (fake broke
     expect(broker.readable.get('["c",{"filename":"in.txt"}]')).toEqual({ position: 1 });
   });
 
+  it('waits while the coordinator of its transactional id is not ready (NOT_COORDINATOR, loading)', async () => {
+    const broker = new FakeBroker();
+    const producer = broker.producer();
+    const begin = producer.beginTransaction.bind(producer);
+    const answers = ['NOT_COORDINATOR', 'COORDINATOR_LOAD_IN_PROGRESS', 'COORDINATOR_NOT_AVAILABLE'];
+    producer.beginTransaction = () => {
+      const apiId = answers.shift();
+      if (apiId) {
+        const inner = Object.assign(new Error(apiId), { apiId });
+        return Promise.reject(Object.assign(new Error('failed 4 times'), { errors: [inner] }));
+      }
+      return begin();
+    };
+    const states: ConnectorState[] = [];
+    const runner = broker.runner(new SteppedTask(), producer, states);
+    await runner.start(false);
+    expect(producer.events).toEqual(['InitProducerId epoch 1']);
+    expect(states).toEqual(['RUNNING']);
+    await runner.stop();
+  });
+
+  it('fails at once on an answer that will not change (not authorized)', async () => {
+    const broker = new FakeBroker();
+    const producer = broker.producer();
+    producer.beginTransaction = () => {
+      const inner = Object.assign(new Error('denied'), { apiId: 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED' });
+      return Promise.reject(Object.assign(new Error('failed'), { errors: [inner] }));
+    };
+    const states: ConnectorState[] = [];
+    const runner = broker.runner(new SteppedTask(), producer, states);
+    await runner.start(false).catch(() => {});
+    expect(states.at(-1)).not.toBe('RUNNING');
+    await runner.stop();
+  });
+
   it("waits while the coordinator still completes the previous instance's transaction", async () => {
     const broker = new FakeBroker();
     const producer = broker.producer();
