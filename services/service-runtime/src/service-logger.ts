@@ -28,10 +28,7 @@ export function hideNestedSecrets(fields: Record<string, unknown>): Record<strin
     const value = fields[key];
     if (value === null || typeof value !== 'object' || Array.isArray(value)) continue;
     if (!NESTED_SECRETS.some((secret) => Object.hasOwn(value, secret))) continue;
-    const copy = Object.create(
-      Object.getPrototypeOf(value),
-      Object.getOwnPropertyDescriptors(value),
-    ) as Record<string, unknown>;
+    const copy = copyKeepingPrototype(value);
     for (const secret of NESTED_SECRETS) {
       if (Object.hasOwn(copy, secret))
         Object.defineProperty(copy, secret, { value: CENSOR, enumerable: true, writable: true });
@@ -40,6 +37,25 @@ export function hideNestedSecrets(fields: Record<string, unknown>): Record<strin
     out[key] = copy;
   }
   return out;
+}
+
+/**
+ * A copy of `value` with its prototype and own properties. Accessors become plain values read from
+ * the original: since Node 22 an Error's `stack` is an own accessor that answers only for the
+ * error it was captured on, so copying its descriptor would log `stack: undefined`.
+ */
+function copyKeepingPrototype(value: object): Record<string, unknown> {
+  const descriptors = Object.getOwnPropertyDescriptors(value);
+  for (const [key, descriptor] of Object.entries(descriptors)) {
+    if (descriptor.get === undefined && descriptor.set === undefined) continue;
+    descriptors[key] = {
+      value: (value as Record<string, unknown>)[key],
+      enumerable: descriptor.enumerable,
+      writable: true,
+      configurable: true,
+    };
+  }
+  return Object.create(Object.getPrototypeOf(value), descriptors) as Record<string, unknown>;
 }
 
 /**
