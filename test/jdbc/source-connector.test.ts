@@ -6,10 +6,9 @@ import {
   rest,
   startWorker,
   type WorkerProcess,
-  workerLogTail,
 } from '../support/connect-worker.js';
 import { ALL_DIALECTS, createTestDatabase, type TestDatabase } from '../support/databases.js';
-import { uniqueName } from '../support/run-process.js';
+import { tail, uniqueName } from '../support/run-process.js';
 import {
   connection,
   createRunning,
@@ -138,7 +137,7 @@ describe.each(ALL_DIALECTS)('JDBC source connector on %s (worker, real Kafka)', 
       },
       90_000,
     ).catch((error: Error) => {
-      throw new Error(`${error.message}\nworker log:\n${workerLogTail(worker)}`);
+      throw new Error(`${error.message}\nworker log:\n${tail(worker.logFile, 40)}`);
     });
 
     await client.execute(

@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdtempSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { root } from '../support/run-process.js';
+import { root, tail } from '../support/run-process.js';
 
 /** One service process of a test's shop: its URL once it listens, its log, and how to stop it. */
 export interface ServiceProcess {
@@ -110,14 +110,6 @@ function readFrom(file: string, offset: number): Buffer {
     return Buffer.alloc(0);
   } finally {
     if (fd !== undefined) closeSync(fd);
-  }
-}
-
-export function tail(file: string, lines = 30): string {
-  try {
-    return readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
-  } catch {
-    return '(no log)';
   }
 }
 

@@ -1,12 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import {
-  createWriteStream,
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  writeFileSync,
-} from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -260,15 +253,6 @@ export async function rest(
     // not JSON
   }
   return { status: response.status, body: parsed, headers: response.headers };
-}
-
-/** The last lines of a worker's log, for a failure message that says what the worker saw. */
-export function workerLogTail(worker: Pick<WorkerProcess, 'logFile'>, lines = 40): string {
-  try {
-    return readFileSync(worker.logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
-  } catch (error) {
-    return `(no log at ${worker.logFile}: ${(error as Error).message})`;
-  }
 }
 
 /** Polls until check() returns a truthy value, or fails with the last value seen. */

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '@msa-sync/stack';
 
@@ -53,4 +54,13 @@ export function runCli(args: string[], options?: Parameters<typeof runProcess>[2
 /** Names unique per run so tests can run in parallel and again without cleanup. */
 export function uniqueName(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+}
+
+/** The last `lines` lines of a process's log file, for a failure message. */
+export function tail(file: string, lines = 30): string {
+  try {
+    return readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
 }
