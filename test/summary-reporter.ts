@@ -1,5 +1,13 @@
 import { writeFileSync } from 'node:fs';
-import type { Reporter, TestModule } from 'vitest/node';
+import type { Reporter, SerializedError, TestModule } from 'vitest/node';
+
+/** The first line of each error, short: the end of a long CI log must say why, not only where. */
+function why(errors: ReadonlyArray<SerializedError> | undefined): string {
+  const lines = (errors ?? [])
+    .map((e) => `${e.name ?? 'Error'}: ${String(e.message ?? '').split('\n')[0]}`.slice(0, 240))
+    .filter((line, i, all) => all.indexOf(line) === i);
+  return lines.length ? ` — ${lines.slice(0, 3).join(' | ')}` : '';
+}
 
 /**
  * Adds one plain closing line, `vitest: N passed, N failed (Node vX)`, that any CI log reader
@@ -7,7 +15,10 @@ import type { Reporter, TestModule } from 'vitest/node';
  * With MSA_TEST_SUMMARY_FILE set, the same counts go to that file as JSON for the lane runner.
  */
 export default class SummaryReporter implements Reporter {
-  onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {
+  onTestRunEnd(
+    testModules: ReadonlyArray<TestModule>,
+    unhandledErrors: ReadonlyArray<SerializedError> = [],
+  ): void {
     let passed = 0;
     let failed = 0;
     let skipped = 0;
@@ -22,16 +33,19 @@ export default class SummaryReporter implements Reporter {
         if (state === 'passed') passed++;
         else if (state === 'failed') {
           failedHere++;
-          failures.push(`${file} > ${test.fullName}`);
+          failures.push(`${file} > ${test.fullName}${why(test.result().errors)}`);
         } else skipped++;
       }
       // A file that failed outside its tests (a beforeAll, an import) counts once: its tests
       // show as skipped, and the line must not say 0 failed.
       if (module.state() === 'failed' && failedHere === 0) {
         failed++;
-        failures.push(`${file} (outside its tests)`);
+        // A failed beforeAll/afterAll leaves its error on the suite, an import error on the module.
+        const errors = [module, ...module.children.allSuites()].flatMap((s) => s.errors());
+        failures.push(`${file} (outside its tests)${why(errors)}`);
       } else failed += failedHere;
     }
+    for (const error of unhandledErrors) failures.push(`unhandled error${why([error])}`);
     // The slowest files, so the CI log says where the minutes went (the budget is 60 of them).
     const slowest = testModules
       .map((m) => ({ file: m.moduleId.replace(`${process.cwd()}/`, ''), ms: m.diagnostic().duration }))
