@@ -80,41 +80,69 @@ export class FaultRig {
   }
 
   static async start(options: FaultRigOptions = {}): Promise<FaultRig> {
-    const [kafka, mariadb] = await Promise.all([
+    // Each step is named, so a failed start says which one (the CI log keeps one line of it), and
+    // what was started is stopped again rather than left running into the next suite.
+    let step = options.cluster ? 'start the 3-node cluster and MariaDB' : 'start the broker and MariaDB';
+    const started = await Promise.allSettled([
       options.cluster ? PrivateCluster.start() : PrivateBroker.start(),
       PrivateMariaDb.start(),
     ]);
+    const [kafka, mariadb] = started.map((s) => (s.status === 'fulfilled' ? s.value : undefined)) as [
+      PrivateBroker | PrivateCluster | undefined,
+      PrivateMariaDb | undefined,
+    ];
+    if (kafka === undefined || mariadb === undefined) {
+      await Promise.all([kafka?.destroy(), mariadb?.destroy()]).catch(() => {});
+      const reasons = started.flatMap((s) =>
+        s.status === 'rejected' ? [String(s.reason?.message ?? s.reason)] : [],
+      );
+      throw new Error(`fault rig could not ${step}: ${reasons.join('; ')}`);
+    }
     const proxy = await DelayProxy.start({ host: mariadb.host, port: mariadb.port });
     const rig = new FaultRig(kafka, mariadb, proxy);
-    const admin = await rig.#connect(mariadb.url(''));
-    await admin.execute(`CREATE DATABASE ${DATABASE}`);
-    await admin.close();
-    const [shop, worker] = await Promise.all([
-      TestShop.start({
-        bootstrap: kafka.bootstrap,
-        database: rig.database,
-        orderInstances: 2,
-        products: FAULT_PRODUCTS,
-      }),
-      startWorker(rig.#cluster),
-    ]);
-    rig.shop = shop;
-    rig.worker = worker;
-    for (let n = 2; n <= (options.workers ?? 1); n++) rig.extraWorkers.push(await startWorker(rig.#cluster));
-    // Patiently: a worker just started on a loaded machine may answer 5xx for a while.
-    const registered = await registerOrdersSinkPatiently(
-      worker.url,
-      {
-        ...ordersSinkConfig(rig.databaseUrl, { topic: shop.topics.orders, user: 'root' }),
-        // Rides out a database restart of several seconds (Connect's default gives up after 30 s).
-        'max.retries': '60',
-        'retry.backoff.ms': '1000',
-      },
-      { name: SINK },
-    );
-    if (registered === 'plugin-missing') throw new Error('the worker has no JDBC sink plugin');
-    await rig.waitSinkRunning();
-    return rig;
+    try {
+      step = 'create its database';
+      const admin = await rig.#connect(mariadb.url(''));
+      await admin.execute(`CREATE DATABASE ${DATABASE}`);
+      await admin.close();
+      step = 'start the shop and the first Connect worker';
+      const [shop, worker] = await Promise.allSettled([
+        TestShop.start({
+          bootstrap: kafka.bootstrap,
+          database: rig.database,
+          orderInstances: 2,
+          products: FAULT_PRODUCTS,
+        }),
+        startWorker(rig.#cluster),
+      ]);
+      if (shop.status === 'fulfilled') rig.shop = shop.value;
+      if (worker.status === 'fulfilled') rig.worker = worker.value;
+      if (shop.status === 'rejected') throw shop.reason;
+      if (worker.status === 'rejected') throw worker.reason;
+      step = 'start more Connect workers';
+      for (let n = 2; n <= (options.workers ?? 1); n++)
+        rig.extraWorkers.push(await startWorker(rig.#cluster));
+      step = 'register the orders sink';
+      // Patiently: a worker just started on a loaded machine may answer 5xx for a while.
+      const registered = await registerOrdersSinkPatiently(
+        rig.worker.url,
+        {
+          ...ordersSinkConfig(rig.databaseUrl, { topic: rig.shop.topics.orders, user: 'root' }),
+          // Rides out a database restart of several seconds (Connect's default gives up after 30 s).
+          'max.retries': '60',
+          'retry.backoff.ms': '1000',
+        },
+        { name: SINK },
+      );
+      if (registered === 'plugin-missing') throw new Error('the worker has no JDBC sink plugin');
+      step = 'see the orders sink task RUNNING';
+      await rig.waitSinkRunning();
+      return rig;
+    } catch (error) {
+      await rig.stop().catch(() => {});
+      const message = error instanceof Error ? error.message : String(error);
+      throw new Error(`fault rig could not ${step}: ${message}`, { cause: error });
+    }
   }
 
   /** The shop's database, through the delay proxy. */
