@@ -28,6 +28,11 @@ const PATCHES = [
     what: "the connection pool's missing-broker guard (a broker restart could end the process)",
   },
   {
+    file: 'dist/clients/consumer/consumer.js',
+    marker: "msa-sync patch: the Java client's markCoordinatorUnknown",
+    what: 'the group coordinator lookup (after the coordinator moved, a sink stopped for good)',
+  },
+  {
     file: 'dist/clients/producer/producer.js',
     marker: 'msa-sync patch: a begin that failed leaves no transaction',
     what: 'the transactional producer after a failed begin (aborting it could end the process)',
