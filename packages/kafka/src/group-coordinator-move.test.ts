@@ -1,7 +1,12 @@
-import { createServer, type Server, type Socket } from 'node:net';
-import { Writer } from '@platformatic/kafka';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createConsumer } from './clients.js';
+import {
+  API,
+  apiVersionsBody,
+  FakeKafkaNode,
+  findCoordinatorBody,
+  metadataBody,
+} from './fake-kafka-node.test-support.js';
 
 /**
  * Patched in patches/@platformatic+kafka+1.35.0.patch. The consumer looked its group coordinator
@@ -15,102 +20,35 @@ import { createConsumer } from './clients.js';
  * (node 1: NOT_COORDINATOR; node 2: done).
  */
 
-const API = { OffsetCommit: 8, Metadata: 3, FindCoordinator: 10, ApiVersions: 18 } as const;
 const NOT_COORDINATOR = 16;
 
 interface Cluster {
-  nodes: FakeNode[];
-  /** The node FindCoordinator names. */
+  nodes: FakeKafkaNode[];
+  /** The index in `nodes` of the node FindCoordinator names. */
   coordinator: number;
 }
 
-class FakeNode {
-  readonly requests: number[] = [];
-  #server: Server;
-  #sockets = new Set<Socket>();
-  port = 0;
-
-  constructor(
-    readonly nodeId: number,
-    readonly cluster: Cluster,
-  ) {
-    this.#server = createServer((socket) => {
-      this.#sockets.add(socket);
-      socket.on('close', () => this.#sockets.delete(socket));
-      let pending = Buffer.alloc(0);
-      socket.on('data', (chunk) => {
-        pending = Buffer.concat([pending, chunk]);
-        while (pending.length >= 4 && pending.length >= 4 + pending.readInt32BE(0)) {
-          const size = pending.readInt32BE(0);
-          const request = pending.subarray(4, 4 + size);
-          pending = pending.subarray(4 + size);
-          const response = this.#answer(request.readInt16BE(0), request.readInt32BE(4));
-          if (response) socket.write(response);
-        }
-      });
-    });
-  }
-
-  async start(): Promise<void> {
-    await new Promise<void>((resolve) => this.#server.listen(0, '127.0.0.1', resolve));
-    const address = this.#server.address();
-    this.port = typeof address === 'object' && address ? address.port : 0;
-  }
-
-  async stop(): Promise<void> {
-    for (const socket of this.#sockets) socket.destroy();
-    await new Promise((resolve) => this.#server.close(resolve));
-  }
-
-  #answer(apiKey: number, correlationId: number): Buffer | undefined {
-    this.requests.push(apiKey);
-    const body = Writer.create();
+function fakeNode(cluster: Cluster, index: number): FakeKafkaNode {
+  const view = (i: number) => ({ nodeId: i + 1, port: cluster.nodes[i]?.port ?? -1 });
+  return new FakeKafkaNode((apiKey, body) => {
     switch (apiKey) {
-      case API.ApiVersions: {
-        const versions: [number, number, number][] = [
+      case API.ApiVersions:
+        return apiVersionsBody(body, [
           [API.OffsetCommit, 9, 9],
           [API.Metadata, 12, 12],
           [API.FindCoordinator, 6, 6],
           [API.ApiVersions, 3, 3],
-        ];
-        body
-          .appendInt16(0)
-          .appendArray(versions, (w, [key, min, max]) => w.appendInt16(key).appendInt16(min).appendInt16(max))
-          .appendInt32(0)
-          .appendTaggedFields();
-        // ApiVersions answers with the old response header (no tagged fields).
-        return frame(correlationId, body, false);
-      }
+        ]);
       case API.Metadata:
-        body
-          .appendInt32(0)
-          .appendArray(this.cluster.nodes, (w, node) =>
-            w.appendInt32(node.nodeId).appendString('127.0.0.1').appendInt32(node.port).appendString(null),
-          )
-          .appendString('fake-cluster')
-          .appendInt32(1)
-          .appendArray([], () => {})
-          .appendTaggedFields();
-        return frame(correlationId, body);
-      case API.FindCoordinator: {
-        const coordinator = this.cluster.nodes.find((n) => n.nodeId === this.cluster.coordinator);
-        body
-          .appendInt32(0)
-          .appendArray(['sink-group'], (w, key) =>
-            w
-              .appendString(key)
-              .appendInt32(coordinator?.nodeId ?? -1)
-              .appendString('127.0.0.1')
-              .appendInt32(coordinator?.port ?? -1)
-              .appendInt16(0)
-              .appendString(null),
-          )
-          .appendTaggedFields();
-        return frame(correlationId, body);
-      }
+        return metadataBody(
+          body,
+          cluster.nodes.map((_, i) => view(i)),
+        );
+      case API.FindCoordinator:
+        return findCoordinatorBody(body, 'sink-group', view(cluster.coordinator));
       case API.OffsetCommit: {
-        const moved = this.nodeId !== this.cluster.coordinator;
-        body
+        const moved = index !== cluster.coordinator;
+        return body
           .appendInt32(0)
           .appendArray(['orders'], (w, topic) =>
             w
@@ -120,21 +58,11 @@ class FakeNode {
               ),
           )
           .appendTaggedFields();
-        return frame(correlationId, body);
       }
       default:
         return undefined;
     }
-  }
-}
-
-function frame(correlationId: number, body: Writer, taggedHeader = true): Buffer {
-  const header = Writer.create().appendInt32(correlationId);
-  if (taggedHeader) header.appendTaggedFields();
-  const payload = Buffer.concat([header.buffer, body.buffer]);
-  const length = Buffer.alloc(4);
-  length.writeInt32BE(payload.length);
-  return Buffer.concat([length, payload]);
+  });
 }
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -144,8 +72,8 @@ afterEach(async () => {
 
 describe('a consumer whose group coordinator moved', () => {
   it('looks the coordinator up again after NOT_COORDINATOR, and commits to the new one', async () => {
-    const cluster: Cluster = { nodes: [], coordinator: 1 };
-    cluster.nodes.push(new FakeNode(1, cluster), new FakeNode(2, cluster));
+    const cluster: Cluster = { nodes: [], coordinator: 0 };
+    cluster.nodes.push(fakeNode(cluster, 0), fakeNode(cluster, 1));
     for (const node of cluster.nodes) {
       await node.start();
       cleanups.push(() => node.stop());
@@ -166,7 +94,7 @@ describe('a consumer whose group coordinator moved', () => {
     expect(cluster.nodes[0]?.requests).toContain(API.OffsetCommit);
 
     // The group's coordinator moves to node 2; node 1 now answers NOT_COORDINATOR.
-    cluster.coordinator = 2;
+    cluster.coordinator = 1;
     const lookupsBefore = cluster.nodes
       .flatMap((n) => n.requests)
       .filter((k) => k === API.FindCoordinator).length;

@@ -1,7 +1,12 @@
-import { createServer, type Server, type Socket } from 'node:net';
-import { Writer } from '@platformatic/kafka';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRawProducer, createTransactionalProducer } from './clients.js';
+import {
+  API,
+  apiVersionsBody,
+  FakeKafkaNode,
+  findCoordinatorBody,
+  metadataBody,
+} from './fake-kafka-node.test-support.js';
 
 /**
  * Patched in patches/@platformatic+kafka+1.35.0.patch. A transactional producer whose
@@ -15,111 +20,38 @@ import { createRawProducer, createTransactionalProducer } from './clients.js';
  * FindCoordinator (itself), and InitProducerId answered with CONCURRENT_TRANSACTIONS.
  */
 
-const API = { Metadata: 3, FindCoordinator: 10, ApiVersions: 18, InitProducerId: 22, EndTxn: 26 } as const;
 const CONCURRENT_TRANSACTIONS = 51;
 
-class FakeCoordinator {
-  readonly requests: number[] = [];
-  #server: Server;
-  #sockets = new Set<Socket>();
-  port = 0;
-
-  constructor(readonly transactionalId: string) {
-    this.#server = createServer((socket) => {
-      this.#sockets.add(socket);
-      socket.on('close', () => this.#sockets.delete(socket));
-      let pending = Buffer.alloc(0);
-      socket.on('data', (chunk) => {
-        pending = Buffer.concat([pending, chunk]);
-        while (pending.length >= 4 && pending.length >= 4 + pending.readInt32BE(0)) {
-          const size = pending.readInt32BE(0);
-          const request = pending.subarray(4, 4 + size);
-          pending = pending.subarray(4 + size);
-          const response = this.#answer(request.readInt16BE(0), request.readInt32BE(4));
-          if (response) socket.write(response);
-        }
-      });
-    });
-  }
-
-  async start(): Promise<void> {
-    await new Promise<void>((resolve) => this.#server.listen(0, '127.0.0.1', resolve));
-    const address = this.#server.address();
-    this.port = typeof address === 'object' && address ? address.port : 0;
-  }
-
-  async stop(): Promise<void> {
-    for (const socket of this.#sockets) socket.destroy();
-    await new Promise((resolve) => this.#server.close(resolve));
-  }
-
-  #answer(apiKey: number, correlationId: number): Buffer | undefined {
-    this.requests.push(apiKey);
-    const body = Writer.create();
+/** One node that is its own coordinator and answers InitProducerId with CONCURRENT_TRANSACTIONS. */
+function fakeCoordinator(transactionalId: string): FakeKafkaNode {
+  const node: FakeKafkaNode = new FakeKafkaNode((apiKey, body) => {
+    const self = { nodeId: 1, port: node.port };
     switch (apiKey) {
-      case API.ApiVersions: {
-        const versions: [number, number, number][] = [
+      case API.ApiVersions:
+        return apiVersionsBody(body, [
           [API.Metadata, 12, 12],
           [API.FindCoordinator, 6, 6],
           [API.ApiVersions, 3, 3],
           [API.InitProducerId, 5, 5],
           [API.EndTxn, 4, 4],
-        ];
-        body
-          .appendInt16(0)
-          .appendArray(versions, (w, [key, min, max]) => w.appendInt16(key).appendInt16(min).appendInt16(max))
-          .appendInt32(0)
-          .appendTaggedFields();
-        // ApiVersions answers with the old response header (no tagged fields).
-        return frame(correlationId, body, false);
-      }
+        ]);
       case API.Metadata:
-        body
-          .appendInt32(0)
-          .appendArray([1], (w) =>
-            w.appendInt32(1).appendString('127.0.0.1').appendInt32(this.port).appendString(null),
-          )
-          .appendString('fake-cluster')
-          .appendInt32(1)
-          .appendArray([], () => {})
-          .appendTaggedFields();
-        return frame(correlationId, body);
+        return metadataBody(body, [self]);
       case API.FindCoordinator:
-        body
-          .appendInt32(0)
-          .appendArray([this.transactionalId], (w, key) =>
-            w
-              .appendString(key)
-              .appendInt32(1)
-              .appendString('127.0.0.1')
-              .appendInt32(this.port)
-              .appendInt16(0)
-              .appendString(null),
-          )
-          .appendTaggedFields();
-        return frame(correlationId, body);
+        return findCoordinatorBody(body, transactionalId, self);
       case API.InitProducerId:
-        body
+        return body
           .appendInt32(0)
           .appendInt16(CONCURRENT_TRANSACTIONS)
           .appendInt64(-1n)
           .appendInt16(-1)
           .appendTaggedFields();
-        return frame(correlationId, body);
       default:
         // EndTxn must never come: no transaction began. Unanswered, the test sees it in `requests`.
         return undefined;
     }
-  }
-}
-
-function frame(correlationId: number, body: Writer, taggedHeader = true): Buffer {
-  const header = Writer.create().appendInt32(correlationId);
-  if (taggedHeader) header.appendTaggedFields();
-  const payload = Buffer.concat([header.buffer, body.buffer]);
-  const length = Buffer.alloc(4);
-  length.writeInt32BE(payload.length);
-  return Buffer.concat([length, payload]);
+  });
+  return node;
 }
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -130,7 +62,7 @@ afterEach(async () => {
 describe('a transactional producer whose beginTransaction failed', () => {
   it('is left with no transaction, so nothing aborts one the broker never opened', async () => {
     const transactionalId = 'orders-tx-test';
-    const broker = new FakeCoordinator(transactionalId);
+    const broker = fakeCoordinator(transactionalId);
     await broker.start();
     cleanups.push(() => broker.stop());
     const producer = createRawProducer({
@@ -161,7 +93,7 @@ describe('a transactional producer whose beginTransaction failed', () => {
 
   it('fails only that send of a SequencedProducer: no throw from its failure path, the next send tries again', async () => {
     const transactionalId = 'orders-tx-sequenced-test';
-    const broker = new FakeCoordinator(transactionalId);
+    const broker = fakeCoordinator(transactionalId);
     await broker.start();
     cleanups.push(() => broker.stop());
     const producer = createTransactionalProducer({
