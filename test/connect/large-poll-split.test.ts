@@ -9,9 +9,8 @@ import {
   rest,
   startWorker,
   type WorkerProcess,
-  workerLogTail,
 } from '../support/connect-worker.js';
-import { uniqueName } from '../support/run-process.js';
+import { tail, uniqueName } from '../support/run-process.js';
 import { readTopic } from '../support/topic-reader.js';
 
 /** The topics' max.message.bytes: far below one poll's records. */
@@ -89,7 +88,7 @@ describe('exactly-once source: polls larger than the topic accepts in one reques
         60_000,
         200,
       ).catch((error: unknown) => {
-        throw new Error(`${(error as Error).message}\nworker log:\n${workerLogTail(worker)}`);
+        throw new Error(`${(error as Error).message}\nworker log:\n${tail(worker.logFile, 40)}`);
       });
       const status = (await rest(worker.url, 'GET', `/connectors/${name}/status`)).body as Status;
       expect(status.tasks[0]?.state).toBe('RUNNING');
