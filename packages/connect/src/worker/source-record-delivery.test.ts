@@ -82,6 +82,7 @@ describe('TopicMessageSizeLimits', () => {
   it("reads each topic's max.message.bytes once", async () => {
     const asked: string[][] = [];
     const admin = {
+      listTopics: async () => ['a', 'b'],
       describeConfigs: async ({ resources }: { resources: { resourceName: string }[] }) => {
         asked.push(resources.map((r) => r.resourceName));
         return resources.map((r) => ({
@@ -98,7 +99,37 @@ describe('TopicMessageSizeLimits', () => {
     expect(sizes.limitOf('b')).toBe(2_000_000);
   });
 
-  it("falls back to the default when the topics' configs cannot be read (a topic not created yet)", async () => {
+  it('describes only topics that exist: a topic not created yet costs no failed DescribeConfigs', async () => {
+    // As the broker: one unknown topic fails the whole request (which the client retries for
+    // about a second before it gives up, holding the task's first send back).
+    let existing = ['small'];
+    const asked: string[][] = [];
+    const admin = {
+      listTopics: async () => [...existing],
+      describeConfigs: async ({ resources }: { resources: { resourceName: string }[] }) => {
+        const names = resources.map((r) => r.resourceName);
+        asked.push(names);
+        if (names.some((n) => !existing.includes(n)))
+          throw new Error('This server does not host this topic-partition.');
+        return names.map((resourceName) => ({
+          resourceName,
+          configs: [{ name: 'max.message.bytes', value: resourceName === 'small' ? '4096' : '3000000' }],
+        }));
+      },
+    } as unknown as Admin;
+    const sizes = new TopicMessageSizeLimits(() => admin, pino({ level: 'silent' }));
+    await sizes.load(['new', 'small']);
+    expect(asked).toEqual([['small']]);
+    expect(sizes.limitOf('small')).toBe(4096);
+    expect(sizes.limitOf('new')).toBe(MAX_REQUEST_BYTES);
+    // The first send created it: the next load reads its limit at once, not after a back-off.
+    existing = ['small', 'new'];
+    await sizes.load(['new', 'small']);
+    expect(asked).toEqual([['small'], ['new']]);
+    expect(sizes.limitOf('new')).toBe(3_000_000);
+  });
+
+  it("falls back to the default when the topics' configs cannot be read", async () => {
     const sizes = new TopicMessageSizeLimits(
       () => {
         throw new Error('no admin here');

@@ -100,16 +100,20 @@ export function splitUnderLimit(messages: OutgoingMessage[], limits: MessageSize
 }
 
 /**
- * Reads each topic's max.message.bytes with the admin client, once. A topic not there yet (the
- * producer creates it on the first send) or a failed read is sent under the default for a while
- * and asked again.
+ * Reads each topic's max.message.bytes with the admin client, once. Only topics that exist are
+ * described: one unknown topic fails a whole DescribeConfigs request, and the client retries that
+ * error for about a second before it gives up, so asking for a topic the producer has not created
+ * yet held the task's first send back that long (and made a connector's other topics fall back to
+ * the default with it). A topic not there yet is sent under the default (the producer creates it
+ * with the broker's message.max.bytes) and asked again at the next load; a failed read is asked
+ * again after a while.
  */
 export class TopicMessageSizeLimits implements MessageSizeLimits {
-  readonly #admin: () => Admin;
+  readonly #admin: () => Pick<Admin, 'listTopics' | 'describeConfigs'>;
   readonly #log: Logger;
   readonly #limits = new Map<string, { limit: number; until: number }>();
 
-  constructor(admin: () => Admin, log: Logger) {
+  constructor(admin: () => Pick<Admin, 'listTopics' | 'describeConfigs'>, log: Logger) {
     this.#admin = admin;
     this.#log = log;
   }
@@ -123,32 +127,39 @@ export class TopicMessageSizeLimits implements MessageSizeLimits {
     }
     if (missing.length === 0) return;
     const found = new Map<string, number>();
+    let absent = new Set<string>();
     try {
-      const described = await this.#admin().describeConfigs({
-        resources: missing.map((resourceName) => ({
-          resourceType: ConfigResourceTypes.TOPIC,
-          resourceName,
-          configurationKeys: ['max.message.bytes'],
-        })),
-        includeSynonyms: false,
-      });
-      for (const resource of described) {
-        const value = Number(resource.configs.find((c) => c.name === 'max.message.bytes')?.value);
-        if (Number.isSafeInteger(value) && value > 0) {
-          found.set(resource.resourceName, value);
+      const admin = this.#admin();
+      const existing = new Set(await admin.listTopics({ includeInternals: true }));
+      absent = new Set(missing.filter((topic) => !existing.has(topic)));
+      const present = missing.filter((topic) => existing.has(topic));
+      if (present.length > 0) {
+        const described = await admin.describeConfigs({
+          resources: present.map((resourceName) => ({
+            resourceType: ConfigResourceTypes.TOPIC,
+            resourceName,
+            configurationKeys: ['max.message.bytes'],
+          })),
+          includeSynonyms: false,
+        });
+        for (const resource of described) {
+          const value = Number(resource.configs.find((c) => c.name === 'max.message.bytes')?.value);
+          if (Number.isSafeInteger(value) && value > 0) {
+            found.set(resource.resourceName, value);
+          }
         }
       }
     } catch (error) {
-      // One unknown topic fails the whole request; all of them are asked again later.
+      // A topic deleted in between fails the whole request; all of them are asked again later.
       this.#log.debug({ err: error, topics: missing }, 'could not read max.message.bytes; using the default');
     }
     for (const topic of missing) {
       const limit = found.get(topic);
       this.#limits.set(
         topic,
-        limit === undefined
-          ? { limit: MAX_REQUEST_BYTES, until: now + LIMIT_RETRY_MS }
-          : { limit, until: Number.POSITIVE_INFINITY },
+        limit !== undefined
+          ? { limit, until: Number.POSITIVE_INFINITY }
+          : { limit: MAX_REQUEST_BYTES, until: absent.has(topic) ? now : now + LIMIT_RETRY_MS },
       );
     }
   }

@@ -164,6 +164,7 @@ function setup(
   const admin = {
     on: () => {},
     close: async () => {},
+    listTopics: async () => ['lines', 'offsets'],
     describeConfigs: async ({ resources }: { resources: { resourceName: string }[] }) => {
       described.push(...resources.map((r) => r.resourceName));
       return resources.map((r) => ({
@@ -764,6 +765,7 @@ function setupPlain(maxMessageBytes = 1048588) {
       createAdmin: () => ({
         on: () => {},
         close: async () => {},
+        listTopics: async () => ['lines', 'offsets'],
         describeConfigs: async ({ resources }: { resources: { resourceName: string }[] }) =>
           resources.map((r) => ({
             resourceName: r.resourceName,
