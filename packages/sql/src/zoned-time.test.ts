@@ -36,4 +36,24 @@ describe('clock text of the sink (shared with the source)', () => {
     const ancient = new Date(Date.UTC(-50, 0, 1, 12));
     expect(formatClockMillis(ancient, 'UTC')).toBe('-0050-01-01 12:00:00.000');
   });
+
+  it('writes what toISOString writes, from year 0 to 9999, before 1970 and across days', () => {
+    const iso = (ms: number) => {
+      const text = new Date(ms).toISOString();
+      return `${text.slice(0, 10)} ${text.slice(11, 23)}`;
+    };
+    const instants = [
+      Date.parse('0000-01-01T00:00:00.000Z'),
+      Date.parse('9999-12-31T23:59:59.999Z'),
+      Date.parse('1969-12-31T23:59:59.999Z'),
+      Date.parse('1970-01-01T00:00:00.000Z'),
+      -1,
+    ];
+    for (let i = 0; i < 5000; i++) instants.push(Date.UTC(1890, 0, 1) + i * 49_999_999_997);
+    for (const ms of instants) expect(formatClockMillis(new Date(ms), 'UTC')).toBe(iso(ms));
+    // Past year 9999 in the zone: the source formatter's text.
+    const late = new Date(Date.parse('9999-12-31T23:00:00.000Z'));
+    expect(formatClockMillis(late, '+05:00')).toBe(formatWallText(instantOfDate(late), '+05:00', 3));
+    expect(() => formatClockMillis(new Date(Number.NaN), 'UTC')).toThrow(RangeError);
+  });
 });

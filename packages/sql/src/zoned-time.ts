@@ -162,15 +162,36 @@ export function reinterpretUtcWallTime(date: Date, zone: string): Date {
   return new Date(wallToEpoch(date.getTime(), zone));
 }
 
+const DAY_MS = 86_400_000;
+/** The wall-clock range toISOString writes with a four-digit year (0000-01-01 to 9999-12-31). */
+const FOUR_DIGIT_YEARS = {
+  from: Date.parse('0000-01-01T00:00:00.000Z'),
+  to: Date.parse('9999-12-31T23:59:59.999Z'),
+};
+const TWO_DIGITS = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'));
+const THREE_DIGITS = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
+/** The day text last formatted: a sink's timestamps are mostly of the same day. */
+let lastDay = { day: Number.NaN, text: '' };
+
 /** `YYYY-MM-DD HH:MM:SS.mmm` of a `Date` as the clock in `zone` shows it (no zone in the text). */
 export function formatClockMillis(date: Date, zone: string): string {
   const millis = date.getTime();
-  const wall = new Date(millis + zoneOffsetMinutes(zone, millis) * 60_000);
-  const year = wall.getUTCFullYear();
-  // toISOString is the fast path (the sink formats every timestamp); it writes other years as ±YYYYYY.
-  if (year < 0 || year > 9999) return formatWallText(instantOfDate(date), zone, 3);
-  const iso = wall.toISOString();
-  return `${iso.slice(0, 10)} ${iso.slice(11, 23)}`;
+  const wall = millis + zoneOffsetMinutes(zone, millis) * 60_000;
+  // An invalid Date throws toISOString's RangeError, as it always did.
+  if (Number.isNaN(wall)) return new Date(wall).toISOString();
+  // toISOString writes other years as ±YYYYYY.
+  if (wall < FOUR_DIGIT_YEARS.from || wall > FOUR_DIGIT_YEARS.to)
+    return formatWallText(instantOfDate(date), zone, 3);
+  // The sink formats every timestamp it writes: the date part once per day, the clock from digits.
+  const day = Math.floor(wall / DAY_MS);
+  if (day !== lastDay.day) lastDay = { day, text: `${new Date(day * DAY_MS).toISOString().slice(0, 10)} ` };
+  let rest = wall - day * DAY_MS;
+  const hours = Math.floor(rest / 3_600_000);
+  rest -= hours * 3_600_000;
+  const minutes = Math.floor(rest / 60_000);
+  rest -= minutes * 60_000;
+  const seconds = Math.floor(rest / 1000);
+  return `${lastDay.text}${TWO_DIGITS[hours]}:${TWO_DIGITS[minutes]}:${TWO_DIGITS[seconds]}.${THREE_DIGITS[rest - seconds * 1000]}`;
 }
 
 /**

@@ -1,8 +1,14 @@
 import { hasProtocolError, type OutgoingMessage } from '@msa-sync/kafka';
 import type { SourceRecord } from '../api/records.js';
 import type { OffsetEntry } from '../storage/connector-offset-store.js';
-import { offsetKey } from '../storage/offset-store.js';
-import type { SourceDeliveryContext, SourceRecordDelivery } from './source-record-delivery.js';
+import {
+  DEFAULT_SIZE_LIMITS,
+  latestOffsets,
+  type SourceDeliveryContext,
+  type SourceRecordDelivery,
+  splitUnderLimit,
+  topicsOf,
+} from './source-record-delivery.js';
 
 /**
  * What an exactly-once task needs of its producer (the client's transactional producer; a fake in
@@ -61,16 +67,26 @@ export interface ExactlyOnceOptions {
  * Kafka in one transaction of the task's transactional id, so they become visible together or not
  * at all, and a newer instance of the task fences this one. Offsets are written to the
  * connector's offsets topic inside the transaction, then copied to the worker's.
+ *
+ * Unlike Apache, whose task thread waits for each commit, the Kafka side of a poll is handed off
+ * (at most one piece of work in flight: a poll's transaction, an interval transaction's send, or
+ * its commit) and the task polls and converts its next records meanwhile. Nothing of the next
+ * work starts before the previous one succeeded: a producer has one transaction at a time, and a
+ * transaction's offsets must come after the previous one's. When work in flight fails, the task
+ * fails, as Apache's does on a failed commit: what it polled since is dropped, and the next run
+ * reads it again from the last committed offsets.
  */
 export class ExactlyOnceSourceDelivery implements SourceRecordDelivery {
   readonly #c: SourceDeliveryContext;
   readonly #producer: TransactionalSourceProducer;
   readonly #x: ExactlyOnceOptions;
   /** The interval boundary's open transaction and the offsets its records reach (latest per partition). */
-  #open:
-    | { tx: SourceTransaction | undefined; offsets: Map<string, OffsetEntry>; records: number }
-    | undefined;
+  #open: OpenTransaction | undefined;
   #lastCommit: number;
+  /** The work handed off and not finished yet; it never rejects (its failure is kept in #failure). */
+  #inFlight: Promise<void> | undefined;
+  #failure: { error: unknown } | undefined;
+  readonly #failed = new AbortController();
 
   constructor(
     context: SourceDeliveryContext,
@@ -81,6 +97,10 @@ export class ExactlyOnceSourceDelivery implements SourceRecordDelivery {
     this.#producer = producer;
     this.#x = options;
     this.#lastCommit = options.now();
+  }
+
+  get failed(): AbortSignal {
+    return this.#failed.signal;
   }
 
   /**
@@ -116,23 +136,48 @@ export class ExactlyOnceSourceDelivery implements SourceRecordDelivery {
   async send(messages: OutgoingMessage[], records: SourceRecord[]): Promise<void> {
     if (messages.some((m) => m.topic === this.#c.offsets.primaryTopic))
       throw new Error(OWN_OFFSETS_TOPIC_MESSAGE);
-    if (this.#x.boundary === 'interval') await this.#sendInOpenTransaction(messages, records);
-    else await this.#sendTransactionally(messages, records);
+    const limits = this.#c.sizeLimits ?? DEFAULT_SIZE_LIMITS;
+    if (messages.length > 0) await limits.load(topicsOf(messages));
+    if (this.#x.boundary === 'interval') {
+      // Split before the wait: a record too large fails the task before it joins the transaction.
+      const groups = splitUnderLimit(messages, limits);
+      await this.drain();
+      this.#sendInOpenTransaction(groups, records);
+    } else {
+      const latest = latestOffsets(this.#c.connector, records, new Map());
+      const groups = splitUnderLimit(
+        messages.length === 0 ? this.#offsetMessages(latest) : [...messages, ...this.#offsetMessages(latest)],
+        limits,
+      );
+      await this.drain();
+      this.#handOff(() => this.#transaction(groups, latest));
+    }
   }
 
   /**
    * Checked after every poll, an empty one too, as Apache's interval boundary does; with nothing
-   * open the interval starts again all the same.
+   * open the interval starts again all the same. Work in flight that failed fails the task here.
    */
   async afterPoll(): Promise<void> {
+    if (this.#failure) throw this.#failure.error;
     if (this.#x.boundary === 'interval' && this.#x.now() >= this.#lastCommit + this.#x.intervalMs) {
       this.#lastCommit = this.#x.now();
-      await this.#commitOpen();
+      await this.drain();
+      const open = this.#open;
+      this.#open = undefined;
+      if (open) this.#handOff(() => this.#commit(open));
     }
+  }
+
+  async drain(): Promise<void> {
+    await this.#inFlight;
+    this.#inFlight = undefined;
+    if (this.#failure) throw this.#failure.error;
   }
 
   /** As Apache on pause: no transaction hangs open (and times out) while the task waits. */
   async beforePause(): Promise<void> {
+    await this.drain();
     await this.#commitOpen();
   }
 
@@ -146,6 +191,7 @@ export class ExactlyOnceSourceDelivery implements SourceRecordDelivery {
   /** The interval boundary's last transaction, as Apache's final commit (a failed task aborted its own). */
   async finish(): Promise<void> {
     try {
+      await this.drain();
       await this.#commitOpen();
     } catch (error) {
       this.#c.log.warn(
@@ -157,6 +203,8 @@ export class ExactlyOnceSourceDelivery implements SourceRecordDelivery {
 
   /** Nothing of a failed task's open transaction may become visible. */
   async abandon(): Promise<void> {
+    // The producer's one transaction: work in flight ends (or fails and aborts) first.
+    await this.#inFlight;
     await this.#abortOpen();
   }
 
@@ -164,15 +212,12 @@ export class ExactlyOnceSourceDelivery implements SourceRecordDelivery {
     await this.#producer.close().catch(() => {});
   }
 
-  /** The latest offset each partition of these records reaches. */
-  #latestOffsets(records: SourceRecord[], into = new Map<string, OffsetEntry>()): Map<string, OffsetEntry> {
-    for (const record of records) {
-      into.set(offsetKey(this.#c.connector, record.sourcePartition), {
-        partition: record.sourcePartition,
-        offset: record.sourceOffset,
-      });
-    }
-    return into;
+  /** Runs `work` in the background; its failure fails the task at its next step. */
+  #handOff(work: () => Promise<void>): void {
+    this.#inFlight = work().catch((error: unknown) => {
+      this.#failure ??= { error };
+      this.#failed.abort(error);
+    });
   }
 
   /** Offsets as records of the connector's offsets topic, as Apache writes them. */
@@ -187,14 +232,16 @@ export class ExactlyOnceSourceDelivery implements SourceRecordDelivery {
     }));
   }
 
-  /** The poll boundary: records and the offsets they reach, committed together or not at all. */
-  async #sendTransactionally(messages: OutgoingMessage[], records: SourceRecord[]): Promise<void> {
-    const latest = this.#latestOffsets(records);
+  /**
+   * The poll boundary: records and the offsets they reach (in the last group), committed together
+   * or not at all. The groups are sent one after the other: the client must not have two produce
+   * requests in flight.
+   */
+  async #transaction(groups: OutgoingMessage[][], latest: Map<string, OffsetEntry>): Promise<void> {
     const started = performance.now();
     const tx = await this.#producer.beginTransaction();
     try {
-      // One send per transaction: the client must not have two produce requests in flight.
-      await tx.send({ messages: [...messages, ...this.#offsetMessages(latest)] });
+      for (const group of groups) await tx.send({ messages: group });
       await tx.commit();
     } catch (error) {
       await tx.abort().catch(() => {});
@@ -206,39 +253,46 @@ export class ExactlyOnceSourceDelivery implements SourceRecordDelivery {
 
   /**
    * The interval boundary: the records go out in the open transaction (begun by the first of
-   * them); their offsets wait for the commit, which writes them in the same transaction.
-   * Sends are sequential: one produce request in flight.
+   * them); their offsets wait for the commit, which writes them in the same transaction. They
+   * move the offsets forward now: a failed send fails the task before any commit.
    */
-  async #sendInOpenTransaction(messages: OutgoingMessage[], records: SourceRecord[]): Promise<void> {
+  #sendInOpenTransaction(groups: OutgoingMessage[][], records: SourceRecord[]): void {
     this.#open ??= { tx: undefined, offsets: new Map(), records: 0 };
     const open = this.#open;
-    if (messages.length > 0) {
+    latestOffsets(this.#c.connector, records, open.offsets);
+    if (groups.length === 0) return;
+    this.#handOff(async () => {
       open.tx ??= await this.#producer.beginTransaction();
-      await open.tx.send({ messages });
-      open.records += messages.length;
-    }
-    // Only records the open transaction holds (or that were dropped) move its offsets forward.
-    this.#latestOffsets(records, open.offsets);
+      for (const group of groups) {
+        await open.tx.send({ messages: group });
+        open.records += group.length;
+      }
+    });
   }
 
   /** Commits the open transaction with the offsets its records reach; on failure it is aborted. */
   async #commitOpen(): Promise<void> {
     const open = this.#open;
-    if (!open) return;
-    if (!open.tx && open.offsets.size === 0) {
-      this.#open = undefined;
-      return;
-    }
+    this.#open = undefined;
+    if (open) await this.#commit(open);
+  }
+
+  async #commit(open: OpenTransaction): Promise<void> {
+    if (!open.tx && open.offsets.size === 0) return;
     const started = performance.now();
     try {
       open.tx ??= await this.#producer.beginTransaction();
-      if (open.offsets.size > 0) await open.tx.send({ messages: this.#offsetMessages(open.offsets) });
+      if (open.offsets.size > 0) {
+        const limits = this.#c.sizeLimits ?? DEFAULT_SIZE_LIMITS;
+        const offsets = this.#offsetMessages(open.offsets);
+        await limits.load(topicsOf(offsets));
+        for (const group of splitUnderLimit(offsets, limits)) await open.tx.send({ messages: group });
+      }
       await open.tx.commit();
     } catch (error) {
-      await this.#abortOpen();
+      await this.#abort(open);
       throw error;
     }
-    this.#open = undefined;
     this.#c.log.debug({ records: open.records, partitions: open.offsets.size }, 'transaction committed');
     this.#c.metrics.commitLatency.observe((performance.now() - started) / 1000);
     await this.#afterCommit([...open.offsets.values()]);
@@ -247,7 +301,11 @@ export class ExactlyOnceSourceDelivery implements SourceRecordDelivery {
   async #abortOpen(): Promise<void> {
     const open = this.#open;
     this.#open = undefined;
-    await open?.tx?.abort().catch((error: unknown) => {
+    if (open) await this.#abort(open);
+  }
+
+  async #abort(open: OpenTransaction): Promise<void> {
+    await open.tx?.abort().catch((error: unknown) => {
       // The next instance of the producer's transactional id aborts it at the broker anyway.
       this.#c.log.warn({ err: error }, 'aborting the open transaction failed');
     });
@@ -258,4 +316,11 @@ export class ExactlyOnceSourceDelivery implements SourceRecordDelivery {
     await this.#c.offsets.copyToWorkerTopic(this.#c.connector, entries);
     await this.#c.task.commit?.();
   }
+}
+
+/** The interval boundary's transaction: begun by its first records, or by the commit. */
+interface OpenTransaction {
+  tx: SourceTransaction | undefined;
+  offsets: Map<string, OffsetEntry>;
+  records: number;
 }

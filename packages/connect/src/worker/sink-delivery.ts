@@ -1,7 +1,7 @@
 import type { Message } from '@msa-sync/kafka';
 import type { Logger } from 'pino';
 import type { ErrantRecordReporter, SinkTask } from '../api/connector.js';
-import { type SinkRecord, topicPartitionKey } from '../api/records.js';
+import { consumedAt, type SinkRecord, type TopicPartition, topicPartitionKey } from '../api/records.js';
 import type { TransformationChain } from '../transforms/transformation-chain.js';
 import type { RecordConverter } from './converter-contract.js';
 import type { ConsumedRecordContext, ErrorHandlingConfig, ToleranceOperator } from './error-handling.js';
@@ -102,23 +102,49 @@ export class SinkDelivery {
    * group, even when it keeps its partitions (a thawed zombie's consumer coming back makes every
    * member rejoin): without this, what was put since the last commit would be put again, in the
    * same batch as the first copy. A rewind (SinkTaskContext.offset()) and a revoked partition
-   * reset the position, so records read again after those pass.
+   * reset the position, so records read again after those pass. `after` is a batch converted
+   * but not put yet (the one put() is writing): what follows it is checked against its offsets.
    */
-  #skipDelivered(batch: RawMessage[], assigned: ReadonlySet<string>): RawMessage[] {
-    const next = new Map<string, bigint>();
+  #skipDelivered(
+    batch: RawMessage[],
+    assigned: ReadonlySet<string>,
+    after: ConvertedBatch | undefined,
+  ): { fresh: RawMessage[]; next: Map<string, NextOffset> } {
+    const next = new Map<string, NextOffset>();
     let skipped = 0;
-    const fresh = batch.filter((message) => {
-      const key = topicPartitionKey(message);
-      // A fetch that was under way when the partition was revoked.
-      if (!assigned.has(key)) return false;
-      const expected = next.get(key) ?? this.#offsets.next(key);
+    // Messages come in runs of one partition: the key and the expected offset are looked up
+    // once per run, not once per message.
+    let run: { key: string; topic: string; partition: number; owned: boolean } | undefined;
+    let expected: bigint | undefined;
+    let advanced = false;
+    const endRun = () => {
+      if (run && advanced) {
+        next.set(run.key, {
+          topicPartition: { topic: run.topic, partition: run.partition },
+          offset: expected as bigint,
+        });
+      }
+    };
+    const fresh: RawMessage[] = [];
+    for (const message of batch) {
+      if (run === undefined || message.partition !== run.partition || message.topic !== run.topic) {
+        endRun();
+        const key = topicPartitionKey(message);
+        // A fetch that was under way when the partition was revoked.
+        run = { key, topic: message.topic, partition: message.partition, owned: assigned.has(key) };
+        expected = next.get(key)?.offset ?? after?.next.get(key)?.offset ?? this.#offsets.next(key);
+        advanced = false;
+      }
+      if (!run.owned) continue;
       if (expected !== undefined && message.offset < expected) {
         skipped++;
-        return false;
+        continue;
       }
-      next.set(key, message.offset + 1n);
-      return true;
-    });
+      expected = message.offset + 1n;
+      advanced = true;
+      fresh.push(message);
+    }
+    endRun();
     // One line per re-read, when it is over, not one per batch.
     this.#reread += skipped;
     if (this.#reread > 0 && fresh.length > 0) {
@@ -128,16 +154,38 @@ export class SinkDelivery {
       );
       this.#reread = 0;
     }
-    return fresh;
+    return { fresh, next };
   }
 
-  /** Converts, transforms and puts the messages of assigned partitions not put yet. */
+  /** Converts and puts the messages of assigned partitions not put yet. */
   async deliver(messages: RawMessage[], assigned: ReadonlySet<string>): Promise<void> {
+    await this.put(await this.convert(messages, assigned));
+  }
+
+  /**
+   * Converts and transforms the messages of assigned partitions not put yet, as Connect's
+   * convertMessages; nothing is handed to the task and no offset is recorded until
+   * {@link put}. `after` is a batch converted before and not put yet: this one follows it.
+   * `yieldEvery` lets I/O run every that many records (see WorkerSinkTask: converting while
+   * put() writes), so the write in flight goes on between the slices.
+   */
+  async convert(
+    messages: RawMessage[],
+    assigned: ReadonlySet<string>,
+    after?: ConvertedBatch,
+    yieldEvery = 0,
+  ): Promise<ConvertedBatch> {
     const o = this.#o;
     const tolerance = o.tolerance;
-    const batch = this.#skipDelivered(messages, assigned);
+    const { fresh: batch, next } = this.#skipDelivered(messages, assigned, after);
     const records: SinkRecord[] = [];
+    const chain = o.transformations && !o.transformations.isEmpty ? o.transformations : undefined;
+    let sinceYield = 0;
     for (const message of batch) {
+      if (yieldEvery > 0 && ++sinceYield >= yieldEvery) {
+        sinceYield = 0;
+        await yieldToIo();
+      }
       // Converters are synchronous and rarely fail: convert directly, and go through the
       // tolerance operator (async: logging, DLQ) only for a record that failed.
       let key: SchemaAndValue | undefined;
@@ -178,8 +226,7 @@ export class SinkDelivery {
         originalKafkaPartition: message.partition,
         originalKafkaOffset: message.offset,
       };
-      const chain = o.transformations;
-      if (chain && !chain.isEmpty) {
+      if (chain) {
         const input: SinkRecord = record;
         const transformed = await tolerance.execute(
           'TRANSFORMATION',
@@ -199,6 +246,31 @@ export class SinkDelivery {
       if (this.#errantReporting) this.#messageOf.set(record, message);
       records.push(record);
     }
+    return { messages: batch, records, next };
+  }
+
+  /**
+   * A converted batch without the records of these (revoked) partitions: their new owner reads
+   * them again.
+   */
+  without(batch: ConvertedBatch, keys: ReadonlySet<string>): ConvertedBatch {
+    const kept = (m: { topic: string; partition: number }) => !keys.has(topicPartitionKey(m));
+    const next = new Map([...batch.next].filter(([key]) => !keys.has(key)));
+    return {
+      messages: batch.messages.filter(kept),
+      records: batch.records.filter((r) => kept(consumedAt(r))),
+      next,
+    };
+  }
+
+  /**
+   * Hands a converted batch to put(); once it returned, the batch's offsets (skipped and dropped
+   * records included) may be committed. A put() that throws records nothing: the batch is not
+   * the task's, and a later batch is never committed past it.
+   */
+  async put(converted: ConvertedBatch): Promise<void> {
+    const o = this.#o;
+    const { messages: batch, records } = converted;
     if (records.length > 0) {
       const started = performance.now();
       o.log.debug({ records: records.length }, 'put');
@@ -208,14 +280,30 @@ export class SinkDelivery {
     }
     o.metrics.recordsIn.inc(batch.length);
     // Skipped records count as handled: their offsets may be committed too.
-    this.#offsets.handled(batch);
-    for (const message of batch) {
-      if (!this.#topicsSeen.has(message.topic)) {
-        this.#topicsSeen.add(message.topic);
-        o.onTopicUsed(message.topic);
-      }
+    this.#offsets.handledUpTo(converted.next);
+    for (const { topicPartition } of converted.next.values()) {
+      if (this.#topicsSeen.has(topicPartition.topic)) continue;
+      this.#topicsSeen.add(topicPartition.topic);
+      o.onTopicUsed(topicPartition.topic);
     }
   }
+}
+
+/**
+ * Consumed messages converted for put(): `messages` are those it handles (its records, and
+ * those skipped or dropped by a transformation), `next` the offset after the batch per partition.
+ */
+export interface ConvertedBatch {
+  readonly messages: RawMessage[];
+  readonly records: SinkRecord[];
+  readonly next: ReadonlyMap<string, NextOffset>;
+}
+
+type NextOffset = { topicPartition: TopicPartition; offset: bigint };
+
+/** Lets I/O callbacks (the database's answers, fetches) run before going on. */
+function yieldToIo(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** What the error reporters (log, DLQ headers) tell about a consumed record. */

@@ -37,12 +37,9 @@ export class SinkOffsetCommit {
     return this.#current.size > 0;
   }
 
-  /** These messages were handled (put, skipped or dropped): their offsets may be committed. */
-  handled(messages: readonly { topic: string; partition: number; offset: bigint }[]): void {
-    for (const message of messages) {
-      const tp = { topic: message.topic, partition: message.partition };
-      this.#current.set(topicPartitionKey(tp), { topicPartition: tp, offset: message.offset + 1n });
-    }
+  /** A batch was handled: per partition, the offset after it. */
+  handledUpTo(next: ReadonlyMap<string, { topicPartition: TopicPartition; offset: bigint }>): void {
+    for (const [key, entry] of next) this.#current.set(key, entry);
   }
 
   /** Revoked partitions: their offsets are no longer ours to commit. */

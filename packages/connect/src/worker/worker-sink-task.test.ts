@@ -98,6 +98,8 @@ class RecordingTask implements SinkTask {
   context: SinkTaskContext | undefined;
   /** A put() waits for this while set. */
   hold: Promise<void> | undefined;
+  /** The next put() with records throws this (after `hold`). */
+  failPut: Error | undefined;
   failPreCommit = false;
   constructor(readonly events: string[]) {}
 
@@ -114,6 +116,12 @@ class RecordingTask implements SinkTask {
     if (records.length === 0) return;
     this.events.push(`put ${records.map((r) => String(r.value)).join(' ')}`);
     await this.hold;
+    const failure = this.failPut;
+    if (failure) {
+      this.failPut = undefined;
+      this.events.push(`put failed: ${failure.message}`);
+      throw failure;
+    }
     this.events.push('put done');
   }
   preCommit(
@@ -146,8 +154,20 @@ const metrics: TaskMetrics = {
   commitLatency: { observe: () => {} },
 };
 
-function setup(assignment: Assignment = [{ topic: 'orders', partitions: [0, 1] }]) {
+function setup(
+  assignment: Assignment = [{ topic: 'orders', partitions: [0, 1] }],
+  options: { maxBatch?: number; logConversions?: boolean } = {},
+) {
   const events: string[] = [];
+  const valueConverter: RecordConverter = options.logConversions
+    ? {
+        ...stringConverter,
+        toConnectData: (topic, bytes) => {
+          events.push(`convert ${bytes?.toString()}`);
+          return stringConverter.toConnectData(topic, bytes);
+        },
+      }
+    : stringConverter;
   const consumer = new FakeConsumer(events, assignment);
   const task = new RecordingTask(events);
   const states: { state: ConnectorState; error?: unknown }[] = [];
@@ -173,7 +193,7 @@ function setup(assignment: Assignment = [{ topic: 'orders', partitions: [0, 1] }
     client: { bootstrapServers: ['127.0.0.1:1'], clientId: 'test' },
     clients,
     keyConverter: stringConverter,
-    valueConverter: stringConverter,
+    valueConverter,
     errors: errorHandlingConfig({}),
     // Commits happen when the test asks for them (requestCommit), not on a timer.
     offsetCommitIntervalMs: 3_600_000,
@@ -181,6 +201,7 @@ function setup(assignment: Assignment = [{ topic: 'orders', partitions: [0, 1] }
     report: (state, error) => states.push({ state, error }),
     metrics,
     onTopicUsed: () => {},
+    maxBatch: options.maxBatch,
   });
   return { events, consumer, task, states, runner };
 }
@@ -302,5 +323,143 @@ describe('WorkerSinkTask (fake consumer through the injected clients)', () => {
     await stopped;
     const afterPut = t.events.slice(t.events.indexOf('put done') + 1);
     expect(afterPut).toEqual(['commit orders-0@3', 'task stop', 'leave group', 'close consumer']);
+  });
+
+  describe('converting the next batch while put() writes', () => {
+    const converted = (events: string[], value: string) => events.indexOf(`convert ${value}`);
+
+    it('converts the next batch during the put, and puts it only after that put returned', async () => {
+      const t = setup(undefined, { maxBatch: 2, logConversions: true });
+      await t.runner.start(false);
+      await until('the assigned partitions opened', () => t.events.includes('open orders-0,orders-1'));
+      const put = held();
+      t.task.hold = put.promise;
+      t.consumer.push('orders', 0, [0, 1, 2, 3]);
+      await until('the first put started', () => t.events.includes('put orders-0-0 orders-0-1'));
+      await until('the next batch converted', () => converted(t.events, 'orders-0-3') >= 0);
+      // Converted while the first put() is still writing; not handed to the task yet.
+      expect(t.events).not.toContain('put done');
+      expect(t.events.filter((e) => e.startsWith('put orders'))).toEqual(['put orders-0-0 orders-0-1']);
+      t.task.hold = undefined;
+      put.release();
+      await until('the second batch put', () => t.events.includes('put orders-0-2 orders-0-3'));
+      expect(t.events.indexOf('put orders-0-2 orders-0-3')).toBeGreaterThan(t.events.indexOf('put done'));
+      // Each record converted once.
+      expect(t.events.filter((e) => e === 'convert orders-0-2')).toHaveLength(1);
+      t.task.context?.requestCommit();
+      await until('a commit', () => t.consumer.commits.length === 1);
+      expect(t.consumer.commits[0]).toEqual(['orders-0@4']);
+      await t.runner.stop();
+    });
+
+    it('a put that fails for good fails the task; the batch converted ahead is never put nor committed', async () => {
+      const t = setup(undefined, { maxBatch: 2, logConversions: true });
+      await t.runner.start(false);
+      await until('the assigned partitions opened', () => t.events.includes('open orders-0,orders-1'));
+      t.consumer.push('orders', 0, [0, 1]);
+      await until('the first put', () => t.events.includes('put done'));
+      t.task.context?.requestCommit();
+      await until('the first commit', () => t.consumer.commits.length === 1);
+      const put = held();
+      t.task.hold = put.promise;
+      t.task.failPut = new Error('the database is read-only');
+      t.consumer.push('orders', 0, [2, 3, 4, 5]);
+      await until('the next batch converted', () => converted(t.events, 'orders-0-5') >= 0);
+      t.task.context?.requestCommit();
+      put.release();
+      await until('the task failed', () => t.states.some((s) => s.state === 'FAILED'));
+      expect(String(t.states.at(-1)?.error)).toContain('the database is read-only');
+      await until('the group left', () => t.events.includes('leave group'));
+      expect(t.consumer.commits).toEqual([['orders-0@2']]);
+      expect(t.events.some((e) => e.startsWith('put orders-0-4'))).toBe(false);
+      await t.runner.stop();
+    });
+
+    it('a RetriableException from put: the same records are put again first, and only what was put is committed', async () => {
+      const t = setup(undefined, { maxBatch: 2, logConversions: true });
+      await t.runner.start(false);
+      await until('the assigned partitions opened', () => t.events.includes('open orders-0,orders-1'));
+      const put = held();
+      t.task.hold = put.promise;
+      t.task.failPut = Object.assign(new Error('lock wait timeout'), {
+        name: 'RetriableException',
+        retriable: true,
+      });
+      t.consumer.push('orders', 0, [0, 1, 2, 3]);
+      await until('the next batch converted', () => converted(t.events, 'orders-0-3') >= 0);
+      t.task.hold = undefined;
+      put.release();
+      await until('the put failed', () => t.events.includes('put failed: lock wait timeout'));
+      // Nothing was put yet: a commit now has nothing to send, the converted batch included.
+      t.task.context?.requestCommit();
+      await until('the batch put again', () => t.events.includes('put done'));
+      const puts = t.events.filter((e) => e.startsWith('put orders'));
+      expect(puts).toEqual([
+        'put orders-0-0 orders-0-1',
+        'put orders-0-0 orders-0-1',
+        'put orders-0-2 orders-0-3',
+      ]);
+      // The same records again, not converted again.
+      expect(t.events.filter((e) => e === 'convert orders-0-0')).toHaveLength(1);
+      // The commit asked for before the records were put again sent nothing.
+      expect(t.events.findIndex((e) => e.startsWith('commit'))).toBe(-1);
+      t.task.context?.requestCommit();
+      await until('the commit of both batches', () => t.consumer.commits.length === 1);
+      expect(t.consumer.commits[0]).toEqual(['orders-0@4']);
+      expect(t.states.map((s) => s.state)).toEqual(['RUNNING']);
+      await t.runner.stop();
+    });
+
+    it('a rebalance drops the records of revoked partitions from the batch converted ahead', async () => {
+      const t = setup(undefined, { maxBatch: 2, logConversions: true });
+      await t.runner.start(false);
+      await until('the assigned partitions opened', () => t.events.includes('open orders-0,orders-1'));
+      const put = held();
+      t.task.hold = put.promise;
+      t.consumer.push('orders', 0, [0, 1]);
+      t.consumer.push('orders', 1, [0, 1]);
+      t.consumer.push('orders', 0, [2]);
+      await until('the first put started', () => t.events.includes('put orders-0-0 orders-0-1'));
+      await until('the next batch converted', () => converted(t.events, 'orders-1-1') >= 0);
+      const rebalance = t.consumer.rebalance([{ topic: 'orders', partitions: [0] }]);
+      t.task.hold = undefined;
+      put.release();
+      await rebalance;
+      await until('the revoked partition closed', () => t.events.includes('close orders-1'));
+      await until('the kept partition’s next record put', () => t.events.includes('put orders-0-2'));
+      // The commit before the rejoin covers what was put, not the batch converted ahead.
+      const rejoin = t.events.indexOf('rejoin');
+      expect(t.events.slice(0, rejoin)).toContain('commit orders-0@2');
+      expect(t.events.filter((e) => e.startsWith('put ') && e.includes('orders-1-'))).toEqual([]);
+      t.task.context?.requestCommit();
+      await until('the commit after the rebalance', () => t.consumer.commits.length === 2);
+      expect(t.consumer.commits[1]).toEqual(['orders-0@3']);
+      await t.runner.stop();
+    });
+
+    it('paused, the batch converted ahead waits; resumed, it is put, and committed only then', async () => {
+      const t = setup(undefined, { maxBatch: 2, logConversions: true });
+      await t.runner.start(false);
+      await until('the assigned partitions opened', () => t.events.includes('open orders-0,orders-1'));
+      const put = held();
+      t.task.hold = put.promise;
+      t.consumer.push('orders', 0, [0, 1, 2, 3]);
+      await until('the next batch converted', () => converted(t.events, 'orders-0-3') >= 0);
+      t.runner.pause();
+      t.task.hold = undefined;
+      put.release();
+      await until('the first put done', () => t.events.includes('put done'));
+      t.task.context?.requestCommit();
+      await until('the commit while paused', () => t.consumer.commits.length === 1);
+      expect(t.consumer.commits[0]).toEqual(['orders-0@2']);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(t.events.filter((e) => e.startsWith('put orders'))).toEqual(['put orders-0-0 orders-0-1']);
+      t.runner.resume();
+      await until('the batch put after resume', () => t.events.includes('put orders-0-2 orders-0-3'));
+      t.task.context?.requestCommit();
+      await until('the commit after resume', () => t.consumer.commits.length === 2);
+      expect(t.consumer.commits[1]).toEqual(['orders-0@4']);
+      await t.runner.stop();
+    });
   });
 });

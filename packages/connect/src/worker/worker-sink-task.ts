@@ -4,10 +4,15 @@ import type { SinkTask, SinkTaskContext } from '../api/connector.js';
 import { type TopicPartition, topicPartitionKey } from '../api/records.js';
 import type { TransformationChain } from '../transforms/transformation-chain.js';
 import type { RecordConverter } from './converter-contract.js';
-import { DeadLetterQueueReporter, type ErrorHandlingConfig, ToleranceOperator } from './error-handling.js';
+import {
+  DeadLetterQueueReporter,
+  type ErrorHandlingConfig,
+  isRetriableError,
+  ToleranceOperator,
+} from './error-handling.js';
 import { SinkConsumer } from './sink-consumer.js';
 import { DEFAULT_SINK_MAX_BATCH } from './sink-consumer-config.js';
-import { SinkDelivery } from './sink-delivery.js';
+import { type ConvertedBatch, SinkDelivery } from './sink-delivery.js';
 import { SinkOffsetCommit } from './sink-offset-commit.js';
 import type { StatusReporter } from './task-status.js';
 import type { TaskMetrics } from './worker-metrics.js';
@@ -40,6 +45,11 @@ const REJOIN_FLUSH_MAX_MS = 5000;
  */
 const REBUILD_ATTEMPTS = 10;
 const REBUILD_BACKOFF_MS = { first: 1000, max: 30_000 };
+/**
+ * Converting the next batch while put() writes the current one: records converted between two
+ * turns of the event loop, so the write's statements (and fetches) go on in between.
+ */
+const CONVERT_SLICE = 256;
 
 export interface SinkTaskRunnerOptions {
   connector: string;
@@ -107,6 +117,17 @@ export class WorkerSinkTask extends WorkerTask {
   #holdDelivery = false;
   /** The consumer (or its stream) failed for good: the loop rebuilds it. */
   #broken: { error: unknown } | undefined;
+  /**
+   * The next batch, converted while put() wrote the previous one: not handed to the task and its
+   * offsets not recorded until its own put() returned. Revoked partitions' records are dropped
+   * from it, and all of it on a rewind or a rebuilt consumer (the records are read again).
+   */
+  #ahead: ConvertedBatch | undefined;
+  /**
+   * A batch whose put() threw a RetriableException: put again, before anything else, once
+   * `at` passed (Connect pauses consumption and redelivers the same batch at its next poll).
+   */
+  #redeliver: { batch: ConvertedBatch; at: number } | undefined;
 
   constructor(options: SinkTaskRunnerOptions) {
     super(options);
@@ -261,6 +282,8 @@ export class WorkerSinkTask extends WorkerTask {
       if (!this.running) return;
       this.#broken = undefined;
       this.#holdDelivery = false;
+      this.#ahead = undefined;
+      this.#redeliver = undefined;
       this.#consumer.recreate();
       try {
         await this.#consumer.subscribe(await this.#consumer.existingTopics());
@@ -314,6 +337,9 @@ export class WorkerSinkTask extends WorkerTask {
       return;
     }
     this.#offsets.rewound(seeks);
+    // Read again from the committed offsets, as the buffered messages are.
+    this.#ahead = undefined;
+    this.#redeliver = undefined;
     this.log.info(
       { offsets: seeks.map((s) => `${topicPartitionKey(s.topicPartition)}@${s.offset}`) },
       'rewinding partitions',
@@ -338,6 +364,11 @@ export class WorkerSinkTask extends WorkerTask {
         const lostKeys = new Set(lost.map(topicPartitionKey));
         this.#offsets.forget(lostKeys);
         this.#consumer.dropBuffered(lostKeys);
+        const delivery = this.#delivery as SinkDelivery;
+        if (this.#ahead) this.#ahead = delivery.without(this.#ahead, lostKeys);
+        if (this.#redeliver) {
+          this.#redeliver = { ...this.#redeliver, batch: delivery.without(this.#redeliver.batch, lostKeys) };
+        }
       }
       if (added.length) await this.#open(added);
     }
@@ -387,18 +418,26 @@ export class WorkerSinkTask extends WorkerTask {
         lastTopicCheck = Date.now();
         await this.#exclusive(() => this.#checkTopics());
       }
-      const deliverable = () => !this.paused && !this.#holdDelivery && consumer.buffered > 0;
+      const deliverable = () =>
+        !this.paused &&
+        !this.#holdDelivery &&
+        (this.#redeliver
+          ? Date.now() >= this.#redeliver.at
+          : this.#ahead !== undefined || consumer.buffered > 0);
       if (!deliverable() && !this.#commitRequested && !consumer.hasAssignmentChanges && !this.#broken) {
         await new Promise<void>((resolve) => {
           this.#wake = resolve;
           setTimeout(
             resolve,
-            delivery.owesIdlePut && !this.#holdDelivery
-              ? IDLE_PUT_MS
-              : Math.max(
-                  50,
-                  Math.min(TOPIC_CHECK_INTERVAL_MS, o.offsetCommitIntervalMs - (Date.now() - lastCommit)),
-                ),
+            // Paused or held, a redelivery waits like anything else (no wake-up every millisecond).
+            this.#redeliver && !this.paused && !this.#holdDelivery
+              ? Math.max(1, this.#redeliver.at - Date.now())
+              : delivery.owesIdlePut && !this.#holdDelivery
+                ? IDLE_PUT_MS
+                : Math.max(
+                    50,
+                    Math.min(TOPIC_CHECK_INTERVAL_MS, o.offsetCommitIntervalMs - (Date.now() - lastCommit)),
+                  ),
           );
         });
         this.#wake = undefined;
@@ -408,8 +447,15 @@ export class WorkerSinkTask extends WorkerTask {
         await this.#applyAssignments();
         if (this.#offsets.hasSeeks) await this.#rewind();
         if (deliverable()) {
-          await delivery.deliver(consumer.take(maxBatch), consumer.assignedKeys());
-        } else if (!this.paused && !this.#holdDelivery && delivery.owesIdlePut && consumer.buffered === 0) {
+          await this.#deliver(delivery, maxBatch, lastCommit);
+        } else if (
+          !this.paused &&
+          !this.#holdDelivery &&
+          delivery.owesIdlePut &&
+          consumer.buffered === 0 &&
+          !this.#ahead &&
+          !this.#redeliver
+        ) {
           // Nothing more arrived: a task that buffers across puts writes now.
           await delivery.idlePut();
         }
@@ -423,6 +469,67 @@ export class WorkerSinkTask extends WorkerTask {
       });
     }
     await consumer.closeStream();
+  }
+
+  /**
+   * Puts the next batch and, while put() waits on its write, converts the one after it (the
+   * conversion's CPU overlaps the database's round trip; Connect converts after put() returns).
+   * Nothing of the batch converted ahead reaches the task, nor are its offsets recorded, before
+   * its own put(): a put() that fails leaves it uncommitted. A put() that throws a
+   * RetriableException keeps its batch for redelivery, first, as Connect does; any other error
+   * fails the task.
+   */
+  async #deliver(delivery: SinkDelivery, maxBatch: number, lastCommit: number): Promise<void> {
+    const consumer = this.#consumer;
+    const assigned = consumer.assignedKeys();
+    let batch: ConvertedBatch;
+    if (this.#redeliver) {
+      batch = this.#redeliver.batch;
+      this.#redeliver = undefined;
+    } else {
+      const ahead = this.#ahead;
+      this.#ahead = undefined;
+      if (ahead === undefined) {
+        batch = await delivery.convert(consumer.take(maxBatch), assigned);
+      } else if (ahead.messages.length < maxBatch && consumer.buffered > 0) {
+        // More arrived while the previous put() wrote: a full batch, as without the overlap.
+        const more = await delivery.convert(consumer.take(maxBatch - ahead.messages.length), assigned, ahead);
+        batch = joinBatches(ahead, more);
+      } else {
+        batch = ahead;
+      }
+    }
+    // Settled into a value: a rejection must not go unhandled while the next batch converts.
+    const putting = delivery.put(batch).then(
+      () => undefined,
+      (error: unknown) => ({ error }),
+    );
+    let aheadFailure: { error: unknown } | undefined;
+    if (this.#ahead === undefined && consumer.buffered > 0) {
+      try {
+        this.#ahead = await delivery.convert(consumer.take(maxBatch), assigned, batch, CONVERT_SLICE);
+      } catch (error) {
+        // errors.tolerance=none: fails the task, after the put in flight settled.
+        aheadFailure = { error };
+      }
+    }
+    const failed = await putting;
+    if (failed) {
+      if (!isRetriableError(failed.error)) {
+        this.#ahead = undefined;
+        throw failed.error;
+      }
+      const waitMs = Math.max(
+        50,
+        Math.min(TOPIC_CHECK_INTERVAL_MS, this.#o.offsetCommitIntervalMs - (Date.now() - lastCommit)),
+      );
+      this.log.error(
+        { err: failed.error, records: batch.records.length, retryInMs: waitMs },
+        'RetriableException from put(); the same records will be put again',
+      );
+      this.#redeliver = { batch, at: Date.now() + waitMs };
+    }
+    if (aheadFailure) throw aheadFailure.error;
   }
 
   /**
@@ -504,4 +611,14 @@ export class WorkerSinkTask extends WorkerTask {
     await this.#dlqProducer?.close().catch(() => {});
     await this.#consumer.closeAdmin();
   }
+}
+
+/** Two converted batches of the same partitions, in order, as one. */
+function joinBatches(first: ConvertedBatch, second: ConvertedBatch): ConvertedBatch {
+  if (second.messages.length === 0) return first;
+  return {
+    messages: first.messages.concat(second.messages),
+    records: first.records.concat(second.records),
+    next: new Map([...first.next, ...second.next]),
+  };
 }

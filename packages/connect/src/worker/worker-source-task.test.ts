@@ -18,6 +18,7 @@ import { WorkerSourceTask } from './worker-source-task.js';
 /** A source task whose polls the test answers one at a time. */
 class SteppedTask implements SourceTask {
   commits = 0;
+  polls = 0;
   #pending: ((records: SourceRecord[] | null) => void) | undefined;
   #polled: (() => void) | undefined;
   #nextPoll = new Promise<void>((resolve) => {
@@ -26,6 +27,7 @@ class SteppedTask implements SourceTask {
 
   start(_config: Record<string, string>, _context: SourceTaskContext): void {}
   poll(signal: AbortSignal): Promise<SourceRecord[] | null> {
+    this.polls++;
     const answer = new Promise<SourceRecord[] | null>((resolve) => {
       this.#pending = resolve;
       signal.addEventListener('abort', () => resolve(null), { once: true });
@@ -104,10 +106,75 @@ const record = (line: number, topic = 'lines'): SourceRecord => ({
   sourceOffset: { position: line },
 });
 
-function setup(options: { boundary?: 'poll' | 'interval'; intervalMs?: number } = {}) {
+/**
+ * A producer whose commits (and sends, when asked) wait until the test settles them: the
+ * overlap of a commit with the next poll, held open.
+ */
+class GatedProducer extends FakeProducer {
+  gateSends = false;
+  readonly #gates: { what: string; resolve: () => void; reject: (error: Error) => void }[] = [];
+
+  #gate(what: string): Promise<void> {
+    this.events.push(`${what} requested`);
+    return new Promise<void>((resolve, reject) => {
+      this.#gates.push({ what, resolve, reject });
+    });
+  }
+
+  /** The gated requests still waiting, oldest first. */
+  get waiting(): string[] {
+    return this.#gates.map((g) => g.what);
+  }
+
+  release(error?: Error): void {
+    const gate = this.#gates.shift();
+    if (!gate) throw new Error('nothing is waiting');
+    if (error) gate.reject(error);
+    else gate.resolve();
+  }
+
+  override async beginTransaction(): Promise<SourceTransaction> {
+    const tx = await super.beginTransaction();
+    return {
+      ...tx,
+      send: async (options) => {
+        if (this.gateSends) await this.#gate('send');
+        await tx.send(options);
+      },
+      commit: async () => {
+        await this.#gate('commit');
+        await tx.commit();
+      },
+    };
+  }
+}
+
+function setup(
+  options: {
+    boundary?: 'poll' | 'interval';
+    intervalMs?: number;
+    producer?: FakeProducer;
+    maxMessageBytes?: Record<string, number>;
+  } = {},
+) {
   let clock = 0;
   const task = new SteppedTask();
-  const producer = new FakeProducer();
+  const producer = options.producer ?? new FakeProducer();
+  const described: string[] = [];
+  const admin = {
+    on: () => {},
+    close: async () => {},
+    listTopics: async () => ['lines', 'offsets'],
+    describeConfigs: async ({ resources }: { resources: { resourceName: string }[] }) => {
+      described.push(...resources.map((r) => r.resourceName));
+      return resources.map((r) => ({
+        resourceName: r.resourceName,
+        configs: [
+          { name: 'max.message.bytes', value: String(options.maxMessageBytes?.[r.resourceName] ?? 1048588) },
+        ],
+      }));
+    },
+  };
   const copies: OffsetEntry[][] = [];
   const states: { state: ConnectorState; error?: unknown }[] = [];
   const settings: ProducerSettings[] = [];
@@ -141,6 +208,7 @@ function setup(options: { boundary?: 'poll' | 'interval'; intervalMs?: number } 
         settings.push(s);
         return producer as unknown as RawProducer;
       },
+      createAdmin: () => admin,
     } as unknown as KafkaClients,
     logger: pino({ level: 'silent' }),
     report: (state, error) => states.push({ state, error }),
@@ -153,6 +221,7 @@ function setup(options: { boundary?: 'poll' | 'interval'; intervalMs?: number } 
     copies,
     states,
     settings,
+    described,
     runner,
     tick: (ms: number) => {
       clock += ms;
@@ -213,8 +282,9 @@ describe('WorkerSourceTask transaction boundaries (fake producer and clock)', ()
       'send offsets:{"position":3}',
       'commit',
     ]);
+    // The commit is handed off; the task's hook follows it.
+    await vi.waitFor(() => expect(t.task.commits).toBe(1));
     expect(t.copies).toEqual([[{ partition: { filename: 'in.txt' }, offset: { position: 3 } }]]);
-    expect(t.task.commits).toBe(1);
     // The next transaction starts with the next records; nothing is open meanwhile.
     t.tick(5000);
     await t.task.answer(null);
@@ -295,6 +365,171 @@ describe('WorkerSourceTask transaction boundaries (fake producer and clock)', ()
     expect(t.producer.events).toEqual(['begin', 'cancel']);
     expect(t.states.map((s) => s.state)).toEqual(['RUNNING', 'FAILED']);
     expect(String(t.states[1]?.error)).toBe(`Error: ${OWN_OFFSETS_TOPIC_MESSAGE}`);
+  });
+});
+
+describe('WorkerSourceTask exactly once, pipelined: the next poll while the previous transaction commits', () => {
+  it('poll: polls and converts batch N+1 while N commits, and begins N+1 only once N committed', async () => {
+    const producer = new GatedProducer();
+    const t = setup({ producer });
+    await t.runner.start(false);
+    await t.task.answer([record(1), record(2)]);
+    // Batch 1's commit is in flight; the task is already polling batch 2.
+    expect(producer.waiting).toEqual(['commit']);
+    expect(t.task.polls).toBe(2);
+    expect(t.task.commits).toBe(0);
+    await t.task.answer([record(3)]);
+    // Batch 2 is polled and converted, but no transaction of it begins before 1 committed.
+    expect(producer.events).toEqual([
+      'begin',
+      'cancel',
+      'begin',
+      'send lines:line-1 lines:line-2 offsets:{"position":2}',
+      'commit requested',
+    ]);
+    producer.release();
+    await vi.waitFor(() => expect(producer.waiting).toEqual(['commit']));
+    expect(producer.events.slice(4)).toEqual([
+      'commit requested',
+      'commit',
+      'begin',
+      'send lines:line-3 offsets:{"position":3}',
+      'commit requested',
+    ]);
+    expect(t.copies.map((c) => c.map((e) => e.offset))).toEqual([[{ position: 2 }]]);
+    expect(t.task.commits).toBe(1);
+    // Stop waits for the commit in flight: the last batch is committed, not dropped.
+    const stopped = t.runner.stop();
+    await vi.waitFor(() => expect(t.task.polls).toBe(3));
+    producer.release();
+    await stopped;
+    expect(producer.events.at(-1)).toBe('commit');
+    expect(t.copies.map((c) => c.map((e) => e.offset))).toEqual([[{ position: 2 }], [{ position: 3 }]]);
+    expect(t.states.map((s) => s.state)).toEqual(['RUNNING']);
+  });
+
+  it('poll: a failed commit fails the task; the batch polled meanwhile is never sent', async () => {
+    const producer = new GatedProducer();
+    const t = setup({ producer });
+    await t.runner.start(false);
+    await t.task.answer([record(1)]);
+    await t.task.answer([record(2)]);
+    expect(producer.waiting).toEqual(['commit']);
+    producer.release(new Error('the coordinator refused the commit'));
+    await vi.waitFor(() => expect(t.states.map((s) => s.state)).toEqual(['RUNNING', 'FAILED']));
+    expect(String(t.states[1]?.error)).toContain('the coordinator refused the commit');
+    await t.runner.stop();
+    expect(producer.events).toEqual([
+      'begin',
+      'cancel',
+      'begin',
+      'send lines:line-1 offsets:{"position":1}',
+      'commit requested',
+      'abort',
+    ]);
+    // Nothing committed: the next run reads records 1 and 2 again from the committed offsets.
+    expect(t.copies).toEqual([]);
+    expect(t.task.commits).toBe(0);
+  });
+
+  it('poll: a failed commit ends the poll under way, and the task fails at once', async () => {
+    const producer = new GatedProducer();
+    const t = setup({ producer });
+    await t.runner.start(false);
+    await t.task.answer([record(1)]);
+    expect(t.task.polls).toBe(2);
+    producer.release(new Error('fenced'));
+    // The connector's poll is not answered: the failure aborts it.
+    await vi.waitFor(() => expect(t.states.map((s) => s.state)).toEqual(['RUNNING', 'FAILED']));
+    expect(t.task.polls).toBe(2);
+    await t.runner.stop();
+  });
+
+  it('interval: the next poll while the previous send is in flight, sends in order, one at a time', async () => {
+    const producer = new GatedProducer();
+    producer.gateSends = true;
+    const t = setup({ producer, boundary: 'interval', intervalMs: 1000 });
+    await t.runner.start(false);
+    await t.task.answer([record(1)]);
+    expect(producer.waiting).toEqual(['send']);
+    expect(t.task.polls).toBe(2);
+    await t.task.answer([record(2)]);
+    expect(producer.waiting).toEqual(['send']);
+    producer.release();
+    await vi.waitFor(() => expect(producer.waiting).toEqual(['send']));
+    producer.release();
+    await vi.waitFor(() => expect(t.task.polls).toBe(3));
+    expect(producer.events.filter((e) => e.startsWith('send lines'))).toEqual([
+      'send lines:line-1',
+      'send lines:line-2',
+    ]);
+    // Not a commit per poll: nothing commits before the interval passed.
+    expect(producer.events).not.toContain('commit requested');
+    t.tick(1000);
+    await t.task.answer([]);
+    await vi.waitFor(() => expect(producer.waiting).toEqual(['send']));
+    producer.release();
+    await vi.waitFor(() => expect(producer.waiting).toEqual(['commit']));
+    producer.release();
+    await vi.waitFor(() => expect(t.task.commits).toBe(1));
+    expect(producer.events.slice(-4)).toEqual([
+      'send requested',
+      'send offsets:{"position":2}',
+      'commit requested',
+      'commit',
+    ]);
+    await t.runner.stop();
+    expect(t.states.map((s) => s.state)).toEqual(['RUNNING']);
+  });
+});
+
+describe("WorkerSourceTask exactly once: polls larger than a produce request (the topic's max.message.bytes)", () => {
+  const wide = (line: number): SourceRecord => ({
+    ...record(line),
+    value: `line-${line}-${'x'.repeat(200)}`,
+  });
+
+  it('poll: sends the records in several produce requests of one transaction, the offsets last', async () => {
+    const t = setup({ maxMessageBytes: { lines: 800 } });
+    await t.runner.start(false);
+    await t.task.answer(Array.from({ length: 10 }, (_, i) => wide(i + 1)));
+    await vi.waitFor(() => expect(t.producer.events.at(-1)).toBe('commit'));
+    expect(t.described).toEqual(['lines']);
+    const sends = t.producer.events.slice(3, -1);
+    expect(sends.length).toBeGreaterThan(2);
+    expect(sends.every((e) => e.startsWith('send '))).toBe(true);
+    expect(t.producer.events.slice(0, 3)).toEqual(['begin', 'cancel', 'begin']);
+    const sent = sends.flatMap((e) => e.slice('send '.length).split(' '));
+    expect(sent.map((m) => m.split(':')[1]?.split('-').slice(0, 2).join('-'))).toEqual([
+      ...Array.from({ length: 10 }, (_, i) => `line-${i + 1}`),
+      '{"position"',
+    ]);
+    expect(sent.at(-1)).toBe('offsets:{"position":10}');
+    await t.runner.stop();
+    expect(t.states.map((s) => s.state)).toEqual(['RUNNING']);
+  });
+
+  it('interval: splits each poll the same way inside the open transaction', async () => {
+    const t = setup({ boundary: 'interval', intervalMs: 60_000, maxMessageBytes: { lines: 800 } });
+    await t.runner.start(false);
+    await t.task.answer(Array.from({ length: 10 }, (_, i) => wide(i + 1)));
+    await t.runner.stop();
+    const sends = t.producer.events.filter((e) => e.startsWith('send lines:'));
+    expect(sends.length).toBeGreaterThan(2);
+    expect(t.producer.events.filter((e) => e === 'begin')).toHaveLength(2);
+    expect(t.producer.events.slice(-2)).toEqual(['send offsets:{"position":10}', 'commit']);
+  });
+
+  it('a single record larger than the topic accepts fails the task with a clear error; nothing is sent', async () => {
+    const t = setup({ maxMessageBytes: { lines: 150 } });
+    await t.runner.start(false);
+    await t.task.answer([record(1), wide(2)]);
+    await vi.waitFor(() => expect(t.states.map((s) => s.state)).toEqual(['RUNNING', 'FAILED']));
+    expect(String(t.states[1]?.error)).toMatch(
+      /RecordTooLargeException: A record for topic 'lines' is \d+ bytes when serialized, which is larger than 150/,
+    );
+    await t.runner.stop();
+    expect(t.producer.events).toEqual(['begin', 'cancel']);
   });
 });
 
@@ -491,14 +726,16 @@ describe('WorkerSourceTask exactly once across generations of a task (fake broke
 });
 
 /** A source task without exactly-once: a plain producer, offsets flushed to the offsets store. */
-function setupPlain() {
+function setupPlain(maxMessageBytes = 1048588) {
   const task = new SteppedTask();
   const sent: string[] = [];
+  const requests: number[] = [];
   const flushed: OffsetEntry[][] = [];
   const states: { state: ConnectorState; error?: unknown }[] = [];
   const events: string[] = [];
   const producer = {
     send: async ({ messages }: { messages: OutgoingMessage[] }) => {
+      requests.push(messages.length);
       sent.push(...messages.map((m) => `${m.topic}:${m.value?.toString()}`));
       return {};
     },
@@ -523,7 +760,19 @@ function setupPlain() {
     task,
     taskConfig: {},
     client: { bootstrapServers: ['127.0.0.1:1'], clientId: 'test' },
-    clients: { createProducer: () => producer } as unknown as KafkaClients,
+    clients: {
+      createProducer: () => producer,
+      createAdmin: () => ({
+        on: () => {},
+        close: async () => {},
+        listTopics: async () => ['lines', 'offsets'],
+        describeConfigs: async ({ resources }: { resources: { resourceName: string }[] }) =>
+          resources.map((r) => ({
+            resourceName: r.resourceName,
+            configs: [{ name: 'max.message.bytes', value: String(maxMessageBytes) }],
+          })),
+      }),
+    } as unknown as KafkaClients,
     offsets,
     keyConverter: stringConverter,
     valueConverter: stringConverter,
@@ -535,7 +784,7 @@ function setupPlain() {
     metrics,
     onTopicUsed: () => {},
   });
-  return { task, sent, flushed, states, events, runner };
+  return { task, sent, requests, flushed, states, events, runner };
 }
 
 describe('WorkerSourceTask without exactly-once (fake producer through the injected clients)', () => {
@@ -554,6 +803,17 @@ describe('WorkerSourceTask without exactly-once (fake producer through the injec
     // The records the broker acknowledged are not sent again by the next run.
     expect(t.flushed).toEqual([[{ partition: { filename: 'in.txt' }, offset: { position: 2 } }]]);
     expect(t.events).toEqual(['offsets flushed', 'producer closed']);
+  });
+
+  it("splits a poll over the topic's max.message.bytes into several produce requests, in order", async () => {
+    const t = setupPlain(300);
+    await t.runner.start(false);
+    await t.task.answer(Array.from({ length: 10 }, (_, i) => record(i + 1)));
+    expect(t.requests.length).toBeGreaterThan(1);
+    expect(t.requests.reduce((a, b) => a + b, 0)).toBe(10);
+    expect(t.sent).toEqual(Array.from({ length: 10 }, (_, i) => `lines:line-${i + 1}`));
+    await t.runner.stop();
+    expect(t.flushed).toEqual([[{ partition: { filename: 'in.txt' }, offset: { position: 10 } }]]);
   });
 
   it('stop ends the poll under way, flushes the offsets of what was sent, then stops the task and closes the producer', async () => {

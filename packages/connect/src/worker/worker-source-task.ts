@@ -9,7 +9,11 @@ import type { RecordConverter } from './converter-contract.js';
 import { type ErrorHandlingConfig, ToleranceOperator } from './error-handling.js';
 import { ExactlyOnceSourceDelivery } from './exactly-once-source.js';
 import { headerBytes } from './header-bytes.js';
-import { AtLeastOnceSourceDelivery, type SourceRecordDelivery } from './source-record-delivery.js';
+import {
+  AtLeastOnceSourceDelivery,
+  type SourceRecordDelivery,
+  TopicMessageSizeLimits,
+} from './source-record-delivery.js';
 import type { StatusReporter } from './task-status.js';
 import { TopicCreator } from './topic-creation.js';
 import type { TaskMetrics } from './worker-metrics.js';
@@ -61,6 +65,30 @@ interface OutgoingRecord {
   headers?: Map<string, Buffer>;
 }
 
+const CONVERTED_NULL = { ok: true, value: null } as const;
+
+/**
+ * One conversion under the tolerance operator, without its awaits for the usual case: a
+ * converter that returns is answered synchronously; one that throws goes to the operator, which
+ * runs it again (retries, tolerance, logging) as it would have from the start.
+ */
+function convert(
+  tolerance: ToleranceOperator,
+  stage: 'KEY_CONVERTER' | 'VALUE_CONVERTER',
+  work: () => Buffer | null,
+):
+  | { ok: true; value: Buffer | null }
+  | { ok: false }
+  | Promise<{ ok: true; value: Buffer | null } | { ok: false }> {
+  let value: Buffer | null;
+  try {
+    value = work();
+  } catch {
+    return tolerance.execute(stage, work);
+  }
+  return value === null ? CONVERTED_NULL : { ok: true, value };
+}
+
 /**
  * Runs one source task: poll → transform → convert → hand to its delivery: at least once (an
  * idempotent producer, offsets flushed every offset.flush.interval.ms and on stop, so a restart
@@ -90,6 +118,7 @@ export class WorkerSourceTask extends WorkerTask {
       offsets: o.offsets,
       metrics: o.metrics,
       log: this.log,
+      sizeLimits: new TopicMessageSizeLimits(() => this.#adminClient(), this.log),
     };
     if (o.transactionalId) {
       const boundary = o.transactionBoundary ?? 'poll';
@@ -132,13 +161,7 @@ export class WorkerSourceTask extends WorkerTask {
       this.#delivery = new AtLeastOnceSourceDelivery(context, producer);
     }
     if (o.topicCreation && o.topicCreation.length > 0) {
-      this.#admin = o.clients.createAdmin({
-        ...o.client,
-        clientId: `${clientId}-admin`,
-        ...o.adminOverrides,
-      });
-      this.#admin.on('error', (error: unknown) => this.log.warn({ err: error }, 'admin client error'));
-      this.#topicCreator = new TopicCreator(this.#admin, o.topicCreation, this.log);
+      this.#topicCreator = new TopicCreator(this.#adminClient(), o.topicCreation, this.log);
     }
     await o.offsets.refresh();
     const taskContext: SourceTaskContext = {
@@ -147,6 +170,21 @@ export class WorkerSourceTask extends WorkerTask {
       offsetStorageReader: { offset: (partition) => o.offsets.get(o.connector, partition) },
     };
     await o.task.start(o.taskConfig, taskContext);
+  }
+
+  /** The task's admin client (topic creation, the topics' message size limits), made on first use. */
+  #adminClient(): Admin {
+    if (!this.#admin) {
+      const o = this.#o;
+      const admin = o.clients.createAdmin({
+        ...o.client,
+        clientId: `${o.client.clientId}-${o.connector}-${o.taskId}-admin`,
+        ...o.adminOverrides,
+      });
+      admin.on('error', (error: unknown) => this.log.warn({ err: error }, 'admin client error'));
+      this.#admin = admin;
+    }
+    return this.#admin;
   }
 
   get #deliveryOf(): SourceRecordDelivery {
@@ -159,6 +197,11 @@ export class WorkerSourceTask extends WorkerTask {
     const delivery = this.#deliveryOf;
     const tolerance = new ToleranceOperator(o.errors, this.log);
     let lastFlush = Date.now();
+    // A failure of the delivery's work in flight (a commit) ends the poll under way: the task
+    // fails at once rather than after the connector's next records.
+    const signal = delivery.failed
+      ? AbortSignal.any([this.#abort.signal, delivery.failed])
+      : this.#abort.signal;
     delivery.startInterval();
     while (this.running) {
       if (this.paused) {
@@ -169,7 +212,7 @@ export class WorkerSourceTask extends WorkerTask {
         delivery.startInterval();
         continue;
       }
-      const records = (await o.task.poll(this.#abort.signal)) ?? [];
+      const records = (await o.task.poll(signal)) ?? [];
       if (!this.running && records.length === 0) break;
       if (records.length > 0) await this.#send(records, tolerance);
       await delivery.afterPoll();
@@ -184,6 +227,9 @@ export class WorkerSourceTask extends WorkerTask {
           );
       }
     }
+    // The last records handed off are acknowledged (or their failure fails the task) before the
+    // loop ends and the task makes its last commit.
+    await delivery.drain();
   }
 
   async #send(records: SourceRecord[], tolerance: ToleranceOperator): Promise<void> {
@@ -207,34 +253,42 @@ export class WorkerSourceTask extends WorkerTask {
         if (transformed.value === null) continue;
         record = transformed.value;
       }
-      const key = await tolerance.execute('KEY_CONVERTER', () =>
+      const key = convert(tolerance, 'KEY_CONVERTER', () =>
         o.keyConverter.fromConnectData(record.topic, record.keySchema, record.key ?? null),
       );
-      const value = key.ok
-        ? await tolerance.execute('VALUE_CONVERTER', () =>
-            o.valueConverter.fromConnectData(record.topic, record.valueSchema, record.value ?? null),
-          )
-        : ({ ok: false } as const);
-      const headers =
-        key.ok && value.ok && record.headers && record.headers.length > 0
-          ? await tolerance.execute('HEADER_CONVERTER', () => {
-              const bytes = new Map<string, Buffer>();
-              for (const header of record.headers ?? []) bytes.set(header.key, headerBytes(header));
-              return bytes;
-            })
-          : undefined;
-      if (!key.ok || !value.ok || (headers && !headers.ok)) {
+      const keyResult = key instanceof Promise ? await key : key;
+      if (!keyResult.ok) {
         o.metrics.recordsSkipped.inc();
         continue;
       }
-      messages.push({
-        topic: record.topic,
-        ...(record.kafkaPartition === undefined ? {} : { partition: record.kafkaPartition }),
-        ...(key.value === null ? {} : { key: key.value }),
-        ...(value.value === null ? {} : { value: value.value }),
-        ...(record.timestamp === undefined ? {} : { timestamp: BigInt(record.timestamp) }),
-        ...(headers?.ok ? { headers: headers.value } : {}),
-      });
+      const value = convert(tolerance, 'VALUE_CONVERTER', () =>
+        o.valueConverter.fromConnectData(record.topic, record.valueSchema, record.value ?? null),
+      );
+      const valueResult = value instanceof Promise ? await value : value;
+      if (!valueResult.ok) {
+        o.metrics.recordsSkipped.inc();
+        continue;
+      }
+      let headers: Map<string, Buffer> | undefined;
+      if (record.headers && record.headers.length > 0) {
+        const converted = await tolerance.execute('HEADER_CONVERTER', () => {
+          const bytes = new Map<string, Buffer>();
+          for (const header of record.headers ?? []) bytes.set(header.key, headerBytes(header));
+          return bytes;
+        });
+        if (!converted.ok) {
+          o.metrics.recordsSkipped.inc();
+          continue;
+        }
+        headers = converted.value;
+      }
+      const message: OutgoingRecord = { topic: record.topic };
+      if (record.kafkaPartition !== undefined) message.partition = record.kafkaPartition;
+      if (keyResult.value !== null) message.key = keyResult.value;
+      if (valueResult.value !== null) message.value = valueResult.value;
+      if (record.timestamp !== undefined) message.timestamp = BigInt(record.timestamp);
+      if (headers) message.headers = headers;
+      messages.push(message);
     }
     o.metrics.recordsIn.inc(records.length);
     // Connect's maybeCreateTopic, before the first record to each topic is sent.

@@ -144,7 +144,10 @@ export class JdbcDbWriter {
           : record;
         // Confluent's RecordValidator: a value to write must be a Struct with its schema.
         if (!isDelete && (!(shaped.value instanceof Struct) || !shaped.valueSchema)) structValue(shaped);
-        const plan = await this.#planFor(client, table, shaped, isDelete);
+        // Records of one schema in a row: the table's current plan, without a turn of the event loop.
+        const plan =
+          this.#currentPlanOf(table, shaped, isDelete) ??
+          (await this.#planFor(client, table, shaped, isDelete));
         prepared.push(prepareRecord(plan, this.#config.pkMode, shaped, isDelete));
       } catch (error) {
         if (!(error instanceof RecordShapeError || error instanceof TypeError) || !this.#reporter)
@@ -154,6 +157,15 @@ export class JdbcDbWriter {
       }
     }
     return prepared;
+  }
+
+  /** The table's current plan when it fits this record and its table was checked already. */
+  #currentPlanOf(table: { key: string }, record: SinkRecord, isDelete: boolean): WritePlan | undefined {
+    const current = this.#currentPlan.get(table.key);
+    if (!current?.ensured || current.keySchema !== record.keySchema) return undefined;
+    const tombstone = record.value === null || record.value === undefined;
+    const valueSchema = isDelete && tombstone ? current.valueSchema : record.valueSchema;
+    return current.valueSchema === valueSchema ? current : undefined;
   }
 
   async #planFor(
