@@ -229,6 +229,14 @@ const SEQUENCE: Step[] = [
     until: (a) => statusOf(a)?.tasks?.[0]?.state === 'FAILED',
   },
   {
+    // The sink has written and committed the three lines before its config changes: otherwise
+    // the restarted task may write them all in the new shape, and the file depends on timing.
+    id: 'offsets-sink-written',
+    method: 'GET',
+    path: '/connectors/{sink}/offsets',
+    until: (a) => JSON.stringify(a.body).includes('"kafka_offset":3'),
+  },
+  {
     id: 'put-config',
     method: 'PUT',
     path: '/connectors/{sink}/config',
