@@ -25,7 +25,8 @@ export function liveChart(container, title, unit, keep = 120) {
       {
         width,
         height: 200,
-        scales: { x: { time: true } },
+        // At least the last two minutes, so a few points do not span years.
+        scales: { x: { time: true, range: (_u, min, max) => [Math.min(min ?? max - 120, max - 120), max] } },
         axes: [
           { stroke: text, grid: { stroke: grid } },
           { stroke: text, grid: { stroke: grid }, label: unit, size: 60 },

@@ -81,6 +81,8 @@ export async function buildConsoleApp(deps: ConsoleDependencies): Promise<Fastif
 
   app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
     if (error instanceof ApiError) {
+      if (error.status >= 500)
+        request.log.warn({ url: request.url, reason: error.message }, 'upstream failed');
       return reply.code(error.status).send({ error_code: error.status, message: error.message });
     }
     const status =
@@ -90,6 +92,14 @@ export async function buildConsoleApp(deps: ConsoleDependencies): Promise<Fastif
       error_code: status,
       message: status === 500 ? `Internal error: ${error.message}` : error.message,
     });
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    if (reply.statusCode >= 500) {
+      request.log.warn(
+        { method: request.method, url: request.url, status: reply.statusCode },
+        'request failed',
+      );
+    }
   });
   app.setNotFoundHandler((request, reply) =>
     reply
@@ -146,7 +156,7 @@ export async function buildConsoleApp(deps: ConsoleDependencies): Promise<Fastif
 
   app.get('/api/health', async (request) => {
     checkedQuery(request.query, []);
-    return { status: 'ok' };
+    return { status: 'ok', service: 'msa-sync-console' };
   });
 
   // ---- Connect -------------------------------------------------------------------------------

@@ -140,8 +140,8 @@ export function formPage(main, name) {
       { class: 'field', 'data-field': key },
       h(
         'label',
-        { for: id, class: `imp-${d.importance ?? ''}` },
-        d.display_name || key,
+        { for: id },
+        h('span', { class: `name imp-${d.importance ?? ''}` }, d.display_name || key),
         h('span', { class: 'key mono' }, key),
       ),
       input,

@@ -1,0 +1,315 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createAdmin, createProducer, type KafkaProducer } from '@msa-sync/kafka';
+import type { SqlClient } from '@msa-sync/sql';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import {
+  clusterSettings,
+  eventually,
+  freePort,
+  rest,
+  startWorker,
+  type WorkerProcess,
+} from '../support/connect-worker.js';
+import { createTestDatabase, type TestDatabase } from '../support/databases.js';
+import { root, tail, uniqueName } from '../support/run-process.js';
+
+/**
+ * The operator console (issue 18) in a real browser: Debian's chromium driven by playwright-core,
+ * against a real worker, broker and MariaDB. One connector's life through the pages, each step as
+ * an operator does it; any error in the browser's console fails the test. The screenshots the
+ * README shows are taken here (docs/screenshots/).
+ */
+const CHROMIUM = '/usr/bin/chromium';
+const screenshots = join(root, 'docs', 'screenshots');
+const SINK = 'io.confluent.connect.jdbc.JdbcSinkConnector';
+
+const orderSchema = {
+  type: 'struct',
+  name: 'orders',
+  optional: false,
+  fields: [
+    { type: 'int32', optional: false, field: 'order_id' },
+    { type: 'string', optional: true, field: 'email' },
+    { type: 'int32', optional: true, field: 'qty' },
+  ],
+};
+const orderJson = (id: number, email: string | null) =>
+  JSON.stringify({ schema: orderSchema, payload: { order_id: id, email, qty: id % 5 } });
+
+type Status = { connector: { state: string }; tasks: { state: string }[] };
+
+describe('operator console in Chromium', () => {
+  const bootstrap = inject('kafkaBootstrap');
+  const suffix = uniqueName('c').replaceAll('-', '_');
+  const topic = `console_orders_${suffix}`;
+  const dlq = `console-dlq-${suffix}`;
+  const name = `console-sink-${suffix}`;
+  let worker: WorkerProcess;
+  let db: TestDatabase;
+  let client: SqlClient;
+  let producer: KafkaProducer;
+  let consoleProcess: ChildProcess;
+  let consoleLog: string;
+  let consoleUrl: string;
+  let context: BrowserContext;
+  let page: Page;
+  const browserErrors: string[] = [];
+
+  const status = async () => (await rest(worker.url, 'GET', `/connectors/${name}/status`)).body as Status;
+  /** A screenshot for the README, without the passing notices. */
+  const shot = async (file: string) => {
+    await page.evaluate("document.getElementById('toasts')?.replaceChildren()");
+    await page.screenshot({ path: join(screenshots, file), fullPage: false });
+  };
+  /** Sets a generated form field, a select or a text input, as a user does. */
+  const setField = async (key: string, value: string) => {
+    const field = page.locator(`[data-key="${key}"]`);
+    if ((await field.evaluate((el) => el.tagName)) === 'SELECT') await field.selectOption(value);
+    else await field.fill(value);
+  };
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(
+        `${CHROMIUM} is missing: the test global setup installs it (scripts/ensure-chromium.mjs)`,
+      );
+    }
+    mkdirSync(screenshots, { recursive: true });
+    db = await createTestDatabase('mariadb', 'console');
+    client = await db.connect();
+    const q = (n: string) => db.dialect.quoteIdentifier(n);
+    await client.execute(
+      `CREATE TABLE ${q(topic)} (${q('order_id')} INT NOT NULL PRIMARY KEY, ${q('email')} VARCHAR(100) NOT NULL, ${q('qty')} INT NULL)`,
+    );
+    const admin = createAdmin({ bootstrapServers: [bootstrap], clientId: 'console-test-admin' });
+    try {
+      await admin.createTopics({ topics: [topic], partitions: 1, replicas: 1 });
+    } finally {
+      await admin.close();
+    }
+    producer = createProducer({ bootstrapServers: [bootstrap], clientId: 'console-test' });
+    // Order 3 has no email: the table refuses it and the sink sends it to the dead letter queue.
+    await producer.send({
+      messages: [1, 2, 3, 4, 5].map((id) => ({
+        topic,
+        partition: 0,
+        value: Buffer.from(orderJson(id, id === 3 ? null : `o${id}@shop.test`)),
+      })),
+    });
+    worker = await startWorker(clusterSettings(bootstrap, uniqueName('console')));
+
+    const port = await freePort();
+    consoleUrl = `http://127.0.0.1:${port}`;
+    consoleLog = join(mkdtempSync(join(tmpdir(), 'msa-console-')), 'console.log');
+    const log = createWriteStream(consoleLog);
+    consoleProcess = spawn(process.execPath, [join(root, 'services', 'console', 'dist', 'main.js')], {
+      env: {
+        ...process.env,
+        MSA_CONSOLE_PORT: String(port),
+        MSA_CONNECT_URL: worker.url,
+        KAFKA_BOOTSTRAP_SERVERS: bootstrap,
+        DATABASE_URL: db.url,
+        DATABASE_USER: db.user ?? '',
+        MSA_GATEWAY_PORT: String(await freePort()),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    consoleProcess.stdout?.pipe(log);
+    consoleProcess.stderr?.pipe(log);
+    await eventually(
+      `the console on ${consoleUrl} (log ${consoleLog})`,
+      async () => (await fetch(`${consoleUrl}/api/health`)).ok,
+      30_000,
+    );
+
+    context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'msa-chromium-')), {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+      viewport: { width: 1280, height: 860 },
+      colorScheme: 'light',
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.setDefaultTimeout(30_000);
+    page.on('console', (message) => {
+      if (message.type() === 'error') browserErrors.push(`console: ${message.text()}`);
+    });
+    page.on('pageerror', (error) => browserErrors.push(`page: ${error.message}`));
+    // Which request failed, for the message (the console line does not say).
+    page.on('response', async (response) => {
+      if (response.status() >= 400) {
+        const body = await response.text().catch(() => '');
+        browserErrors.push(
+          `response: ${response.request().method()} ${response.url()} ${response.status()} ${body.slice(0, 300)}`,
+        );
+      }
+    });
+  });
+
+  afterEach(() => {
+    // No error in the browser's console at any step.
+    expect(browserErrors, `browser errors; console log: ${consoleLog}\n${tail(consoleLog)}`).toEqual([]);
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    consoleProcess?.kill('SIGTERM');
+    await rest(worker.url, 'DELETE', `/connectors/${name}`).catch(() => {});
+    await producer?.close();
+    await worker?.kill();
+    await client?.close();
+    await db?.drop().catch(() => {});
+  });
+
+  it('creates a JDBC sink through the generated form, a field error fixed on the way', async () => {
+    await page.goto(`${consoleUrl}/#/new`);
+    await page.locator('#connector-class').selectOption(SINK);
+    await page.locator('#connector-name').fill(name);
+    await page.locator('[data-key="connection.url"]').waitFor();
+    // Groups and help text come from the plugin's definitions.
+    expect(await page.locator('fieldset legend').allTextContents()).toContain('Connection');
+    await setField('connection.url', db.url);
+    await setField('connection.user', db.user ?? '');
+    await setField('topics', topic);
+    await setField('errors.tolerance', 'all');
+    await setField('errors.deadletterqueue.topic.name', dlq);
+    await setField('errors.deadletterqueue.topic.replication.factor', '1');
+    await setField('errors.deadletterqueue.context.headers.enable', 'true');
+    // A wrong value is reported at its field while the user types…
+    await setField('batch.size', 'lots');
+    const errors = page.locator('[data-field="batch.size"] .errors');
+    await expect.poll(() => errors.textContent(), { timeout: 15_000 }).toMatch(/batch\.size/);
+    expect(await page.locator('[data-key="batch.size"]').getAttribute('aria-invalid')).toBe('true');
+    await page.locator('[data-field="batch.size"]').evaluate((el) => el.scrollIntoView({ block: 'center' }));
+    await shot('connector-form.png');
+    // …and goes when it is fixed.
+    await setField('batch.size', '100');
+    await expect.poll(() => errors.textContent(), { timeout: 15_000 }).toBe('');
+    await expect.poll(() => page.locator('[role="status"]').last().textContent()).toBe('No errors');
+
+    await page.getByRole('button', { name: 'Create' }).click();
+    await page.waitForURL(`**/#/connectors/${name}`);
+    const config = (await rest(worker.url, 'GET', `/connectors/${name}/config`)).body as Record<
+      string,
+      string
+    >;
+    expect(config).toMatchObject({
+      'connector.class': SINK,
+      topics: topic,
+      'batch.size': '100',
+      'errors.tolerance': 'all',
+    });
+  });
+
+  it('shows the task RUNNING, then pauses and resumes the connector', async () => {
+    const taskState = page.locator('tr[data-task="0"] .state');
+    await expect.poll(() => taskState.textContent(), { timeout: 90_000 }).toBe('RUNNING');
+    await eventually(
+      '4 rows written',
+      async () => {
+        const rows = await client.query<{ n: unknown }>(
+          `SELECT COUNT(*) AS n FROM ${db.dialect.quoteIdentifier(topic)}`,
+        );
+        return Number(rows[0]?.n) === 4;
+      },
+      60_000,
+    );
+    // The committed offsets, and a few points of the lag and throughput charts.
+    await page.locator('#offsets').waitFor({ timeout: 30_000 });
+    await page.waitForTimeout(9000);
+    await shot('connector.png');
+
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await eventually('PAUSED in Connect', async () => (await status()).connector.state === 'PAUSED');
+    await expect
+      .poll(() => page.locator('#main .state').first().textContent(), { timeout: 15_000 })
+      .toBe('PAUSED');
+    await page.getByRole('button', { name: 'Resume' }).click();
+    await eventually('RUNNING in Connect', async () => (await status()).connector.state === 'RUNNING');
+    await expect
+      .poll(() => page.locator('#main .state').first().textContent(), { timeout: 15_000 })
+      .toBe('RUNNING');
+  });
+
+  it('shows the cluster overview with the connector and its task', async () => {
+    await page.goto(`${consoleUrl}/#/`);
+    const row = page.locator('tr', { has: page.locator(`a[href="#/connectors/${name}"]`) });
+    await expect.poll(() => row.locator('.state').first().textContent(), { timeout: 15_000 }).toBe('RUNNING');
+    await page.locator('text=Cluster id').waitFor();
+    await shot('overview.png');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await shot('overview-dark.png');
+    await page.emulateMedia({ colorScheme: 'light' });
+  });
+
+  it('browses the topic: key, payload beside its schema', async () => {
+    await page.goto(`${consoleUrl}/#/topics/${topic}`);
+    const records = page.locator('#records article.record');
+    await expect.poll(() => records.count(), { timeout: 20_000 }).toBe(5);
+    const first = records.first();
+    expect(await first.getAttribute('data-offset')).toBe('0');
+    expect(JSON.parse((await first.locator('pre[aria-label="Value payload"]').textContent()) ?? '')).toEqual({
+      order_id: 1,
+      email: 'o1@shop.test',
+      qty: 1,
+    });
+    expect(await first.locator('pre[aria-label="Value schema"]').textContent()).toContain('"struct"');
+    // From an offset: records 3 and 4.
+    await page.locator('#start-mode').selectOption('offset');
+    await page.locator('#start-at').fill('3');
+    await page.getByRole('button', { name: 'Read' }).click();
+    await expect
+      .poll(async () =>
+        (await records.evaluateAll((els) => els.map((e) => e.getAttribute('data-offset')))).join(','),
+      )
+      .toBe('3,4');
+    await page.locator('#start-mode').selectOption('last');
+    await page.getByRole('button', { name: 'Read' }).click();
+    await expect.poll(() => records.count()).toBe(5);
+    await shot('topic.png');
+  });
+
+  it("decodes a dead letter record's error headers", async () => {
+    await page.goto(`${consoleUrl}/#/dlq?topic=${dlq}`);
+    const table = page.locator('table[aria-label="Dead letter context"]').first();
+    await table.waitFor({ timeout: 30_000 });
+    const text = (await table.textContent()) ?? '';
+    expect(text).toContain(`${topic} partition 0 offset 2`);
+    expect(text).toContain('TASK_PUT');
+    expect(text).toContain(`${name} task 0`);
+    expect(await table.locator('td.error-text').textContent()).toContain(topic);
+    await shot('dead-letters.png');
+  });
+
+  it('stops the connector and edits its offsets', async () => {
+    await page.goto(`${consoleUrl}/#/connectors/${name}`);
+    await page.getByRole('button', { name: 'Stop' }).click();
+    await eventually('STOPPED in Connect', async () => (await status()).connector.state === 'STOPPED');
+    const input = page.locator('#offsets input[data-offset-index="0"]');
+    await input.waitFor({ timeout: 20_000 });
+    expect(await input.inputValue()).toBe('5');
+    await input.fill('2');
+    await page.getByRole('button', { name: 'Save offsets' }).click();
+    await eventually('offset 2 in Connect', async () => {
+      const body = (await rest(worker.url, 'GET', `/connectors/${name}/offsets`)).body as {
+        offsets: { offset: { kafka_offset: number } }[];
+      };
+      return body.offsets[0]?.offset.kafka_offset === 2;
+    });
+    await expect.poll(() => input.inputValue(), { timeout: 10_000 }).toBe('2');
+    await shot('offsets.png');
+  });
+});
