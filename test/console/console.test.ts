@@ -1,10 +1,6 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createAdmin, createProducer, type KafkaProducer } from '@msa-sync/kafka';
 import type { SqlClient } from '@msa-sync/sql';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   clusterSettings,
@@ -15,7 +11,8 @@ import {
   type WorkerProcess,
 } from '../support/connect-worker.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
-import { root, tail, uniqueName } from '../support/run-process.js';
+import { tail, uniqueName } from '../support/run-process.js';
+import { type Browser, type ConsoleProcess, openBrowser, startConsole } from './console-browser.js';
 
 /**
  * The operator console (issue 18) in a real browser: Debian's chromium driven by playwright-core,
@@ -23,8 +20,6 @@ import { root, tail, uniqueName } from '../support/run-process.js';
  * an operator does it; any error in the browser's console fails the test. The screenshots the
  * README shows are taken here (docs/screenshots/).
  */
-const CHROMIUM = '/usr/bin/chromium';
-const screenshots = join(root, 'docs', 'screenshots');
 const SINK = 'io.confluent.connect.jdbc.JdbcSinkConnector';
 
 const orderSchema = {
@@ -52,19 +47,13 @@ describe('operator console in Chromium', () => {
   let db: TestDatabase;
   let client: SqlClient;
   let producer: KafkaProducer;
-  let consoleProcess: ChildProcess;
-  let consoleLog: string;
+  let consoleProcess: ConsoleProcess;
   let consoleUrl: string;
-  let context: BrowserContext;
+  let browser: Browser;
   let page: Page;
-  const browserErrors: string[] = [];
 
   const status = async () => (await rest(worker.url, 'GET', `/connectors/${name}/status`)).body as Status;
-  /** A screenshot for the README, without the passing notices. */
-  const shot = async (file: string) => {
-    await page.evaluate("document.getElementById('toasts')?.replaceChildren()");
-    await page.screenshot({ path: join(screenshots, file), fullPage: false });
-  };
+  const shot = (file: string) => browser.shot(file);
   /** Sets a generated form field, a select or a text input, as a user does. */
   const setField = async (key: string, value: string) => {
     const field = page.locator(`[data-key="${key}"]`);
@@ -73,12 +62,6 @@ describe('operator console in Chromium', () => {
   };
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `${CHROMIUM} is missing: the test global setup installs it (scripts/ensure-chromium.mjs)`,
-      );
-    }
-    mkdirSync(screenshots, { recursive: true });
     db = await createTestDatabase('mariadb', 'console');
     client = await db.connect();
     const q = (n: string) => db.dialect.quoteIdentifier(n);
@@ -102,71 +85,29 @@ describe('operator console in Chromium', () => {
     });
     worker = await startWorker(clusterSettings(bootstrap, uniqueName('console')));
 
-    const port = await freePort();
-    consoleUrl = `http://127.0.0.1:${port}`;
-    consoleLog = join(mkdtempSync(join(tmpdir(), 'msa-console-')), 'console.log');
-    const log = createWriteStream(consoleLog);
-    consoleProcess = spawn(process.execPath, [join(root, 'services', 'console', 'dist', 'main.js')], {
-      env: {
-        ...process.env,
-        MSA_CONSOLE_PORT: String(port),
-        MSA_CONNECT_URL: worker.url,
-        KAFKA_BOOTSTRAP_SERVERS: bootstrap,
-        DATABASE_URL: db.url,
-        DATABASE_USER: db.user ?? '',
-        MSA_GATEWAY_PORT: String(await freePort()),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    consoleProcess = await startConsole({
+      MSA_CONNECT_URL: worker.url,
+      KAFKA_BOOTSTRAP_SERVERS: bootstrap,
+      DATABASE_URL: db.url,
+      DATABASE_USER: db.user ?? '',
+      MSA_GATEWAY_PORT: String(await freePort()),
     });
-    consoleProcess.stdout?.pipe(log);
-    consoleProcess.stderr?.pipe(log);
-    await eventually(
-      `the console on ${consoleUrl} (log ${consoleLog})`,
-      async () => (await fetch(`${consoleUrl}/api/health`)).ok,
-      30_000,
-    );
-
-    context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'msa-chromium-')), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-      viewport: { width: 1280, height: 860 },
-      colorScheme: 'light',
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(30_000);
-    page.on('console', (message) => {
-      if (message.type() === 'error') browserErrors.push(`console: ${message.text()}`);
-    });
-    page.on('pageerror', (error) => browserErrors.push(`page: ${error.message}`));
-    // Which request failed, for the message (the console line does not say).
-    page.on('response', async (response) => {
-      if (response.status() >= 400) {
-        const body = await response.text().catch(() => '');
-        browserErrors.push(
-          `response: ${response.request().method()} ${response.url()} ${response.status()} ${body.slice(0, 300)}`,
-        );
-      }
-    });
+    consoleUrl = consoleProcess.url;
+    browser = await openBrowser();
+    page = browser.page;
   });
 
   afterEach(() => {
     // No error in the browser's console at any step.
-    expect(browserErrors, `browser errors; console log: ${consoleLog}\n${tail(consoleLog)}`).toEqual([]);
+    expect(
+      browser.errors,
+      `browser errors; console log: ${consoleProcess.log}\n${tail(consoleProcess.log)}`,
+    ).toEqual([]);
   });
 
   afterAll(async () => {
-    await context?.close();
-    consoleProcess?.kill('SIGTERM');
+    await browser?.context.close();
+    await consoleProcess?.stop();
     await rest(worker.url, 'DELETE', `/connectors/${name}`).catch(() => {});
     await producer?.close();
     await worker?.kill();

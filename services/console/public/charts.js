@@ -25,10 +25,19 @@ export function liveChart(container, title, unit, keep = 120) {
       {
         width,
         height: 200,
-        // At least the last two minutes, so a few points do not span years.
-        scales: { x: { time: true, range: (_u, min, max) => [Math.min(min ?? max - 120, max - 120), max] } },
+        // At least the last 90 s, so a few points do not span years.
+        scales: {
+          x: { time: true, range: (_u, min, max) => [Math.min(min ?? max - 90, max - 90), max] },
+          // From zero, so a small change does not look like a cliff.
+          y: { range: (_u, _min, max) => [0, Math.max(1, (max ?? 0) * 1.1)] },
+        },
         axes: [
-          { stroke: text, grid: { stroke: grid } },
+          {
+            stroke: text,
+            grid: { stroke: grid },
+            space: 70,
+            values: (_u, splits) => splits.map((t) => new Date(t * 1000).toTimeString().slice(0, 8)),
+          },
           { stroke: text, grid: { stroke: grid }, label: unit, size: 60 },
         ],
         series: [{}, ...labels.map((label, i) => ({ label, stroke: palette[i % palette.length], width: 2 }))],

@@ -14,7 +14,7 @@ export interface ShopSnapshot {
   orders: number;
   stock: { productId: string; name: string; stock: number }[];
   /** The gateway's registered instances, when the gateway answers. */
-  instances: { instanceId: string; url: string; status: string }[];
+  instances: { service: string; instanceId: string; url: string; status: string }[];
   at: number;
 }
 
@@ -113,6 +113,7 @@ export class LiveShopView implements ShopView {
       });
       if (!response.ok) return [];
       return ((await response.json()) as ShopSnapshot['instances']).map((i) => ({
+        service: i.service,
         instanceId: i.instanceId,
         url: i.url,
         status: i.status,

@@ -32,7 +32,7 @@ export function shopPage(main) {
     report,
     h('h2', {}, 'Stock per product'),
     stock,
-    h('h2', {}, 'Order service instances'),
+    h('h2', {}, 'Service instances (gateway registry)'),
     instances,
   );
   const ordersChart = liveChart(charts, 'Orders per second (rows the sink wrote)', 'orders/s');
@@ -80,7 +80,7 @@ export function shopPage(main) {
       }
       previous = s;
       stockChart.push(s.at, Object.fromEntries(s.stock.map((p) => [p.productId, p.stock])));
-      const orderInstances = s.instances.filter((i) => i.instanceId.startsWith('order-service'));
+      const orderInstances = s.instances.filter((i) => i.service === 'order-service');
       fill(
         cards,
         card(s.orders, 'orders in the database'),
@@ -94,14 +94,14 @@ export function shopPage(main) {
           ? h('p', { class: 'muted' }, 'No catalog yet.')
           : h(
               'table',
-              {},
+              { id: 'stock' },
               h(
                 'tbody',
                 {},
                 s.stock.map((p) =>
                   h(
                     'tr',
-                    {},
+                    { 'data-product': p.productId },
                     h('th', { scope: 'row' }, `${p.productId} ${p.name}`),
                     h('td', { class: 'num' }, String(p.stock)),
                     h(
@@ -120,14 +120,14 @@ export function shopPage(main) {
           ? h('p', { class: 'muted' }, 'The gateway does not answer (npm start runs it).')
           : h(
               'table',
-              {},
+              { id: 'instances' },
               h(
                 'thead',
                 {},
                 h(
                   'tr',
                   {},
-                  ['Instance', 'URL', 'Status'].map((t) => h('th', { scope: 'col' }, t)),
+                  ['Service', 'Instance', 'URL', 'Status'].map((t) => h('th', { scope: 'col' }, t)),
                 ),
               ),
               h(
@@ -137,6 +137,7 @@ export function shopPage(main) {
                   h(
                     'tr',
                     {},
+                    h('td', {}, i.service),
                     h('td', {}, i.instanceId),
                     h('td', { class: 'mono' }, i.url),
                     h('td', {}, i.status),
