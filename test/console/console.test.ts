@@ -141,6 +141,14 @@ describe('operator console in Chromium', () => {
     await expect.poll(() => errors.textContent(), { timeout: 15_000 }).toBe('');
     await expect.poll(() => page.locator('[role="status"]').last().textContent()).toBe('No errors');
 
+    // The JSON view shows the same config; back in the form, nothing is lost.
+    await page.getByRole('button', { name: 'JSON view' }).click();
+    const json = JSON.parse(await page.locator('#config-json').inputValue());
+    expect(json).toMatchObject({ name, 'connector.class': SINK, topics: topic, 'batch.size': '100' });
+    await page.getByRole('button', { name: 'JSON view' }).click();
+    expect(await page.locator('[data-key="batch.size"]').inputValue()).toBe('100');
+    await expect.poll(() => page.locator('[role="status"]').last().textContent()).toBe('No errors');
+
     await page.getByRole('button', { name: 'Create' }).click();
     await page.waitForURL(`**/#/connectors/${name}`);
     const config = (await rest(worker.url, 'GET', `/connectors/${name}/config`)).body as Record<
@@ -183,6 +191,12 @@ describe('operator console in Chromium', () => {
     await expect
       .poll(() => page.locator('#main .state').first().textContent(), { timeout: 15_000 })
       .toBe('RUNNING');
+    // Restart with its tasks, only the failed ones (none): Connect accepts it, the task keeps running.
+    await page.getByLabel('include tasks').check();
+    await page.getByLabel('only failed').check();
+    await page.getByRole('button', { name: 'Restart', exact: true }).click();
+    await page.locator('.toast', { hasText: 'Restart: done' }).waitFor();
+    await eventually('RUNNING after the restart', async () => (await status()).tasks[0]?.state === 'RUNNING');
   });
 
   it('shows the cluster overview with the connector and its task', async () => {
@@ -252,5 +266,22 @@ describe('operator console in Chromium', () => {
     });
     await expect.poll(() => input.inputValue(), { timeout: 10_000 }).toBe('2');
     await shot('offsets.png');
+  });
+
+  it('deletes the connector once the operator confirms', async () => {
+    await page.getByRole('button', { name: 'Delete' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    // Escape cancels (the dialog is keyboard-operable); the connector stays.
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    expect((await rest(worker.url, 'GET', '/connectors')).body).toContain(name);
+    await page.getByRole('button', { name: 'Delete' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
+    await page.waitForURL(/#\/$/);
+    await eventually(
+      'the connector gone',
+      async () => !((await rest(worker.url, 'GET', '/connectors')).body as string[]).includes(name),
+    );
   });
 });

@@ -36,9 +36,10 @@ export class ApiError extends Error {
 }
 
 /** Calls the console API; an answer of 400 and above throws ApiError with the server's message. */
-export async function api(method, path, body) {
+export async function api(method, path, body, signal) {
   const response = await fetch(path, {
     method,
+    signal,
     headers: body === undefined ? { accept: 'application/json' } : { 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
@@ -67,21 +68,24 @@ export function toast(message, bad = false) {
 }
 
 /**
- * Runs `load` now and every `intervalMs`, doubling the wait after each failure (up to 30 s) and
- * back to the interval after a success. Stops when `stop()` is called or the page changes.
+ * Runs `load(signal)` now and every `intervalMs`, doubling the wait after each failure (up to
+ * 30 s) and back to the interval after a success. `stop()` (the page changing) also aborts the
+ * request in flight, so no answer arrives for a page that is gone.
  */
 export function poll(load, intervalMs, onError) {
   let stopped = false;
   let timer;
   let wait = intervalMs;
+  let abort = new AbortController();
   const live = document.getElementById('live');
   const tick = async () => {
     if (stopped) return;
     try {
-      await load();
+      await load(abort.signal);
       wait = intervalMs;
       live.textContent = `updated ${new Date().toLocaleTimeString()}`;
     } catch (error) {
+      if (stopped) return;
       wait = Math.min(wait * 2, 30_000);
       live.textContent = `update failed, next try in ${Math.round(wait / 1000)} s`;
       onError?.(error);
@@ -93,9 +97,16 @@ export function poll(load, intervalMs, onError) {
     stop() {
       stopped = true;
       clearTimeout(timer);
+      abort.abort();
     },
     now() {
       clearTimeout(timer);
+      tick();
+    },
+    resume() {
+      if (!stopped) return;
+      stopped = false;
+      abort = new AbortController();
       tick();
     },
   };

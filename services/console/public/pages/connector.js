@@ -72,12 +72,15 @@ export function connectorPage(main, name) {
             !(await confirmDialog(`Delete ${name}?`, 'Its config goes; its offsets stay in Kafka.', 'Delete'))
           )
             return;
+          // No reads of a connector about to be gone (a read answered after the delete is a 404).
+          poller.stop();
           try {
             await api('DELETE', path);
             toast(`Deleted ${name}`);
             location.hash = '#/';
           } catch (error) {
             toast(error.message, true);
+            poller.resume();
           }
         },
       },
@@ -86,9 +89,9 @@ export function connectorPage(main, name) {
   );
 
   const poller = poll(
-    async () => {
+    async (signal) => {
       if (busy) return;
-      const c = await api('GET', path);
+      const c = await api('GET', path, undefined, signal);
       const state = c.status.connector.state;
       fill(
         head,
@@ -180,10 +183,10 @@ export function connectorPage(main, name) {
       // Read-only offsets follow every update; editable ones are drawn once, so edits stay.
       if (state !== 'STOPPED' || state !== lastState) {
         lastState = state;
-        await renderOffsets(offsets, path, state === 'STOPPED', () => poller.now());
+        await renderOffsets(offsets, path, state === 'STOPPED', () => poller.now(), signal);
       }
       if (c.type === 'sink') {
-        const lag = await api('GET', `${path}/lag`);
+        const lag = await api('GET', `${path}/lag`, undefined, signal);
         const lags = {};
         let committed = 0;
         for (const p of lag.partitions) {
@@ -205,10 +208,10 @@ export function connectorPage(main, name) {
   return () => poller.stop();
 }
 
-async function renderOffsets(container, path, editable, refresh) {
+async function renderOffsets(container, path, editable, refresh, signal) {
   let body;
   try {
-    body = await api('GET', `${path}/offsets`);
+    body = await api('GET', `${path}/offsets`, undefined, signal);
   } catch (error) {
     fill(container, h('p', { class: 'error-text' }, error.message));
     return;
@@ -254,7 +257,7 @@ async function renderOffsets(container, path, editable, refresh) {
     } catch (error) {
       toast(`Offsets: ${error.message}`, true);
     }
-    await renderOffsets(container, path, editable, refresh);
+    await renderOffsets(container, path, editable, refresh, undefined);
   };
   const reset = async () => {
     if (
@@ -271,7 +274,7 @@ async function renderOffsets(container, path, editable, refresh) {
     } catch (error) {
       toast(`Offsets: ${error.message}`, true);
     }
-    await renderOffsets(container, path, editable, refresh);
+    await renderOffsets(container, path, editable, refresh, undefined);
   };
   fill(
     container,

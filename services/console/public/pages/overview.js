@@ -17,8 +17,8 @@ export function overviewPage(main) {
   );
   let kafkaLoaded = 0;
   const poller = poll(
-    async () => {
-      const o = await api('GET', '/api/overview');
+    async (signal) => {
+      const o = await api('GET', '/api/overview', undefined, signal);
       const count = (state, what) => o.byState[state]?.[what] ?? 0;
       fill(
         cards,
@@ -101,7 +101,7 @@ export function overviewPage(main) {
       );
       if (Date.now() - kafkaLoaded > 15_000) {
         kafkaLoaded = Date.now();
-        api('GET', '/api/kafka/cluster')
+        api('GET', '/api/kafka/cluster', undefined, signal)
           .then((c) =>
             fill(
               kafka,

@@ -71,8 +71,8 @@ export function shopPage(main) {
   };
 
   const poller = poll(
-    async () => {
-      const s = await api('GET', '/api/shop');
+    async (signal) => {
+      const s = await api('GET', '/api/shop', undefined, signal);
       if (previous && s.at > previous.at) {
         ordersChart.push(s.at, {
           'orders/s': Math.max(0, ((s.orders - previous.orders) * 1000) / (s.at - previous.at)),
@@ -151,8 +151,8 @@ export function shopPage(main) {
     (error) => toast(error.message, true),
   );
   let seen = 0;
-  const loadPoller = poll(async () => {
-    const l = await api('GET', '/api/shop/load');
+  const loadPoller = poll(async (signal) => {
+    const l = await api('GET', '/api/shop/load', undefined, signal);
     const last = l.progress.at(-1);
     if (l.running && last && l.progress.length !== seen)
       sentChart.push(Date.now(), { 'sent/s': last.currentRate });

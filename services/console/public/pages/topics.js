@@ -10,8 +10,8 @@ export function topicsPage(main) {
     list,
   );
   const poller = poll(
-    async () => {
-      const topics = await api('GET', `/api/topics?internal=${internal.checked}`);
+    async (signal) => {
+      const topics = await api('GET', `/api/topics?internal=${internal.checked}`, undefined, signal);
       fill(
         list,
         h(
