@@ -210,8 +210,15 @@ describe('operator console in Chromium', () => {
     await page.emulateMedia({ colorScheme: 'light' });
   });
 
-  it('browses the topic: key, payload beside its schema', async () => {
-    await page.goto(`${consoleUrl}/#/topics/${topic}`);
+  it('lists the topic with its records and size, and browses it: key, payload beside its schema', async () => {
+    await page.goto(`${consoleUrl}/#/topics`);
+    const row = page.locator('tr', { has: page.locator(`a[href="#/topics/${topic}"]`) });
+    await row.waitFor({ timeout: 20_000 });
+    const cells = await row.locator('td').allTextContents();
+    expect(cells.slice(1, 4)).toEqual(['1', '1', '5']);
+    expect(cells[4]).toMatch(/^\d+(\.\d)? (B|KiB)$/);
+    await row.locator('a').click();
+    await page.waitForURL(`**/#/topics/${topic}`);
     const records = page.locator('#records article.record');
     await expect.poll(() => records.count(), { timeout: 20_000 }).toBe(5);
     const first = records.first();

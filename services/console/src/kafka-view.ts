@@ -6,7 +6,7 @@ import {
   topicDetails,
   withAdmin,
 } from '@msa-sync/cli/kafka';
-import { createConsumer, describeKafkaError, type RawConsumer } from '@msa-sync/kafka';
+import { type Admin, createConsumer, describeKafkaError, type RawConsumer } from '@msa-sync/kafka';
 import { ApiError } from './api-error.js';
 import { type RecordView, recordView } from './record-view.js';
 
@@ -32,6 +32,8 @@ export interface TopicSummary {
   }[];
   /** Records between log start and end, summed over partitions. */
   records: string;
+  /** Bytes on disk of one replica of each partition (the largest), summed; null when the brokers do not say. */
+  sizeBytes: string | null;
 }
 
 export interface RecordsPage {
@@ -52,6 +54,31 @@ export interface KafkaView {
   endOffsets(topics: string[]): Promise<Map<string, bigint[]>>;
   records(topic: string, partition: number, start: ReadStart, limit: number): Promise<RecordsPage>;
   close(): Promise<void>;
+}
+
+/** Bytes on disk per topic: for each partition its largest replica, summed (DescribeLogDirs). */
+export async function topicSizes(
+  admin: Admin,
+  topics: { name: string; partitions: number[] }[],
+): Promise<Map<string, bigint>> {
+  const largest = new Map<string, bigint>();
+  if (topics.length === 0) return new Map();
+  for (const broker of await admin.describeLogDirs({ topics })) {
+    for (const dir of broker.results) {
+      for (const topic of dir.topics) {
+        for (const p of topic.partitions) {
+          const key = `${topic.name}\u0000${p.partitionIndex}`;
+          if (p.partitionSize > (largest.get(key) ?? -1n)) largest.set(key, p.partitionSize);
+        }
+      }
+    }
+  }
+  const sizes = new Map<string, bigint>();
+  for (const [key, bytes] of largest) {
+    const name = key.slice(0, key.indexOf('\u0000'));
+    sizes.set(name, (sizes.get(name) ?? 0n) + bytes);
+  }
+  return sizes;
 }
 
 /** Internal topics by Kafka's rule (names starting with "__"). */
@@ -110,6 +137,12 @@ export class BrokerKafkaView implements KafkaView {
         this.offsetsClient(),
         details.map((d) => d.name),
       );
+      const sizes = await withAdmin(this.bootstrap, (admin) =>
+        topicSizes(
+          admin,
+          details.map((d) => ({ name: d.name, partitions: d.partitions.map((p) => p.partition) })),
+        ),
+      ).catch(() => new Map<string, bigint>());
       return details.map((d): TopicSummary => {
         const o = offsets.get(d.name);
         let records = 0n;
@@ -125,6 +158,7 @@ export class BrokerKafkaView implements KafkaView {
           replicationFactor: d.replicationFactor,
           partitions,
           records: records.toString(),
+          sizeBytes: sizes.get(d.name)?.toString() ?? null,
         };
       });
     });

@@ -23,7 +23,7 @@ export function topicsPage(main) {
             h(
               'tr',
               {},
-              ['Topic', 'Partitions', 'Replication', 'Records', 'End offsets'].map((t) =>
+              ['Topic', 'Partitions', 'Replication', 'Records', 'Size', 'End offsets'].map((t) =>
                 h('th', { scope: 'col' }, t),
               ),
             ),
@@ -39,6 +39,7 @@ export function topicsPage(main) {
                 h('td', { class: 'num' }, String(t.partitions.length)),
                 h('td', { class: 'num' }, String(t.replicationFactor)),
                 h('td', { class: 'num' }, t.records),
+                h('td', { class: 'num' }, t.sizeBytes === null ? '—' : bytes(Number(t.sizeBytes))),
                 h('td', { class: 'mono' }, t.partitions.map((p) => p.end).join(' · ')),
               ),
             ),
@@ -51,6 +52,18 @@ export function topicsPage(main) {
   );
   internal.addEventListener('change', () => poller.now());
   return () => poller.stop();
+}
+
+function bytes(n) {
+  if (n < 1024) return `${n} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let value = n / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
 }
 
 /** One topic's records: the last N of a partition, from an offset or from a time. */
