@@ -90,8 +90,16 @@ describe('operator console: the shop page in Chromium', () => {
     await expect
       .poll(async () => (await stockOf('CATALOG-001')) + (await stockOf('CATALOG-002')), { timeout: 30_000 })
       .toBe(BERLIN.stock + TOKYO.stock - acked);
+    // Each order-service instance's share: their 201s (from their /metrics) add up to the run's.
+    const placedByInstances = async () => {
+      const rows = await page.locator('#instances tbody tr', { hasText: 'order-service' }).all();
+      let sum = 0;
+      for (const row of rows) sum += Number((await row.locator('td').nth(4).textContent()) || 0);
+      return sum;
+    };
+    await expect.poll(placedByInstances, { timeout: 20_000 }).toBe(acked);
     // The orders-per-second chart got points above zero.
-    const ordersChart = page.locator('figure[aria-label^="Orders per second"]');
+    const ordersChart = page.locator('figure[aria-label="Orders per second (rows the sink wrote)"]');
     expect(await ordersChart.locator('canvas').count()).toBe(1);
 
     await page.getByRole('button', { name: 'Check consistency' }).click();

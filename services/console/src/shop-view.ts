@@ -14,7 +14,14 @@ export interface ShopSnapshot {
   orders: number;
   stock: { productId: string; name: string; stock: number }[];
   /** The gateway's registered instances, when the gateway answers. */
-  instances: { service: string; instanceId: string; url: string; status: string }[];
+  instances: {
+    service: string;
+    instanceId: string;
+    url: string;
+    status: string;
+    /** Orders this order-service instance answered 201 since it started (its /metrics); null when unknown. */
+    ordersServed: number | null;
+  }[];
   at: number;
 }
 
@@ -24,6 +31,32 @@ export interface LoadState {
   progress: LoadProgress[];
   summary?: Omit<LoadSummary, 'ackedFile'>;
   error?: string;
+}
+
+/** The orders an order-service instance placed (201 answers to POST …/orders), from its /metrics. */
+async function servedBy(url: string): Promise<number | null> {
+  try {
+    const response = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(2000) });
+    return response.ok ? ordersPlaced(await response.text()) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Sums `http_requests_total` of POSTs to an orders route answered 201, in Prometheus text. */
+export function ordersPlaced(metrics: string): number {
+  let total = 0;
+  for (const line of metrics.split('\n')) {
+    const match = /^http_requests_total\{([^}]*)\}\s+(\S+)/.exec(line);
+    if (!match) continue;
+    const labels = Object.fromEntries(
+      [...(match[1] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]),
+    );
+    if (labels.method === 'POST' && labels.status === '201' && /\/orders$/.test(labels.route ?? '')) {
+      total += Number(match[2]);
+    }
+  }
+  return total;
 }
 
 /** The shop as the console sees it; an interface so the server's tests need no database. */
@@ -107,20 +140,26 @@ export class LiveShopView implements ShopView {
   }
 
   private async instances(): Promise<ShopSnapshot['instances']> {
+    type Registered = { service: string; instanceId: string; url: string; status: string };
+    let list: Registered[];
     try {
       const response = await fetch(`${this.settings.gatewayUrl}/registry/instances`, {
         signal: AbortSignal.timeout(2000),
       });
       if (!response.ok) return [];
-      return ((await response.json()) as ShopSnapshot['instances']).map((i) => ({
+      list = (await response.json()) as Registered[];
+    } catch {
+      return [];
+    }
+    return Promise.all(
+      list.map(async (i) => ({
         service: i.service,
         instanceId: i.instanceId,
         url: i.url,
         status: i.status,
-      }));
-    } catch {
-      return [];
-    }
+        ordersServed: i.service === 'order-service' ? await servedBy(i.url) : null,
+      })),
+    );
   }
 
   startLoad(ratePerSecond: number, seconds: number): LoadState {

@@ -38,6 +38,7 @@ export function shopPage(main) {
   const ordersChart = liveChart(charts, 'Orders per second (rows the sink wrote)', 'orders/s');
   const stockChart = liveChart(charts, 'Stock per product', 'units');
   const sentChart = liveChart(charts, 'Orders sent per second by this console', 'orders/s');
+  const instanceChart = liveChart(charts, 'Orders per second by order-service instance', 'orders/s');
   let previous;
 
   const placeOrders = async () => {
@@ -78,7 +79,19 @@ export function shopPage(main) {
           'orders/s': Math.max(0, ((s.orders - previous.orders) * 1000) / (s.at - previous.at)),
         });
       }
+      if (previous && s.at > previous.at) {
+        const before = new Map(previous.instances.map((i) => [i.instanceId, i.ordersServed]));
+        const rates = {};
+        for (const i of s.instances) {
+          const was = before.get(i.instanceId);
+          if (i.service === 'order-service' && i.ordersServed !== null && was !== undefined && was !== null) {
+            rates[i.instanceId] = Math.max(0, ((i.ordersServed - was) * 1000) / (s.at - previous.at));
+          }
+        }
+        if (Object.keys(rates).length) instanceChart.push(s.at, rates);
+      }
       previous = s;
+      const served = s.instances.reduce((sum, i) => sum + (i.ordersServed ?? 0), 0);
       stockChart.push(s.at, Object.fromEntries(s.stock.map((p) => [p.productId, p.stock])));
       const orderInstances = s.instances.filter((i) => i.service === 'order-service');
       fill(
@@ -127,7 +140,9 @@ export function shopPage(main) {
                 h(
                   'tr',
                   {},
-                  ['Service', 'Instance', 'URL', 'Status'].map((t) => h('th', { scope: 'col' }, t)),
+                  ['Service', 'Instance', 'URL', 'Status', 'Orders placed', 'Share'].map((t) =>
+                    h('th', { scope: 'col' }, t),
+                  ),
                 ),
               ),
               h(
@@ -141,6 +156,14 @@ export function shopPage(main) {
                     h('td', {}, i.instanceId),
                     h('td', { class: 'mono' }, i.url),
                     h('td', {}, i.status),
+                    h('td', { class: 'num' }, i.ordersServed === null ? '' : String(i.ordersServed)),
+                    h(
+                      'td',
+                      { class: 'num' },
+                      i.ordersServed === null || served === 0
+                        ? ''
+                        : `${Math.round((i.ordersServed / served) * 100)} %`,
+                    ),
                   ),
                 ),
               ),
