@@ -256,6 +256,36 @@ describe('operator console in Chromium', () => {
     await shot('dead-letters.png');
   });
 
+  it('edits the connector through the same form, prefilled with its config', async () => {
+    await page.goto(`${consoleUrl}/#/connectors/${name}`);
+    await page.getByRole('link', { name: 'Edit' }).click();
+    await page.waitForURL(`**/#/connectors/${name}/edit`);
+    const batch = page.locator('[data-key="batch.size"]');
+    await expect.poll(() => batch.inputValue(), { timeout: 20_000 }).toBe('100');
+    expect(await page.locator('#connector-name').isDisabled()).toBe(true);
+    // With the keyboard: focus, select, type.
+    await batch.focus();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('200');
+    await expect.poll(() => page.locator('[role="status"]').last().textContent()).toBe('No errors');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.waitForURL(`**/#/connectors/${name}`);
+    const config = (await rest(worker.url, 'GET', `/connectors/${name}/config`)).body as Record<
+      string,
+      string
+    >;
+    expect(config).toMatchObject({
+      'batch.size': '200',
+      topics: topic,
+      'errors.deadletterqueue.topic.name': dlq,
+    });
+    await eventually(
+      'RUNNING after the edit',
+      async () => (await status()).tasks[0]?.state === 'RUNNING',
+      60_000,
+    );
+  });
+
   it('stops the connector and edits its offsets', async () => {
     await page.goto(`${consoleUrl}/#/connectors/${name}`);
     await page.getByRole('button', { name: 'Stop' }).click();
