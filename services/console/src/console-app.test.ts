@@ -68,6 +68,13 @@ const connectRoutes: Record<string, (call: Call) => [number, unknown]> = {
     [{ name: 'connection.password', type: 'PASSWORD' }],
   ],
   'PUT /connectors/sink/config': (call) => [200, { name: 'sink', config: call.body, tasks: [] }],
+  'POST /connectors': (call) => [
+    400,
+    {
+      error_code: 400,
+      message: `Connector configuration is invalid: password ${(call.body as { config: Record<string, string> }).config['connection.password']} refused`,
+    },
+  ],
   'GET /connectors/sink/offsets': () => [
     200,
     {
@@ -90,7 +97,8 @@ const connectRoutes: Record<string, (call: Call) => [number, unknown]> = {
             name: 'connection.password',
             value: (call.body as Record<string, string>)['connection.password'] ?? null,
             recommended_values: [],
-            errors: [],
+            // A message that quotes the value it refuses, as some validators do.
+            errors: [`Invalid value ${(call.body as Record<string, string>)['connection.password']} for it`],
             visible: true,
           },
         },
@@ -182,6 +190,20 @@ describe('console API', () => {
     expect(JSON.stringify(saved.json())).not.toContain('hunter2');
   });
 
+  it('masks a secret that Connect quotes in an error answer', async () => {
+    const { app: a } = await app();
+    const response = await a.inject({
+      method: 'POST',
+      url: '/api/connectors',
+      payload: { name: 'new', config: { ...stored, 'connection.password': 'sw0rdfish' } },
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toEqual({
+      error_code: 400,
+      message: `Connector configuration is invalid: password ${MASK} refused`,
+    });
+  });
+
   it('validates with the stored secret behind a mask and masks it in the answer', async () => {
     const { app: a, calls } = await app();
     const response = await a.inject({
@@ -199,6 +221,8 @@ describe('console API', () => {
     const body = response.json();
     expect(body.error_count).toBe(1);
     expect(body.configs[0].value.value).toBe(MASK);
+    expect(body.configs[0].value.errors).toEqual([`Invalid value ${MASK} for it`]);
+    expect(response.body).not.toContain('hunter2');
     expect(body.configs[1].value.errors).toEqual(['Not a number']);
   });
 

@@ -26,6 +26,8 @@ import {
   type ConfigDefinition,
   maskConfig,
   maskValidation,
+  scrub,
+  secretValues,
   unmaskConfig,
   type ValidationResult,
 } from './secrets.js';
@@ -248,7 +250,7 @@ export async function buildConsoleApp(deps: ConsoleDependencies): Promise<Fastif
       body: config,
       authorization: a,
     })) as ValidationResult;
-    return maskValidation(result, await passwordKeys(plugin, a));
+    return maskValidation(result, await passwordKeys(plugin, a), config);
   });
 
   app.get('/api/connectors/:name', async (request) => {
@@ -262,12 +264,16 @@ export async function buildConsoleApp(deps: ConsoleDependencies): Promise<Fastif
       connect.request('GET', `${path}/topics`, { authorization: a }),
     ]);
     const keys = await passwordKeys(info.config['connector.class'], a);
+    // A trace may quote a secret of the config (a URL with its password, say).
+    const secrets = secretValues(info.config, keys);
+    const scrubTrace = <T extends { trace?: string }>(x: T): T =>
+      x.trace === undefined ? x : { ...x, trace: scrub(x.trace, secrets) };
     const used = (topics.body as Record<string, { topics?: string[] }> | null)?.[name]?.topics;
     return {
       name,
       type: info.type ?? status.type ?? 'unknown',
       config: maskConfig(info.config, keys),
-      status,
+      status: { ...status, connector: scrubTrace(status.connector), tasks: status.tasks.map(scrubTrace) },
       topics: topics.status === 200 && Array.isArray(used) ? used : null,
     };
   });
@@ -279,16 +285,12 @@ export async function buildConsoleApp(deps: ConsoleDependencies): Promise<Fastif
     if (unknown.length) throw badRequest(`Unknown field(s) ${unknown.join(', ')}: give name and config`);
     const name = nameParam(body.name, 'The connector name');
     const config = stringConfig(body.config, 'The config');
-    const answer = await connect.ok('POST', '/connectors', {
-      body: { name, config },
-      authorization: auth(request),
-    });
-    const info = answer as ConnectorInfo;
+    const keys = await passwordKeys(config['connector.class'], auth(request));
+    const info = (await scrubbed(config, keys, () =>
+      connect.ok('POST', '/connectors', { body: { name, config }, authorization: auth(request) }),
+    )) as ConnectorInfo;
     reply.code(201);
-    return {
-      ...info,
-      config: maskConfig(info.config, await passwordKeys(config['connector.class'], auth(request))),
-    };
+    return { ...info, config: maskConfig(info.config, keys) };
   });
 
   app.put('/api/connectors/:name/config', async (request) => {
@@ -301,11 +303,11 @@ export async function buildConsoleApp(deps: ConsoleDependencies): Promise<Fastif
       throw error;
     });
     const config = unmaskOrBadRequest(edited, stored);
-    const info = (await connect.ok('PUT', `/connectors/${enc(name)}/config`, {
-      body: config,
-      authorization: a,
-    })) as ConnectorInfo;
-    return { ...info, config: maskConfig(info.config, await passwordKeys(config['connector.class'], a)) };
+    const keys = await passwordKeys(config['connector.class'], a);
+    const info = (await scrubbed(config, keys, () =>
+      connect.ok('PUT', `/connectors/${enc(name)}/config`, { body: config, authorization: a }),
+    )) as ConnectorInfo;
+    return { ...info, config: maskConfig(info.config, keys) };
   });
 
   app.put('/api/connectors/:name/:action', async (request, reply) => {
@@ -481,6 +483,21 @@ export async function buildConsoleApp(deps: ConsoleDependencies): Promise<Fastif
   });
 
   return app;
+}
+
+/** Runs a call that sends a config; an error message quoting one of its secrets has it masked. */
+async function scrubbed<T>(
+  config: Record<string, string>,
+  keys: ReadonlySet<string>,
+  call: () => Promise<T>,
+) {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof ApiError)
+      throw new ApiError(error.status, scrub(error.message, secretValues(config, keys)));
+    throw error;
+  }
 }
 
 function unmaskOrBadRequest(edited: Record<string, string>, stored: Record<string, string> | undefined) {

@@ -1,3 +1,5 @@
+import { redactUrl } from '@msa-sync/sql';
+
 /** What the console shows instead of a secret; sent back unchanged, it means "keep the stored value". */
 export const MASK = '********';
 
@@ -17,8 +19,9 @@ export function maskConfig(
   const masked: Record<string, string> = {};
   for (const [key, value] of Object.entries(config)) {
     const secret = passwordKeys.has(key) || isSecretName(key);
-    // Externalized secrets (${file:...}) are references, not secrets: they are shown.
-    masked[key] = secret && value !== '' && !/^\$\{[^}]+\}$/.test(value) ? MASK : value;
+    // Externalized secrets (${file:...}) are references, not secrets: they are shown. A URL with a
+    // password in it (a JDBC URL's password= or user:password@) is shown with it hidden.
+    masked[key] = secret && value !== '' && !/^\$\{[^}]+\}$/.test(value) ? MASK : redactUrl(value);
   }
   return masked;
 }
@@ -33,9 +36,12 @@ export function unmaskConfig(
 ): Record<string, string> {
   const result: Record<string, string> = {};
   for (const [key, value] of Object.entries(edited)) {
+    const original = stored?.[key];
     if (value === MASK) {
-      const original = stored?.[key];
       if (original === undefined) throw new Error(`'${key}' is masked but the connector has no stored value`);
+      result[key] = original;
+    } else if (original !== undefined && original !== value && redactUrl(original) === value) {
+      // A URL sent back as shown, its password hidden: the stored one.
       result[key] = original;
     } else {
       result[key] = value;
@@ -44,18 +50,47 @@ export function unmaskConfig(
   return result;
 }
 
-/** Connect's validate answer with the values of secrets masked (definitions and errors untouched). */
+/** The secret values of a config (declared PASSWORD or named like a secret), longest first. */
+export function secretValues(config: Record<string, string>, passwordKeys: ReadonlySet<string>): string[] {
+  const values = Object.entries(config)
+    .filter(([key, value]) => value.length >= 3 && (passwordKeys.has(key) || isSecretName(key)))
+    .map(([, value]) => value);
+  // Passwords inside URLs, as redactUrl finds them.
+  for (const value of Object.values(config)) {
+    for (const m of value.matchAll(/[?&;](?:password|pwd)=([^&;]*)/gi))
+      if ((m[1] ?? '').length >= 3) values.push(m[1] ?? '');
+    const inline = /\/\/[^:/@]+:([^@/]*)@/.exec(value)?.[1];
+    if (inline && inline.length >= 3) values.push(inline);
+  }
+  return values.sort((a, b) => b.length - a.length);
+}
+
+/** Text (an error message from Connect) with every secret value in it replaced by MASK. */
+export function scrub(text: string, secrets: readonly string[]): string {
+  let result = text;
+  for (const secret of secrets) result = result.split(secret).join(MASK);
+  return result;
+}
+
+/**
+ * Connect's validate answer with the values of secrets masked, and any secret of the config that
+ * was validated masked in the error messages too (a message may quote the value it refuses).
+ */
 export function maskValidation(
   result: ValidationResult,
   passwordKeys: ReadonlySet<string>,
+  validated: Record<string, string> = {},
 ): ValidationResult {
+  const declared = new Set(passwordKeys);
+  for (const c of result.configs) if (c.definition.type === 'PASSWORD') declared.add(c.value.name);
+  const secrets = secretValues(validated, declared);
   return {
     ...result,
     configs: result.configs.map((c) => {
-      const secret =
-        c.definition.type === 'PASSWORD' || passwordKeys.has(c.value.name) || isSecretName(c.value.name);
+      const secret = declared.has(c.value.name) || isSecretName(c.value.name);
       const v = c.value.value;
-      return secret && v !== null && v !== '' ? { ...c, value: { ...c.value, value: MASK } } : c;
+      const errors = c.value.errors.map((e) => scrub(e, secrets));
+      return { ...c, value: { ...c.value, value: secret && v !== null && v !== '' ? MASK : v, errors } };
     }),
   };
 }
