@@ -199,15 +199,42 @@ describe('operator console in Chromium', () => {
     await eventually('RUNNING after the restart', async () => (await status()).tasks[0]?.state === 'RUNNING');
   });
 
-  it('shows the cluster overview with the connector and its task', async () => {
+  it('shows the cluster overview: connectors, tasks by state, a failed task with its trace one click away', async () => {
+    // A second sink on the same topic that tolerates no error: the rows are there already, so its
+    // task fails on the first write.
+    const strict = `${name}-strict`;
+    const created = await rest(worker.url, 'PUT', `/connectors/${strict}/config`, {
+      'connector.class': SINK,
+      'connection.url': db.url,
+      'connection.user': db.user ?? '',
+      topics: topic,
+      'table.name.format': topic,
+    });
+    expect(created.status).toBe(201);
+    await eventually(
+      'the strict sink to fail',
+      async () =>
+        ((await rest(worker.url, 'GET', `/connectors/${strict}/status`)).body as Status).tasks[0]?.state ===
+        'FAILED',
+      60_000,
+    );
     await page.goto(`${consoleUrl}/#/`);
     const row = page.locator('tr', { has: page.locator(`a[href="#/connectors/${name}"]`) });
     await expect.poll(() => row.locator('.state').first().textContent(), { timeout: 15_000 }).toBe('RUNNING');
+    const failed = page.locator('details', { hasText: `${strict} task 0` });
+    await failed.waitFor({ timeout: 15_000 });
+    const trace = failed.locator('pre');
+    expect(await trace.isVisible()).toBe(false);
+    await failed.locator('summary').click();
+    expect(await trace.isVisible()).toBe(true);
+    expect(await trace.textContent()).toMatch(/\S/);
     await page.locator('text=Cluster id').waitFor();
     await shot('overview.png');
     await page.emulateMedia({ colorScheme: 'dark' });
     await shot('overview-dark.png');
     await page.emulateMedia({ colorScheme: 'light' });
+    // Gone again before the page polls for it: the overview reads no single connector.
+    expect((await rest(worker.url, 'DELETE', `/connectors/${strict}`)).status).toBe(204);
   });
 
   it('lists the topic with its records and size, and browses it: key, payload beside its schema', async () => {

@@ -58,6 +58,19 @@ const connectRoutes: Record<string, (call: Call) => [number, unknown]> = {
   'GET /': () => [200, { version: '4.1.0' }],
   'GET /connectors/sink': () => [200, { name: 'sink', type: 'sink', config: stored, tasks: [] }],
   'GET /connectors/sink/config': () => [200, stored],
+  'GET /connectors?expand=status&expand=info': () => [
+    200,
+    {
+      sink: {
+        info: { name: 'sink', type: 'sink', config: stored, tasks: [] },
+        status: {
+          name: 'sink',
+          connector: { state: 'RUNNING', worker_id: 'w1' },
+          tasks: [{ id: 0, state: 'FAILED', worker_id: 'w2', trace: 'login failed for root/hunter2' }],
+        },
+      },
+    },
+  ],
   'GET /connectors/sink/status': () => [
     200,
     { name: 'sink', connector: { state: 'RUNNING', worker_id: 'w1' }, tasks: [], type: 'sink' },
@@ -224,6 +237,23 @@ describe('console API', () => {
     expect(body.configs[0].value.errors).toEqual([`Invalid value ${MASK} for it`]);
     expect(response.body).not.toContain('hunter2');
     expect(body.configs[1].value.errors).toEqual(['Not a number']);
+  });
+
+  it('counts connectors and tasks by state, with a failed task’s trace scrubbed of secrets', async () => {
+    const { app: a } = await app();
+    const overview = (await a.inject({ method: 'GET', url: '/api/overview' })).json();
+    expect(overview.workers).toEqual(['w1', 'w2']);
+    expect(overview.byState).toEqual({
+      RUNNING: { connectors: 1, tasks: 0 },
+      FAILED: { connectors: 0, tasks: 1 },
+    });
+    expect(overview.connectors[0].tasks[0]).toEqual({
+      id: 0,
+      state: 'FAILED',
+      workerId: 'w2',
+      trace: `login failed for root/${MASK}`,
+    });
+    expect(JSON.stringify(overview)).not.toContain('hunter2');
   });
 
   it('computes a sink lag per partition from Connect offsets and Kafka end offsets', async () => {

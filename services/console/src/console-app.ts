@@ -187,26 +187,35 @@ export async function buildConsoleApp(deps: ConsoleDependencies): Promise<Fastif
       connect.ok('GET', '/', { authorization: a }),
       connect.ok('GET', '/connectors?expand=status&expand=info', { authorization: a }),
     ]);
-    const connectors = Object.values(
+    const entries = Object.values(
       expanded as Record<string, { status: ConnectorStatus; info: ConnectorInfo }>,
-    )
-      .map(({ status, info }) => ({
-        name: status.name,
-        type: info?.type ?? status.type ?? 'unknown',
-        connectorClass: info?.config?.['connector.class'] ?? '',
-        // Where a sink sends the records it cannot handle (a topic name, never a secret).
-        deadLetterTopic: info?.config?.['errors.deadletterqueue.topic.name'] || null,
-        state: status.connector.state,
-        workerId: status.connector.worker_id,
-        trace: status.connector.trace ?? null,
-        tasks: status.tasks.map((t) => ({
-          id: t.id,
-          state: t.state,
-          workerId: t.worker_id,
-          trace: t.trace ?? null,
-        })),
-      }))
-      .sort((x, y) => x.name.localeCompare(y.name));
+    );
+    const connectors = (
+      await Promise.all(
+        entries.map(async ({ status, info }) => {
+          const config = info?.config ?? {};
+          // A trace may quote a secret of the config (a URL with its password, say).
+          const secrets = secretValues(config, await passwordKeys(config['connector.class'], a));
+          const trace = (t: string | undefined) => (t === undefined ? null : scrub(t, secrets));
+          return {
+            name: status.name,
+            type: info?.type ?? status.type ?? 'unknown',
+            connectorClass: config['connector.class'] ?? '',
+            // Where a sink sends the records it cannot handle (a topic name, never a secret).
+            deadLetterTopic: config['errors.deadletterqueue.topic.name'] || null,
+            state: status.connector.state,
+            workerId: status.connector.worker_id,
+            trace: trace(status.connector.trace),
+            tasks: status.tasks.map((t) => ({
+              id: t.id,
+              state: t.state,
+              workerId: t.worker_id,
+              trace: trace(t.trace),
+            })),
+          };
+        }),
+      )
+    ).sort((x, y) => x.name.localeCompare(y.name));
     const workers = new Set<string>();
     const byState: Record<string, { connectors: number; tasks: number }> = {};
     const tally = (state: string) => {
