@@ -98,9 +98,20 @@ describe('operator console: the shop page in Chromium', () => {
       return sum;
     };
     await expect.poll(placedByInstances, { timeout: 20_000 }).toBe(acked);
-    // The orders-per-second chart got points above zero.
-    const ordersChart = page.locator('figure[aria-label="Orders per second (rows the sink wrote)"]');
-    expect(await ordersChart.locator('canvas').count()).toBe(1);
+    // The live charts moved: orders per second, per instance, and the run's latencies.
+    const points = (label: string) =>
+      page
+        .locator(`figure[aria-label="${label}"]`)
+        .getAttribute('data-points')
+        .then((n) => Number(n ?? 0));
+    for (const label of [
+      'Orders per second (rows the sink wrote)',
+      'Orders per second by order-service instance',
+      '201 latency and 201 → row (this console’s orders)',
+      'Stock per product',
+    ]) {
+      await expect.poll(() => points(label), { timeout: 20_000, message: label }).toBeGreaterThan(1);
+    }
 
     await page.getByRole('button', { name: 'Check consistency' }).click();
     const result = page.locator('#consistency-result');

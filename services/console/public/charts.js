@@ -67,6 +67,8 @@ export function liveChart(container, title, unit, keep = 120) {
       }
       if (rebuild) build();
       else plot.setData([times, ...columns]);
+      // How many points it shows, for the browser tests.
+      box.dataset.points = String(times.length);
     },
     get points() {
       return times.length;

@@ -27,6 +27,8 @@ export interface ShopSnapshot {
 
 export interface LoadState {
   running: boolean;
+  /** When the run was started (ms since the epoch); its progress' elapsedMs count from about then. */
+  startedAt?: number;
   runId?: string;
   progress: LoadProgress[];
   summary?: Omit<LoadSummary, 'ackedFile'>;
@@ -165,7 +167,7 @@ export class LiveShopView implements ShopView {
   startLoad(ratePerSecond: number, seconds: number): LoadState {
     if (this.state.running) throw new ApiError(409, 'A load run is still going');
     this.abort = new AbortController();
-    this.state = { running: true, progress: [] };
+    this.state = { running: true, startedAt: Date.now(), progress: [] };
     const progress = this.state.progress;
     void runLoad(
       {

@@ -39,6 +39,7 @@ export function shopPage(main) {
   const stockChart = liveChart(charts, 'Stock per product', 'units');
   const sentChart = liveChart(charts, 'Orders sent per second by this console', 'orders/s');
   const instanceChart = liveChart(charts, 'Orders per second by order-service instance', 'orders/s');
+  const latencyChart = liveChart(charts, '201 latency and 201 → row (this console’s orders)', 'ms');
   let previous;
 
   const placeOrders = async () => {
@@ -173,13 +174,29 @@ export function shopPage(main) {
     2000,
     (error) => toast(error.message, true),
   );
-  let seen = 0;
+  // Each progress of the run once, at its own time: rate, and the 201 and 201 → row latencies of
+  // the answers and rows since the progress before.
+  const seen = { runId: undefined, elapsedMs: -1 };
   const loadPoller = poll(async (signal) => {
     const l = await api('GET', '/api/shop/load', undefined, signal);
     const last = l.progress.at(-1);
-    if (l.running && last && l.progress.length !== seen)
-      sentChart.push(Date.now(), { 'sent/s': last.currentRate });
-    seen = l.progress.length;
+    for (const p of l.progress) {
+      if (p.runId === seen.runId && p.elapsedMs <= seen.elapsedMs) continue;
+      seen.runId = p.runId;
+      seen.elapsedMs = p.elapsedMs;
+      const t = l.startedAt + p.elapsedMs;
+      if (p.phase === 'load') sentChart.push(t, { 'sent/s': p.currentRate });
+      const lat = {};
+      if (p.intervalLatencyMs) {
+        lat['201 p50'] = p.intervalLatencyMs.p50;
+        lat['201 p99'] = p.intervalLatencyMs.p99;
+      }
+      if (p.intervalVisibleMs) {
+        lat['201 → row p50'] = p.intervalVisibleMs.p50;
+        lat['201 → row p99'] = p.intervalVisibleMs.p99;
+      }
+      if (Object.keys(lat).length) latencyChart.push(t, lat);
+    }
     start.disabled = l.running;
     if (l.error) loadStatus.textContent = `Load run failed: ${l.error}`;
     else if (l.running && last)
