@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import {
   type BrokerStart,
   defaultBrokerSettings,
@@ -6,6 +8,7 @@ import {
   isKafkaAnswering,
   mariadb,
   postgresql,
+  repoRoot,
   stackPaths,
   startBroker,
   stopBroker,
@@ -28,6 +31,13 @@ export default async function setup(project: TestProject) {
   await Promise.all([ensureDatabase(mariadb, log), ensureDatabase(postgresql, log)]);
   // The shims and the JsonConverter compatibility test run Apache's own classes from these jars.
   await ensureKafkaJars(stackPaths(), log);
+  // The console's browser tests drive Debian's chromium; installed here when missing (as root). A
+  // failure is only reported: those tests then fail with the reason, the others run.
+  const chromium = spawnSync(process.execPath, [join(repoRoot(), 'scripts', 'ensure-chromium.mjs')], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    timeout: 900_000,
+  });
+  if (chromium.status !== 0) log(`chromium for the console tests: ${chromium.stderr.toString().trim()}`);
 
   const external = process.env.KAFKA_BOOTSTRAP_SERVERS;
   let started: BrokerStart | undefined;

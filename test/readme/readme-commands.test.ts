@@ -16,11 +16,11 @@ import { ShellSession, type StepResult } from './shell-session.js';
  * the checks below name the command they are for. Commands that wait for stdin, never end or must
  * not run here carry a `<!-- readme-test: … -->` directive in the README (readme-blocks.ts).
  *
- * The README hard-codes localhost:9092, :8083 and :8000, so this test needs the broker on 9092
+ * The README hard-codes localhost:9092, :8083, :8000 and :8080, so this test needs the broker on 9092
  * (the one the test setup provides; `npm start` in the clone reuses it, and `npm stop` leaves it
- * running, since the clone did not start it) and owns 8083 and 8000 while it runs: when something
+ * running, since the clone did not start it) and owns 8083, 8000 and 8080 while it runs: when something
  * already listens there (a developer's own `npm start`) it fails at once and says so, rather than
- * testing the README against someone else's worker. No other test uses those two ports.
+ * testing the README against someone else's worker. No other test uses those ports.
  *
  * Names the README types (topic `quickstart-events`, `t`, group `g1`, connector `file-source`,
  * topic `lines`, file `/tmp/in.txt`) are made unique per run and block (`names` below), so runs
@@ -86,6 +86,8 @@ const checks: Record<string, Check[]> = {
         expect(r.stdout).toMatch(
           /JDBC sink\s+http:\/\/127\.0\.0\.1:8083\/connectors\/orders-sink\s+(created|updated)/,
         );
+        expect(r.stdout).toMatch(/Console\s+http:\/\/127\.0\.0\.1:8080\s+started/);
+        expect(r.stdout).toContain('Open the operator console: http://127.0.0.1:8080');
       },
     },
   ],
@@ -112,6 +114,7 @@ const checks: Record<string, Check[]> = {
       check: (r) => {
         expect(r.stdout).toMatch(/Connect worker\s+http:\/\/127\.0\.0\.1:8083\s+reused/);
         expect(r.stdout).toMatch(/gateway\s+http:\/\/127\.0\.0\.1:8000\s+reused/);
+        expect(r.stdout).toMatch(/Console\s+http:\/\/127\.0\.0\.1:8080\s+reused/);
       },
     },
   ],
@@ -320,6 +323,7 @@ async function stopClone(): Promise<void> {
   expect(await isKafkaAnswering('127.0.0.1:9092', 5000)).toBe(true);
   expect(await isPortOpen('127.0.0.1', 8083)).toBe(false);
   expect(await isPortOpen('127.0.0.1', 8000)).toBe(false);
+  expect(await isPortOpen('127.0.0.1', 8080)).toBe(false);
 }
 
 describe('README commands on a fresh clone', () => {
@@ -334,10 +338,11 @@ describe('README commands on a fresh clone', () => {
     for (const [port, what] of [
       [8083, 'a Connect worker'],
       [8000, 'a gateway'],
+      [8080, 'an operator console'],
     ] as const) {
       if (await isPortOpen('127.0.0.1', port)) {
         throw new Error(
-          `Port ${port} is taken (${what} of your own \`npm start\`?). The README test runs the README's commands, which name :8083 and :8000, against a stack of its own: run \`npm stop\` there first.`,
+          `Port ${port} is taken (${what} of your own \`npm start\`?). The README test runs the README's commands, which name :8083, :8000 and :8080, against a stack of its own: run \`npm stop\` there first.`,
         );
       }
     }

@@ -12,7 +12,7 @@ import { root, runProcess } from '../support/run-process.js';
  * and stops, and two runs of it (or a developer's `npm start`) never collide.
  */
 const dataDir = mkdtempSync(join(tmpdir(), 'msa-sync-start-'));
-const ports = { kafka: 0, controller: 0, connect: 0, connect2: 0, gateway: 0 };
+const ports = { kafka: 0, controller: 0, connect: 0, connect2: 0, gateway: 0, console: 0 };
 let env: NodeJS.ProcessEnv = {};
 
 function processes(pattern: string): number {
@@ -44,6 +44,7 @@ describe('npm start / npm stop', () => {
       MSA_CONNECT_PORT: String(ports.connect),
       MSA_CONNECT_EXTRA_PORTS: String(ports.connect2),
       MSA_GATEWAY_PORT: String(ports.gateway),
+      MSA_CONSOLE_PORT: String(ports.console),
       KAFKA_BOOTSTRAP_SERVERS: undefined,
     };
   });
@@ -68,6 +69,13 @@ describe('npm start / npm stop', () => {
     const connectors = await fetch(`http://127.0.0.1:${ports.connect}/connectors`);
     // The orders sink is registered by npm start once the JDBC sink plugin exists.
     expect(await connectors.json()).toEqual(['orders-sink']);
+    // The operator console, with its URL, showing the same worker.
+    expect(first.stdout).toMatch(new RegExp(`Console\\s+http://127\\.0\\.0\\.1:${ports.console}\\s+started`));
+    expect(first.stdout).toContain(`Open the operator console: http://127.0.0.1:${ports.console}`);
+    const overview = (await (await fetch(`http://127.0.0.1:${ports.console}/api/overview`)).json()) as {
+      connectors: { name: string }[];
+    };
+    expect(overview.connectors.map((c) => c.name)).toEqual(['orders-sink']);
 
     // What npm start started stays up: a worker killed with SIGKILL is started again by its
     // keeper, and `msa-sync status` tells.
@@ -105,6 +113,7 @@ describe('npm start / npm stop', () => {
       ),
     );
     expect(status.stdout).toMatch(/^gateway\s+\S+\s+\d+\s+running\s+\S+(?: \S+)?\s+0\s+ok/m);
+    expect(status.stdout).toMatch(/^console\s+\S+\s+\d+\s+running\s+\S+(?: \S+)?\s+0\s+ok/m);
     expect(status.code, status.stdout + status.stderr).toBe(0);
 
     const second = await npm('start');
@@ -160,6 +169,7 @@ describe('npm start / npm stop', () => {
     expect(stop.code).toBe(0);
     expect(stop.stdout).toContain('Connect worker 2: stopped');
     expect(stop.stdout).toContain('Connect worker: stopped');
+    expect(stop.stdout).toContain('console: stopped');
     expect(stop.stdout).toContain('Kafka broker: stopped');
     expect(workerProcesses()).toBe(0);
     expect(await isPortOpen('127.0.0.1', ports.kafka)).toBe(false);

@@ -1,4 +1,5 @@
 export * from './connect-worker-process.js';
+export * from './console-process.js';
 export * from './databases.js';
 export * from './detached-process.js';
 export * from './java-runtime.js';

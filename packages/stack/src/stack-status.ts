@@ -5,6 +5,7 @@ import {
   extraWorkersStarted,
   isConnectAnswering,
 } from './connect-worker-process.js';
+import { consoleAnswers, consoleFiles, consoleUrl } from './console-process.js';
 import { brokerFiles, defaultBrokerSettings } from './kafka-broker.js';
 import { clusterFiles, clusterIsDefault, defaultClusterSettings, isNodeServing } from './kafka-cluster.js';
 import { type KeeperState, keeperStateFile, readKeeperState } from './keeper-state.js';
@@ -104,6 +105,13 @@ function watched(paths: StackPaths): Watched[] {
     ...orderPidNames(shop.dir)
       .sort((a, b) => instanceNumber(a) - instanceNumber(b))
       .map(service),
+    {
+      name: 'console',
+      where: consoleUrl(),
+      pidFile: consoleFiles(paths).pid,
+      log: consoleFiles(paths).log,
+      healthy: () => consoleAnswers(),
+    },
   );
   return list;
 }

@@ -116,18 +116,30 @@ export function validateTopicName(name: string): void {
   }
 }
 
-async function listTopics(admin: Admin, includeInternal: boolean): Promise<string[]> {
+export async function listTopics(admin: Admin, includeInternal: boolean): Promise<string[]> {
   return (await admin.listTopics({ includeInternals: includeInternal })).sort();
 }
 
-async function describeTopics(admin: Admin, names: string[]): Promise<string[]> {
+/** One topic as `--describe` shows it, as data (the operator console renders the same). */
+export interface TopicDetail {
+  name: string;
+  /** Kafka's base64url form of the topic id. */
+  topicId: string;
+  /** Settings that differ from the broker's defaults; sensitive values are `[hidden]`. */
+  overrides: { name: string; value: string }[];
+  replicationFactor: number;
+  partitions: { partition: number; leader: number | null; replicas: number[]; isr: number[] }[];
+}
+
+/** Metadata and non-default configs of the named topics (missing topics are left out). */
+export async function topicDetails(admin: Admin, names: string[]): Promise<TopicDetail[]> {
   if (names.length === 0) return [];
   const metadata = await admin.metadata({ topics: names });
   const configs = await admin.describeConfigs({
     resources: names.map((resourceName) => ({ resourceType: ConfigResourceTypes.TOPIC, resourceName })),
     includeSynonyms: false,
   });
-  const lines: string[] = [];
+  const details: TopicDetail[] = [];
   for (const name of names) {
     const topic = metadata.topics.get(name);
     if (!topic) continue;
@@ -135,17 +147,35 @@ async function describeTopics(admin: Admin, names: string[]): Promise<string[]> 
     // Like kafka-topics.sh: only settings that differ from the broker's defaults.
     const overrides = (description?.configs ?? [])
       .filter((c) => c.configSource !== ConfigSources.DEFAULT_CONFIG)
-      .map((c) => `${c.name}=${c.isSensitive ? '[hidden]' : (c.value ?? '')}`)
-      .join(',');
-    const replicationFactor = topic.partitions[0]?.replicas.length ?? 0;
-    lines.push(
-      `Topic: ${name}\tTopicId: ${kafkaTopicId(topic.id)}\tPartitionCount: ${topic.partitionsCount}\tReplicationFactor: ${replicationFactor}\tConfigs: ${overrides}`,
-    );
-    topic.partitions.forEach((p, index) => {
-      lines.push(
-        `\tTopic: ${name}\tPartition: ${index}\tLeader: ${p.leader < 0 ? 'none' : p.leader}\tReplicas: ${p.replicas.join(',')}\tIsr: ${p.isr.join(',')}\tElr: \tLastKnownElr: `,
-      );
+      .map((c) => ({ name: c.name, value: c.isSensitive ? '[hidden]' : (c.value ?? '') }));
+    details.push({
+      name,
+      topicId: kafkaTopicId(topic.id),
+      overrides,
+      replicationFactor: topic.partitions[0]?.replicas.length ?? 0,
+      partitions: topic.partitions.map((p, partition) => ({
+        partition,
+        leader: p.leader < 0 ? null : p.leader,
+        replicas: [...p.replicas],
+        isr: [...p.isr],
+      })),
     });
+  }
+  return details;
+}
+
+async function describeTopics(admin: Admin, names: string[]): Promise<string[]> {
+  const lines: string[] = [];
+  for (const topic of await topicDetails(admin, names)) {
+    const overrides = topic.overrides.map((c) => `${c.name}=${c.value}`).join(',');
+    lines.push(
+      `Topic: ${topic.name}\tTopicId: ${topic.topicId}\tPartitionCount: ${topic.partitions.length}\tReplicationFactor: ${topic.replicationFactor}\tConfigs: ${overrides}`,
+    );
+    for (const p of topic.partitions) {
+      lines.push(
+        `\tTopic: ${topic.name}\tPartition: ${p.partition}\tLeader: ${p.leader ?? 'none'}\tReplicas: ${p.replicas.join(',')}\tIsr: ${p.isr.join(',')}\tElr: \tLastKnownElr: `,
+      );
+    }
   }
   return lines;
 }

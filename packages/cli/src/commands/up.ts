@@ -7,6 +7,7 @@ import {
   clusterIsDefault,
   clusterRunning,
   connectWorkerUrl,
+  consoleUrl,
   defaultBrokerSettings,
   defaultClusterSettings,
   ensureDatabase,
@@ -29,10 +30,12 @@ import {
   startBroker,
   startCluster,
   startConnectWorkerProcess,
+  startConsoleProcess,
   startShopServices,
   stopBroker,
   stopCluster,
   stopConnectWorkerProcess,
+  stopConsoleProcess,
   stopShopServices,
 } from '@msa-sync/stack';
 import { parseFlags } from '../cli-args.js';
@@ -45,7 +48,8 @@ export const upUsage = `Usage: msa-sync up [--brokers 1|3] [--workers N]
   Starts what msa-sync needs and is not running yet: the Apache Kafka broker (fetched from Maven
   Central on first use, KRaft storage under .data/kafka), the Connect worker on :8083, the JDBC
   sink connector for \`orders\`, the gateway on :8000, user-service, catalog-service and
-  ORDER_INSTANCES (default 2) order-service instances (logs under .data/services/). With
+  ORDER_INSTANCES (default 2) order-service instances, and the operator console on
+  MSA_CONSOLE_PORT (default 8080) (logs under .data/services/). With
   KAFKA_BOOTSTRAP_SERVERS set, that cluster is used and no broker is provisioned. DATABASE_URL
   (a JDBC URL; default jdbc:sqlite:.data/msa.db) is the shared database of the services and the
   sink. Running it again reuses what already runs. Each process runs under a keeper that starts
@@ -213,10 +217,23 @@ export async function upCommand(argv: string[], out: (line: string) => void): Pr
       : `${sink}: topic ${ordersTopic} -> table orders (upsert on order_id) in ${redactUrl(databaseUrl)}`,
   ]);
 
+  // The operator console last: it shows all of the above. A console that does not start (its port
+  // taken) is reported; the stack itself is up.
+  const consoleRow = await startConsoleProcess(paths, { bootstrap, databaseUrl }).then(
+    (started) => `${started.state}${started.pid ? ` (pid ${started.pid})` : ''}, log ${started.log}`,
+    async (error: unknown) => {
+      await stopConsoleProcess(paths);
+      return `not started: ${(error as Error).message} (MSA_CONSOLE_PORT chooses another port)`;
+    },
+  );
+  rows.push(['Console', consoleUrl(), consoleRow]);
+
   out('');
   out('msa-sync is up:');
   for (const [what, where, note] of rows) out(`  ${what.padEnd(16)} ${where.padEnd(26)} ${note}`);
   const gateway = gatewayUrl();
+  out('');
+  out(`Open the operator console: ${consoleUrl()}`);
   out('');
   out('Try the shop through the gateway (the README walks through it):');
   out(`  curl -s -X POST ${gateway}/user-service/users -H 'content-type: application/json' \\`);
@@ -237,13 +254,15 @@ export async function upCommand(argv: string[], out: (line: string) => void): Pr
 }
 
 export const downUsage = `Usage: msa-sync down
-  Stops what \`msa-sync up\` started: the services, the Connect workers, the broker or the three
-  nodes of \`up --brokers 3\` (a cluster named by KAFKA_BOOTSTRAP_SERVERS is never touched).`;
+  Stops what \`msa-sync up\` started: the console, the services, the Connect workers, the broker or
+  the three nodes of \`up --brokers 3\` (a cluster named by KAFKA_BOOTSTRAP_SERVERS is never touched).`;
 
 export async function downCommand(argv: string[], out: (line: string) => void): Promise<void> {
   const { values } = parseFlags(argv, { help: { type: 'boolean', short: 'h' } });
   if (values.help) return out(downUsage);
   const paths = stackPaths();
+  const consoleResult = await stopConsoleProcess(paths);
+  out(`console: ${consoleResult === 'not-running' ? 'not running' : consoleResult}`);
   for (const { name, result } of await stopShopServices(paths)) {
     out(`${name}: ${result === 'not-running' ? 'not running' : result}`);
   }

@@ -93,6 +93,9 @@ describe('runLoad against a stand-in gateway', () => {
     expect(summary.visibleMs).toBeUndefined();
     expect(progress.length).toBeGreaterThanOrEqual(2);
     expect(progress.at(-1)?.sent).toBe(summary.sent);
+    // Each progress carries the latency of the answers since the one before: every 201 once.
+    expect(progress.reduce((n, p) => n + (p.intervalLatencyMs?.count ?? 0), 0)).toBe(summary.acked);
+    expect(progress.every((p) => p.intervalVisibleMs === undefined)).toBe(true);
 
     const run = await readAckedFile(summary.ackedFile);
     expect(summary.ackedFile).toContain(summary.runId);

@@ -52,6 +52,10 @@ export interface LoadProgress {
   currentRate: number;
   /** Acknowledged orders not yet seen in the database (when watching). */
   notYetVisible?: number;
+  /** 201 latency of the answers since the previous progress, when there were any. */
+  intervalLatencyMs?: { p50: number; p99: number; count: number };
+  /** 201 → row delay of the rows seen since the previous progress (when watching and there were any). */
+  intervalVisibleMs?: { p50: number; p99: number; count: number };
   /** 'load' while ordering, 'visibility' while waiting for the last rows. */
   phase: 'load' | 'visibility';
 }
@@ -229,7 +233,7 @@ class OrderDriver {
   #inFlight = 0;
   #seq = 0;
   #started = 0;
-  #lastProgress = { at: 0, sent: 0 };
+  #lastProgress = { at: 0, sent: 0, latencies: 0, visible: 0 };
   readonly #options: LoadOptions;
   readonly #gatewayUrl: string;
   readonly #users: LoadUser[];
@@ -262,7 +266,21 @@ class OrderDriver {
     const now = performance.now();
     const dt = now - this.#lastProgress.at;
     const currentRate = dt > 0 ? ((this.counts.sent - this.#lastProgress.sent) / dt) * 1000 : 0;
-    this.#lastProgress = { at: now, sent: this.counts.sent };
+    const interval = (samples: number[]) => {
+      if (samples.length === 0) return undefined;
+      const { p50, p99, count } = summarize(samples);
+      return { p50, p99, count };
+    };
+    const latency = interval(this.latencies.slice(this.#lastProgress.latencies));
+    const visible = this.#watcher
+      ? interval(this.#watcher.delaysSince(this.#lastProgress.visible))
+      : undefined;
+    this.#lastProgress = {
+      at: now,
+      sent: this.counts.sent,
+      latencies: this.latencies.length,
+      visible: this.#watcher?.visible ?? 0,
+    };
     return {
       runId,
       elapsedMs: Math.round(now - this.#started),
@@ -271,6 +289,8 @@ class OrderDriver {
       inFlight: this.#inFlight,
       currentRate: Math.round(currentRate),
       ...(this.#watcher ? { notYetVisible: this.#watcher.pending } : {}),
+      ...(latency ? { intervalLatencyMs: latency } : {}),
+      ...(visible ? { intervalVisibleMs: visible } : {}),
       phase,
     };
   }
@@ -279,7 +299,7 @@ class OrderDriver {
   run(): Promise<number> {
     const { ratePerSecond: rate, concurrency, durationMs, signal } = this.#options;
     this.#started = performance.now();
-    this.#lastProgress = { at: this.#started, sent: 0 };
+    this.#lastProgress = { at: this.#started, sent: 0, latencies: 0, visible: 0 };
     let released = 0;
     let sending = true;
     return new Promise<number>((resolve) => {

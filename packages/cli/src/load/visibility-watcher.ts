@@ -47,6 +47,11 @@ export class VisibilityWatcher {
     return this.#delays.length;
   }
 
+  /** 201 → row delays (ms) of the rows seen since the first `from` were. */
+  delaysSince(from: number): number[] {
+    return this.#delays.slice(from);
+  }
+
   start(): void {
     this.#schedule();
   }

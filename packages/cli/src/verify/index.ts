@@ -1,3 +1,4 @@
+export { credentialsFromEnv, type DatabaseCredentials, ShopDatabase } from '../shop-database.js';
 export {
   buildReport,
   describeReport,
