@@ -9,8 +9,14 @@ import {
   startWorker,
   type WorkerProcess,
 } from '../support/connect-worker.js';
-import { tail, uniqueName } from '../support/run-process.js';
-import { type Browser, type ConsoleProcess, openBrowser, startConsole } from './console-browser.js';
+import { uniqueName } from '../support/run-process.js';
+import {
+  type Browser,
+  type ConsoleProcess,
+  expectNoBrowserErrors,
+  openBrowser,
+  startConsole,
+} from './console-browser.js';
 
 const BASIC_AUTH_EXTENSION =
   'org.apache.kafka.connect.rest.basic.auth.extension.BasicAuthSecurityRestExtension';
@@ -52,14 +58,7 @@ describe('operator console behind the Connect REST API’s credentials', () => {
     });
   });
 
-  afterEach(() => {
-    if (browser) {
-      expect(
-        browser.errors,
-        `browser errors; console log: ${consoleProcess.log}\n${tail(consoleProcess.log)}`,
-      ).toEqual([]);
-    }
-  });
+  afterEach(() => expectNoBrowserErrors(browser, consoleProcess));
 
   afterAll(async () => {
     await browser?.context.close();

@@ -3,8 +3,9 @@ import { createWriteStream, existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { eventually, freePort } from '../support/connect-worker.js';
-import { root } from '../support/run-process.js';
+import { root, tail } from '../support/run-process.js';
 
 /** The Debian chromium the global setup installs (scripts/ensure-chromium.mjs). */
 export const CHROMIUM = '/usr/bin/chromium';
@@ -113,4 +114,16 @@ export async function openBrowser(
       await page.screenshot({ path: join(screenshots, file), fullPage });
     },
   };
+}
+
+/** No error in the browser's console, and no failed request, at any step (with the console's log). */
+export function expectNoBrowserErrors(
+  browser: Browser | undefined,
+  consoleProcess: ConsoleProcess | undefined,
+): void {
+  if (!browser) return;
+  const log = consoleProcess?.log ?? '(no console)';
+  expect(browser.errors, `browser errors; console log: ${log}\n${consoleProcess ? tail(log) : ''}`).toEqual(
+    [],
+  );
 }

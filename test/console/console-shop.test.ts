@@ -7,8 +7,14 @@ import { runShopOrdersSink } from '../services/shop-orders-sink.js';
 import { TestShop } from '../services/test-shop.js';
 import { clusterSettings, startWorker, type WorkerProcess } from '../support/connect-worker.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
-import { tail, uniqueName } from '../support/run-process.js';
-import { type Browser, type ConsoleProcess, openBrowser, startConsole } from './console-browser.js';
+import { uniqueName } from '../support/run-process.js';
+import {
+  type Browser,
+  type ConsoleProcess,
+  expectNoBrowserErrors,
+  openBrowser,
+  startConsole,
+} from './console-browser.js';
 
 const bootstrap = inject('kafkaBootstrap');
 const BERLIN = { productId: 'CATALOG-001', productName: 'Berlin', stock: 500, unitPrice: 1500 };
@@ -46,12 +52,7 @@ describe('operator console: the shop page in Chromium', () => {
     page = browser.page;
   }, 180_000);
 
-  afterEach(() => {
-    expect(
-      browser.errors,
-      `browser errors; console log: ${consoleProcess.log}\n${tail(consoleProcess.log)}`,
-    ).toEqual([]);
-  });
+  afterEach(() => expectNoBrowserErrors(browser, consoleProcess));
 
   afterAll(async () => {
     await browser?.context.close();

@@ -11,8 +11,14 @@ import {
   type WorkerProcess,
 } from '../support/connect-worker.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
-import { tail, uniqueName } from '../support/run-process.js';
-import { type Browser, type ConsoleProcess, openBrowser, startConsole } from './console-browser.js';
+import { uniqueName } from '../support/run-process.js';
+import {
+  type Browser,
+  type ConsoleProcess,
+  expectNoBrowserErrors,
+  openBrowser,
+  startConsole,
+} from './console-browser.js';
 
 /**
  * The operator console (issue 18) in a real browser: Debian's chromium driven by playwright-core,
@@ -97,13 +103,7 @@ describe('operator console in Chromium', () => {
     page = browser.page;
   });
 
-  afterEach(() => {
-    // No error in the browser's console at any step.
-    expect(
-      browser.errors,
-      `browser errors; console log: ${consoleProcess.log}\n${tail(consoleProcess.log)}`,
-    ).toEqual([]);
-  });
+  afterEach(() => expectNoBrowserErrors(browser, consoleProcess));
 
   afterAll(async () => {
     await browser?.context.close();
