@@ -9,6 +9,7 @@ import {
   createProducer,
   type KafkaProducer,
   MessagesStreamModes,
+  nestedErrorIds,
   type RawConsumer,
 } from '@msa-sync/kafka';
 import {
@@ -230,7 +231,8 @@ function consumeAlong(topic: string, behind: (seen: ReadonlySet<number>) => bool
         endRound = resolve;
       });
       const failed = (error: Error) => {
-        errors.push(error.message);
+        const ids = nestedErrorIds(error);
+        errors.push(ids.length ? `${error.message} (${ids.join(', ')})` : error.message);
         endRound();
       };
       consumer.on('error', failed);

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { describeKafkaError, hasProtocolError, KafkaErrorCodes, kafkaErrorCode } from './kafka-errors.js';
+import {
+  describeKafkaError,
+  hasProtocolError,
+  KafkaErrorCodes,
+  kafkaErrorCode,
+  nestedErrorIds,
+} from './kafka-errors.js';
 
 describe('describeKafkaError', () => {
   it('finds a refused connection inside nested aggregate errors, by its codes', () => {
@@ -58,6 +64,27 @@ describe('hasProtocolError', () => {
     expect(hasProtocolError(new Error('x', { cause: protocol }), 'GROUP_ID_NOT_FOUND')).toBe(true);
     expect(hasProtocolError(nested, 'NON_EMPTY_GROUP')).toBe(false);
     expect(hasProtocolError(new Error('GROUP_ID_NOT_FOUND'), 'GROUP_ID_NOT_FOUND')).toBe(false);
+  });
+});
+
+describe('nestedErrorIds', () => {
+  it('lists each protocol error and client code once, without the wrappers', () => {
+    const notCoordinator = Object.assign(new Error('This is not the correct coordinator.'), {
+      apiId: 'NOT_COORDINATOR',
+      code: 'PLT_KFK_PROTOCOL',
+    });
+    const timeout = Object.assign(new Error('Request timed out'), { code: 'PLT_KFK_TIMEOUT' });
+    const response = Object.assign(new AggregateError([notCoordinator], 'JoinGroup failed'), {
+      code: 'PLT_KFK_RESPONSE',
+    });
+    const retries = Object.assign(
+      new AggregateError([response, response, timeout], 'joinGroup failed 4 times.'),
+      {
+        code: 'PLT_KFK_MULTIPLE',
+      },
+    );
+    expect(nestedErrorIds(retries)).toEqual(['NOT_COORDINATOR', 'PLT_KFK_TIMEOUT']);
+    expect(nestedErrorIds(new Error('plain'))).toEqual([]);
   });
 });
 

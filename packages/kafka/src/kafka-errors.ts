@@ -72,6 +72,21 @@ export function hasProtocolError(error: unknown, id: string): boolean {
 }
 
 /**
+ * The distinct protocol errors (`NOT_COORDINATOR`, ...) and client codes (`PLT_KFK_TIMEOUT`, ...)
+ * nested in a client error, for a log line: "joinGroup failed 4 times." alone does not say why.
+ */
+export function nestedErrorIds(error: unknown): string[] {
+  const ids = collectErrors(error).flatMap((e) =>
+    typeof e.apiId === 'string'
+      ? [e.apiId]
+      : typeof e.code === 'string' && e.code !== 'PLT_KFK_MULTIPLE' && e.code !== 'PLT_KFK_RESPONSE'
+        ? [e.code]
+        : [],
+  );
+  return [...new Set(ids)];
+}
+
+/**
  * Kafka protocol error codes (the protocol's numbers, as Apache's `Errors` enum) the worker's
  * group member reacts to, for the raw group requests whose responses carry only the number.
  */
