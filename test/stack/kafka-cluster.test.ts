@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { inspect } from 'node:util';
 import {
   ConfigResourceTypes,
   createAdmin,
@@ -232,6 +233,9 @@ function consumeAlong(topic: string, behind: (seen: ReadonlySet<number>) => bool
       });
       const failed = (error: Error) => {
         const ids = nestedErrorIds(error);
+        // The first failure in full: the message alone ("joinGroup failed 4 times.") says not why.
+        if (errors.length === 0)
+          log(`live consumer's first error: ${inspect(error, { depth: 6 }).slice(0, 3000)}`);
         errors.push(ids.length ? `${error.message} (${ids.join(', ')})` : error.message);
         endRound();
       };
