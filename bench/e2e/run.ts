@@ -14,8 +14,7 @@
  * at a fixed --rate, the figure to compare between two builds or settings. `--instances 1` runs
  * only the 1-instance shape (for A/B runs of one shape).
  */
-import { execFileSync } from 'node:child_process';
-import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,6 +30,7 @@ import {
   type WorkerProcess,
 } from '../../test/support/connect-worker.js';
 import { createTestDatabase } from '../../test/support/databases.js';
+import { cpuSeconds, listenerPid, machineBusySeconds } from '../proc-stats.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BOOTSTRAP = (process.env.KAFKA_BOOTSTRAP_SERVERS ?? '127.0.0.1:9092').split(',')[0] ?? '127.0.0.1:9092';
@@ -67,37 +67,6 @@ interface Shape {
 }
 
 const log = (line: string) => process.stderr.write(`[e2e] ${line}\n`);
-
-/** utime + stime of a process in seconds (Linux /proc), 0 once it is gone. */
-function cpuSeconds(pid: number | undefined): number {
-  if (!pid) return 0;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return 0;
-  }
-}
-
-/** Busy CPU seconds of the whole machine so far (/proc/stat), to see what else ran meanwhile. */
-function machineBusySeconds(): number {
-  const cpu =
-    readFileSync('/proc/stat', 'utf8').split('\n')[0]?.trim().split(/\s+/).slice(1).map(Number) ?? [];
-  const idle = (cpu[3] ?? 0) + (cpu[4] ?? 0);
-  return (cpu.reduce((a, b) => a + b, 0) - idle) / 100;
-}
-
-/** The pid of whatever listens on a TCP port of this machine (the shared MariaDB). */
-function listenerPid(port: number): number | undefined {
-  try {
-    const out = execFileSync('ss', ['-ltnpH', `sport = :${port}`], { encoding: 'utf8' });
-    const m = /pid=(\d+)/.exec(out);
-    return m ? Number(m[1]) : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 async function measure(orderInstances: number): Promise<Shape> {
   const label = `${orderInstances} order instance${orderInstances === 1 ? '' : 's'}`;
@@ -146,9 +115,10 @@ async function measure(orderInstances: number): Promise<Shape> {
       'user-service': [shop.user.child.pid ?? 0],
       'catalog-service': [shop.catalog?.child.pid ?? 0],
       'connect worker': [worker.child.pid ?? 0],
-      // The pid file of a broker this checkout started, else whatever listens on the bootstrap port.
+      // The JVM listening on the bootstrap port: the pid file names its keeper (a shell that
+      // spends no CPU), so it is only the fallback.
       'kafka broker': [
-        readPid(brokerFiles(stackPaths(root)).pid) ?? listenerPid(Number(BOOTSTRAP.split(':').at(-1))) ?? 0,
+        listenerPid(Number(BOOTSTRAP.split(':').at(-1))) ?? readPid(brokerFiles(stackPaths(root)).pid) ?? 0,
       ],
       mariadb: [listenerPid(3306) ?? 0],
     };

@@ -2,10 +2,13 @@
  * JDBC sink throughput into MariaDB, side by side in one run.
  *
  *   npx tsx bench/sink/run.ts [--records 1000000] [--partitions 4] [--batch 3000] [--no-append]
- *     [--tasks 1,2] [--no-debezium] [--cpu-prof DIR] [--worker-node-args '--max-semi-space-size=32']
+ *     [--tasks 1,2] [--threads on,off] [--no-debezium] [--cpu-prof DIR]
+ *     [--worker-node-args '--max-semi-space-size=32']
  *
- * --tasks: which tasks.max runs (default 1,2); --no-debezium skips the JVM run; --cpu-prof writes
- * a `node --cpu-prof` profile of each msa-sync worker into DIR.
+ * --tasks: which tasks.max runs (default 1,2); --threads: with each task on a thread of its own
+ * (`on`, the worker's default), on the worker's event loop (`off`, task.threads.enable=false), or
+ * both, one after the other for each tasks.max (default on); --no-debezium skips the JVM run;
+ * --cpu-prof writes a `node --cpu-prof` profile of each msa-sync worker into DIR.
  *
  * 1. Loads N seed-shaped records (the seed's users1 envelope: id, user_id, pwd, name,
  *    created_at as Timestamp) into a fresh topic.
@@ -19,8 +22,8 @@
  * Prints ratios (vs raw ceiling, vs Debezium) and appends the table to bench/RESULTS.md.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -34,6 +37,7 @@ import {
   startWorker,
   type WorkerProcess,
 } from '../../test/support/connect-worker.js';
+import { cpuSeconds, machineBusySeconds, rssMb } from '../proc-stats.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BOOTSTRAP = (process.env.KAFKA_BOOTSTRAP_SERVERS ?? '127.0.0.1:9092').split(',')[0] ?? '127.0.0.1:9092';
@@ -47,6 +51,7 @@ const { values: args } = parseArgs({
     batch: { type: 'string', default: '3000' },
     'no-append': { type: 'boolean', default: false },
     tasks: { type: 'string', default: '1,2' },
+    threads: { type: 'string', default: 'on' },
     'no-debezium': { type: 'boolean', default: false },
     'cpu-prof': { type: 'string' },
     'worker-node-args': { type: 'string', default: '' },
@@ -56,6 +61,10 @@ const N = Number(args.records);
 const PARTITIONS = Number(args.partitions);
 const RAW_BATCH = Number(args.batch);
 const TASKS = args.tasks.split(',').map(Number);
+const THREADS = args.threads.split(',').map((mode) => {
+  if (mode !== 'on' && mode !== 'off') throw new Error(`--threads: on, off or on,off; not ${args.threads}`);
+  return mode === 'on';
+});
 const CPU_PROF = args['cpu-prof'];
 const WORKER_NODE_ARGS = [
   ...args['worker-node-args'].split(' ').filter(Boolean),
@@ -198,28 +207,6 @@ async function rawCeiling(client: SqlClient, mode: 'multi' | 'bulk'): Promise<Re
   };
 }
 
-function rssMb(pid: number | undefined): number {
-  if (!pid) return 0;
-  try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) / 1024 : 0;
-  } catch {
-    return 0;
-  }
-}
-
-/** CPU seconds (user + system) the process used so far; 0 when it is gone. */
-function cpuSeconds(pid: number | undefined): number {
-  if (!pid) return 0;
-  try {
-    // Fields 14 and 15 of /proc/<pid>/stat, after the command name in parentheses; clock ticks of 1/100 s.
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return 0;
-  }
-}
-
 async function countRows(client: SqlClient, table: string): Promise<number> {
   const rows = await client
     .query<{ n: unknown }>(`SELECT COUNT(*) AS n FROM ${table}`)
@@ -241,12 +228,14 @@ async function measureRows(
   rssPeakMb: number;
   firstAfter: number;
   cpuMsPer1000: number;
+  machineCores: number;
 }> {
   let peak = rssMb(pid);
   let count = 0;
   const done = progress(label, N, () => count);
   let first: number | undefined;
   let cpuAtFirst = 0;
+  let machineAtFirst = 0;
   let rowsAtFirst = 0;
   const deadline = Date.now() + 30 * 60_000;
   while (count < N) {
@@ -257,6 +246,7 @@ async function measureRows(
     if (first === undefined && count > 0) {
       first = performance.now();
       cpuAtFirst = cpuSeconds(pid);
+      machineAtFirst = machineBusySeconds();
       rowsAtFirst = count;
     }
     if (count === 0 && performance.now() - posted > 20_000) {
@@ -270,6 +260,7 @@ async function measureRows(
   }
   const end = performance.now();
   const cpuUsed = cpuSeconds(pid) - cpuAtFirst;
+  const machineUsed = machineBusySeconds() - machineAtFirst;
   done();
   // Exactly N: a planned rebalance (tasks joining, the group settling) must not write a record
   // twice in insert mode (issue 14). Rows still in flight would show within a few polls.
@@ -285,20 +276,33 @@ async function measureRows(
     firstAfter: ((first ?? posted) - posted) / 1000,
     // The worker's CPU per 1000 rows written while running: less sensitive to a busy machine than rows/s.
     cpuMsPer1000: (cpuUsed * 1000 * 1000) / Math.max(1, N - rowsAtFirst),
+    // Cores of the whole machine busy meanwhile: near all of them, more tasks cannot go faster.
+    machineCores: machineUsed / Math.max(0.001, (end - (first ?? posted)) / 1000),
   };
 }
 
-async function msaSync(client: SqlClient, dbUrl: string, topic: string, tasks: number): Promise<Result> {
-  const table = `msa_sink_t${tasks}`;
+async function msaSync(
+  client: SqlClient,
+  dbUrl: string,
+  topic: string,
+  tasks: number,
+  threads: boolean,
+): Promise<Result> {
+  const table = msaTable(tasks, threads);
+  // Its own consumer group per run of the topic, so each run reads every record.
+  const connectorName = `bench-${table.replaceAll('_', '-')}`;
+  const label = `tasks.max=${tasks}${THREADS.length > 1 ? (threads ? ', threads' : ', event loop') : ''}`;
   const worker: WorkerProcess = await startWorker(
-    clusterSettings(BOOTSTRAP, `bench-sink-${Date.now().toString(36)}-${tasks}`),
+    clusterSettings(BOOTSTRAP, `bench-sink-${Date.now().toString(36)}-${tasks}`, {
+      'task.threads.enable': String(threads),
+    }),
     undefined,
     { nodeArgs: WORKER_NODE_ARGS },
   );
   try {
     const posted = performance.now();
     const response = await rest(worker.url, 'POST', '/connectors', {
-      name: `bench-sink-${tasks}`,
+      name: connectorName,
       config: {
         'connector.class': 'io.confluent.connect.jdbc.JdbcSinkConnector',
         'connection.url': dbUrl,
@@ -312,23 +316,27 @@ async function msaSync(client: SqlClient, dbUrl: string, topic: string, tasks: n
     if (response.status !== 201)
       throw new Error(`POST /connectors: ${response.status} ${JSON.stringify(response.body)}`);
     const m = await measureRows(
-      `msa-sync tasks.max=${tasks}`,
+      `msa-sync ${label}`,
       client,
       table,
       worker.child.pid,
       posted,
-      `${worker.url}/connectors/bench-sink-${tasks}/status`,
+      `${worker.url}/connectors/${connectorName}/status`,
     );
     return {
-      candidate: `msa-sync JDBC sink, tasks.max=${tasks}`,
+      candidate: `msa-sync JDBC sink, ${label}`,
       rowsPerSec: m.rowsPerSec,
       seconds: m.seconds,
       rssPeakMb: m.rssPeakMb,
-      note: `first row ${m.firstAfter.toFixed(1)} s after POST; worker CPU ${m.cpuMsPer1000.toFixed(1)} ms per 1000 rows`,
+      note: `first row ${m.firstAfter.toFixed(1)} s after POST; worker CPU ${m.cpuMsPer1000.toFixed(1)} ms per 1000 rows; machine ${m.machineCores.toFixed(2)} of ${availableParallelism()} cores busy`,
     };
   } finally {
     await worker.kill('SIGTERM');
   }
+}
+
+function msaTable(tasks: number, threads: boolean): string {
+  return `msa_sink_t${tasks}${threads ? '' : '_loop'}`;
 }
 
 const DEBEZIUM_PLUGIN = join(root, 'infra', 'kafka', 'plugins', 'debezium-connector-jdbc');
@@ -477,9 +485,15 @@ async function main(): Promise<void> {
     process.stderr.write(`loaded in ${loadSeconds.toFixed(1)} s\n`);
     results.push(await rawCeiling(client, 'multi'));
     results.push(await rawCeiling(client, 'bulk'));
-    for (const tasks of TASKS) results.push(await msaSync(client, dbUrl, topic, tasks));
+    for (const tasks of TASKS) {
+      for (const threads of THREADS) results.push(await msaSync(client, dbUrl, topic, tasks, threads));
+    }
     if (!args['no-debezium']) results.push(await debezium(client, dbUrl, topic));
-    const tables = ['raw_ceiling', 'raw_bulk', ...TASKS.map((t) => `msa_sink_t${t}`)];
+    const tables = [
+      'raw_ceiling',
+      'raw_bulk',
+      ...TASKS.flatMap((t) => THREADS.map((threads) => msaTable(t, threads))),
+    ];
     if (!args['no-debezium']) tables.push('dbz_sink');
     for (const table of tables) {
       if (table === 'dbz_sink' && Number.isNaN(results.at(-1)?.rowsPerSec ?? Number.NaN)) continue;

@@ -8,6 +8,7 @@ import { builtInPlugins } from './built-in-plugins.js';
 import { type ConnectorFile, ConnectorFileError, readConnectorFile } from './connector-file.js';
 import { installLastResortHandlers } from './last-resort-handlers.js';
 import { serveRest } from './serve-rest.js';
+import { taskThreadSettings } from './task-thread-entry.js';
 import { connectUsage, readWorkerProperties, untilSignalled } from './worker-process.js';
 
 export interface RunningStandaloneWorker {
@@ -35,6 +36,7 @@ export async function startStandaloneWorker(
     config,
     plugins: new PluginRegistry(builtInPlugins({ fileStreamAllowedDirs: config.fileStreamAllowedDirs })),
     logger,
+    ...(config.taskThreads ? { taskThreads: taskThreadSettings() } : {}),
   });
   // As Apache's standalone worker: `GET /health` answers 503 "starting" until the connectors of
   // the files are created, so a readiness probe waits for them.

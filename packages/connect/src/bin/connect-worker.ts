@@ -7,6 +7,7 @@ import { builtInPlugins } from './built-in-plugins.js';
 import { runStandaloneWorker } from './connect-standalone.js';
 import { installLastResortHandlers } from './last-resort-handlers.js';
 import { serveRest } from './serve-rest.js';
+import { taskThreadSettings } from './task-thread-entry.js';
 import { connectUsage, readWorkerProperties, untilSignalled } from './worker-process.js';
 
 export interface RunningWorker {
@@ -26,6 +27,7 @@ export async function startConnectWorker(propertiesFile: string): Promise<Runnin
     config,
     plugins: new PluginRegistry(builtInPlugins({ fileStreamAllowedDirs: config.fileStreamAllowedDirs })),
     logger,
+    ...(config.taskThreads ? { taskThreads: taskThreadSettings() } : {}),
   });
   const server = await serveRest(herder, herder.metrics, config, logger);
   try {

@@ -36,7 +36,7 @@ import type { StatusBackingStore } from '../storage/status-backing-store.js';
 import { KafkaStatusBackingStore } from '../storage/status-store.js';
 import { openAdmin } from '../worker/connector-offsets.js';
 import type { PluginRegistry } from '../worker/plugins.js';
-import { Worker } from '../worker/worker.js';
+import { type TaskThreadSettings, Worker } from '../worker/worker.js';
 import type { WorkerConfig } from '../worker/worker-config.js';
 import { WorkerMetrics } from '../worker/worker-metrics.js';
 import { applyAssignment } from './apply-assignment.js';
@@ -73,6 +73,8 @@ export interface DistributedHerderOptions {
   stores?: DistributedHerderStores;
   /** Builds this worker's group membership; default Kafka's group protocol (WorkerGroupMember). */
   groupMember?: (options: WorkerGroupMemberOptions) => GroupMembership;
+  /** The task thread module (see WorkerDeps.taskThreads); unset, tasks run on the worker's thread. */
+  taskThreads?: TaskThreadSettings;
 }
 
 export interface DistributedHerderStores {
@@ -162,6 +164,7 @@ export class DistributedHerder implements Herder {
       statuses: this.#statuses,
       metrics: this.metrics,
       logger: options.logger,
+      ...(options.taskThreads ? { taskThreads: options.taskThreads } : {}),
       generation: () => this.#generation,
     });
     const memberOptions: WorkerGroupMemberOptions = {
@@ -238,6 +241,7 @@ export class DistributedHerder implements Herder {
     await this.#member.stop();
     // Anything a rebalance started meanwhile.
     await this.#queue.run(() => this.#revokeAll());
+    await this.#worker.close();
     await Promise.all([this.#configs.stop(), this.#offsets.stop(), this.#statuses.stop()]);
   }
 

@@ -22,7 +22,7 @@ import { MemoryStatusBackingStore } from '../storage/memory-status-store.js';
 import { openAdmin } from '../worker/connector-offsets.js';
 import type { PluginRegistry } from '../worker/plugins.js';
 import type { StandaloneWorkerConfig } from '../worker/standalone-config.js';
-import { Worker } from '../worker/worker.js';
+import { type TaskThreadSettings, Worker } from '../worker/worker.js';
 import { WorkerMetrics } from '../worker/worker-metrics.js';
 import type { Herder } from './herder.js';
 import {
@@ -42,6 +42,8 @@ export interface StandaloneHerderOptions {
   config: StandaloneWorkerConfig;
   plugins: PluginRegistry;
   logger: Logger;
+  /** The task thread module (see WorkerDeps.taskThreads); unset, tasks run on the worker's thread. */
+  taskThreads?: TaskThreadSettings;
 }
 
 /**
@@ -87,6 +89,7 @@ export class StandaloneHerder implements Herder {
       statuses: this.#statuses,
       metrics: this.metrics,
       logger: options.logger,
+      ...(options.taskThreads ? { taskThreads: options.taskThreads } : {}),
       generation: () => 0,
     });
     this.#configs.setListener({
@@ -111,7 +114,7 @@ export class StandaloneHerder implements Herder {
 
   async stop(): Promise<void> {
     // Source tasks write their offsets as they stop; the file store then finishes its writes.
-    await this.#queue.run(() => this.#worker.stopAll());
+    await this.#queue.run(() => this.#worker.close());
     await this.#offsets.stop();
   }
 

@@ -24,3 +24,8 @@ export function scrubKnownSecrets(text: string): string {
   }
   return out;
 }
+
+/** The secrets remembered so far, to hand to a task thread (which has its own module state). */
+export function knownSecrets(): string[] {
+  return [...secrets];
+}

@@ -31,6 +31,20 @@ describe('log levels', () => {
 });
 
 describe('LoggerRegistry', () => {
+  it('tells its listeners after each level change, until they are removed', () => {
+    const { loggers } = registry('INFO');
+    let calls = 0;
+    const remove = loggers.onLevelsChanged(() => {
+      calls++;
+      expect(loggers.effectiveLevel('a.b')).toBe('DEBUG');
+    });
+    loggers.setLevel('a.b', 'DEBUG');
+    expect(calls).toBe(1);
+    remove();
+    loggers.setLevel('a.b', 'INFO');
+    expect(calls).toBe(1);
+  });
+
   it('named loggers inherit the root level and carry their name', () => {
     const { loggers, lines } = registry('INFO');
     const worker = loggers.getLogger('org.msa.connect.worker.Worker');

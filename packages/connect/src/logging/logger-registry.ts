@@ -50,6 +50,7 @@ export class LoggerRegistry {
   readonly #lastModified = new Map<string, number>();
   readonly #namespaceKey: string;
   readonly #now: () => number;
+  readonly #listeners = new Set<() => void>();
   #rootLevel: LogLevel;
 
   constructor(options: LoggerRegistryOptions = {}) {
@@ -147,7 +148,14 @@ export class LoggerRegistry {
       }
     }
     this.#applyLevels();
+    for (const listener of this.#listeners) listener();
     return changed.sort();
+  }
+
+  /** Calls `listener` after every setLevel (task threads follow the worker's levels); returns its removal. */
+  onLevelsChanged(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
   }
 
   #known(): Set<string> {

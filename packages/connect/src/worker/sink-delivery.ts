@@ -277,6 +277,8 @@ export class SinkDelivery {
       await o.task.put(records);
       this.#owesIdlePut = true;
       o.metrics.putLatency.observe((performance.now() - started) / 1000);
+      // What the metric's help says it counts: records put into the target.
+      o.metrics.recordsOut.inc(records.length);
     }
     o.metrics.recordsIn.inc(batch.length);
     // Skipped records count as handled: their offsets may be committed too.

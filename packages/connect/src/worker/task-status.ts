@@ -25,6 +25,7 @@ export function javaExceptionClassOf(error: Error): string {
  * the top is headed as Connect wraps a task's failure (`ConnectException: <name>: <message>`).
  */
 export function traceOf(error: unknown): string {
+  if (error instanceof ReportedFailure) return error.trace;
   const parts: string[] = [];
   let current: unknown = error;
   for (let depth = 0; current && depth < 5; depth++) {
@@ -48,4 +49,18 @@ export function traceOf(error: unknown): string {
     current = current.cause;
   }
   return parts.join('\n');
+}
+
+/**
+ * A failure raised on another thread (a task thread), known here only by the trace it made there
+ * with {@link traceOf}; {@link traceOf} gives that trace back unchanged.
+ */
+export class ReportedFailure extends Error {
+  readonly trace: string;
+
+  constructor(trace: string) {
+    super(trace.split('\n', 1)[0] ?? trace);
+    this.name = 'ReportedFailure';
+    this.trace = trace;
+  }
 }

@@ -53,6 +53,8 @@ export interface WorkerConfig {
   clientOverridePolicy: ClientOverridePolicy;
   /** topic.creation.enable: source connectors may create their topics from topic.creation.* groups. */
   topicCreationEnable: boolean;
+  /** task.threads.enable (msa-sync only): each sink task runs on a thread of its own. */
+  taskThreads: boolean;
   /** Where REST listens: 127.0.0.1 unless `listeners` names another address. */
   restHost: string;
   restPort: number;
@@ -104,6 +106,7 @@ export const OFFSET_COMMIT_INTERVAL_MS_CONFIG = 'offset.flush.interval.ms';
 export const EXACTLY_ONCE_SOURCE_SUPPORT_CONFIG = 'exactly.once.source.support';
 export const CONNECTOR_CLIENT_POLICY_CLASS_CONFIG = 'connector.client.config.override.policy';
 export const TOPIC_CREATION_ENABLE_CONFIG = 'topic.creation.enable';
+export const TASK_THREADS_ENABLE_CONFIG = 'task.threads.enable';
 export const LISTENERS_CONFIG = 'listeners';
 export const REST_HOST_NAME_CONFIG = 'rest.host.name';
 export const REST_PORT_CONFIG = 'rest.port';
@@ -286,6 +289,14 @@ export function workerConfigDef(): ConfigDef {
       documentation: 'Source connectors may create their topics from topic.creation.* groups.',
     })
     .define({
+      name: TASK_THREADS_ENABLE_CONFIG,
+      type: 'BOOLEAN',
+      default: true,
+      importance: 'LOW',
+      documentation:
+        "msa-sync only: run each sink task on a thread of its own (with its own Kafka consumer, converters and database connection), as Apache runs each task on its own Java thread, so tasks use more than one core. false runs every task on the worker's event loop.",
+    })
+    .define({
       name: LISTENERS_CONFIG,
       type: 'LIST',
       // Apache's default, http://:8083, is every interface; msa-sync listens on 127.0.0.1:8083.
@@ -455,6 +466,7 @@ export function workerConfig(
       string(CONNECTOR_CLIENT_POLICY_CLASS_CONFIG),
     ) as ClientOverridePolicy,
     topicCreationEnable: parsed.getBoolean(TOPIC_CREATION_ENABLE_CONFIG) as boolean,
+    taskThreads: parsed.getBoolean(TASK_THREADS_ENABLE_CONFIG) as boolean,
     restHost: host,
     restPort: port,
     restSecurity,

@@ -11,13 +11,23 @@ export interface WorkerTaskOptions {
   report: StatusReporter;
 }
 
+/** What the Worker does with a running task, whether it runs on the worker's thread or its own. */
+export interface TaskRunner {
+  /** Resolves once the task runs (or rejects when its start failed). */
+  start(initiallyPaused: boolean): Promise<void>;
+  pause(): void;
+  resume(): void;
+  /** Makes the last commit, stops the connector's task and closes its clients. */
+  stop(): Promise<void>;
+}
+
 /**
  * What every task runner shares, as Apache's WorkerTask: start (set up, run until stopped or
  * failed), pause and resume, status reporting, and stop. A runner supplies its steps: set up its
  * clients and start the task (initialize), its loop (execute), what a failure releases, how the
  * loop ends and makes its last commit on stop, and what it closes.
  */
-export abstract class WorkerTask {
+export abstract class WorkerTask implements TaskRunner {
   protected readonly log: Logger;
   /** False once stop() began or the loop failed: the loop ends at its next step. */
   protected running = false;

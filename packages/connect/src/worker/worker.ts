@@ -1,9 +1,9 @@
 import { type ClientSettings, type KafkaClients, kafkaClients } from '@msa-sync/kafka';
 import type { Logger } from 'pino';
 import { ConnectException } from '../api/connect-exception.js';
-import type { Connector, ConnectorPlugin, SinkTask, SourceTask } from '../api/connector.js';
+import type { Connector, ConnectorPlugin, SourceTask } from '../api/connector.js';
 import { clientOverrideOptions } from '../config/client-overrides.js';
-import { sinkSubscriptionOf, tasksMaxOf, transactionBoundaryOf } from '../config/connector-config.js';
+import { tasksMaxOf, transactionBoundaryOf } from '../config/connector-config.js';
 import { secretKeys } from '../config/secret-values.js';
 import { topicCreationGroups } from '../config/topic-creation-config.js';
 import { ConfigTransformer, restoreReferences } from '../config-providers/index.js';
@@ -14,22 +14,21 @@ import type { ConfigBackingStore } from '../storage/config-store.js';
 import { type ConnectorOffsetBackingStore, connectorOffsetStore } from '../storage/connector-offset-store.js';
 import type { OffsetBackingStore } from '../storage/offset-store.js';
 import type { StatusBackingStore } from '../storage/status-backing-store.js';
-import { buildTransformationChain } from '../transforms/transformation-chain.js';
 import {
   alterConnectorOffsets,
   type OffsetsContext,
   readConnectorOffsets,
   resetConnectorOffsets,
 } from './connector-offsets.js';
-import { createRecordConverter } from './converter-setup.js';
-import { errorHandlingConfig } from './error-handling.js';
 import type { PluginRegistry } from './plugins.js';
-import { sinkConsumerSettings } from './sink-consumer-config.js';
+import { commonTaskOptions, sinkTaskRunner, type TaskSetup, taskWorkerSettings } from './task-setup.js';
 import { traceOf } from './task-status.js';
+import { TaskThreadPool } from './task-thread-pool.js';
+import { ThreadedTask } from './threaded-task.js';
 import type { WorkerConfig } from './worker-config.js';
 import type { WorkerMetrics } from './worker-metrics.js';
-import { WorkerSinkTask } from './worker-sink-task.js';
 import { WorkerSourceTask } from './worker-source-task.js';
+import type { TaskRunner } from './worker-task.js';
 
 export interface WorkerDeps {
   workerId: string;
@@ -46,6 +45,12 @@ export interface WorkerDeps {
   generation: () => number;
   /** Resolves config provider references when a connector or task starts; default: none configured. */
   transformer?: ConfigTransformer;
+  /**
+   * Set, each sink task runs on a thread of its own, as Apache runs each task on its own Java
+   * thread; unset, on this one (unit tests, which inject their clients, and
+   * `task.threads.enable=false`).
+   */
+  taskThreads?: TaskThreadSettings;
 }
 
 interface RunningConnector {
@@ -56,13 +61,22 @@ interface RunningConnector {
 }
 
 interface RunningTask {
-  runner: WorkerSinkTask | WorkerSourceTask | undefined;
+  runner: TaskRunner | undefined;
   state: ConnectorState;
   /** The configs the task was started with: a change in either means a restart. */
   taskConfig: Record<string, string>;
   connectorConfig: Record<string, string>;
   /** A source task's offsets store; its own offsets topic's reader closes with the task. */
   offsets?: ConnectorOffsetBackingStore;
+}
+
+export interface TaskThreadSettings {
+  /** The module a task thread runs (bin/task-thread-main.ts, built). */
+  entry: URL;
+  /** The worker's logger levels by namespace, which task threads follow. */
+  logLevels: () => Record<string, string>;
+  /** Calls `listener` when an operator changed a level; returns its removal. */
+  onLogLevelsChanged: (listener: () => void) => () => void;
 }
 
 const taskKey = (connector: string, task: number) => `${connector}\u0000${task}`;
@@ -78,12 +92,14 @@ export class Worker {
   readonly #tasks = new Map<string, RunningTask>();
   readonly #transformer: ConfigTransformer;
   readonly #clients: KafkaClients;
+  readonly #threads: TaskThreadPool | undefined;
 
   constructor(deps: WorkerDeps) {
     this.#d = deps;
     this.#clients = deps.clients ?? kafkaClients;
     this.#log = deps.logger.child({ component: 'worker' });
     this.#transformer = deps.transformer ?? new ConfigTransformer(new Map());
+    this.#threads = deps.taskThreads ? new TaskThreadPool(deps.taskThreads.entry) : undefined;
   }
 
   /**
@@ -279,30 +295,15 @@ export class Worker {
     }
     try {
       const { config, client, statuses, metrics } = this.#d;
-      const merged = this.#resolve({ ...rawConnectorConfig, ...taskConfig }, plugin);
-      const connectorConfig = this.#resolve(rawConnectorConfig, plugin);
-      const converter = (kind: 'key' | 'value') =>
-        createRecordConverter(
-          connectorConfig[`${kind}.converter`] ??
-            (kind === 'key' ? config.keyConverter : config.valueConverter),
-          connectorConfig[`${kind}.converter`]
-            ? prefixed(connectorConfig, `${kind}.converter.`)
-            : kind === 'key'
-              ? config.keyConverterConfig
-              : config.valueConverterConfig,
-          kind === 'key',
-        );
-      const common = {
+      const setup: TaskSetup = {
         connector: name,
         taskId: task,
-        taskConfig: merged,
-        client: { ...client, clientId: `connector-${plugin.type === 'sink' ? 'consumer' : 'producer'}` },
+        plugin,
+        taskConfig: this.#resolve({ ...rawConnectorConfig, ...taskConfig }, plugin),
+        connectorConfig: this.#resolve(rawConnectorConfig, plugin),
+        worker: taskWorkerSettings(config),
+        client,
         clients: this.#clients,
-        keyConverter: converter('key'),
-        valueConverter: converter('value'),
-        errors: errorHandlingConfig(connectorConfig),
-        // Built as the task starts, as in Connect: a config that fails here fails the task.
-        transformations: buildTransformationChain(connectorConfig),
         logger: this.#log,
         report,
         metrics: metrics.forTask(name, task),
@@ -312,25 +313,22 @@ export class Worker {
         },
       };
       if (plugin.type === 'sink') {
-        const consumer = sinkConsumerSettings(connectorConfig, config.clientOverridePolicy);
-        const { topics, topicsRegex } = sinkSubscriptionOf(connectorConfig);
-        running.runner = new WorkerSinkTask({
-          ...common,
-          task: plugin.createTask() as SinkTask,
-          topics,
-          topicsRegex,
-          offsetCommitIntervalMs: config.offsetFlushIntervalMs,
-          maxBatch: consumer.maxBatch,
-          isolationLevel: consumer.isolationLevel,
-          ...(consumer.fallbackMode === undefined ? {} : { fallbackMode: consumer.fallbackMode }),
-          consumerOverrides: consumer.consumerOverrides,
-          producerOverrides: clientOverrideOptions(connectorConfig, 'producer', config.clientOverridePolicy),
-          adminOverrides: clientOverrideOptions(connectorConfig, 'admin', config.clientOverridePolicy),
-        });
+        running.runner =
+          this.#threads && this.#d.taskThreads
+            ? new ThreadedTask({
+                pool: this.#threads,
+                setup,
+                fileStreamAllowedDirs: config.fileStreamAllowedDirs,
+                logger: this.#log,
+                logLevels: this.#d.taskThreads.logLevels,
+                onLogLevelsChanged: this.#d.taskThreads.onLogLevelsChanged,
+              })
+            : sinkTaskRunner(setup);
       } else {
+        const { connectorConfig } = setup;
         running.offsets = await this.offsetStoreFor(connectorConfig);
         running.runner = new WorkerSourceTask({
-          ...common,
+          ...commonTaskOptions(setup),
           task: plugin.createTask() as SourceTask,
           offsets: running.offsets,
           offsetFlushIntervalMs: config.offsetFlushIntervalMs,
@@ -466,6 +464,12 @@ export class Worker {
     await Promise.all(this.taskIds().map(({ connector, task }) => this.stopTask(connector, task)));
     await Promise.all(this.connectorNames().map((name) => this.stopConnector(name)));
   }
+
+  /** When the worker stops for good: stops what runs, then ends the idle task threads. */
+  async close(): Promise<void> {
+    await this.stopAll();
+    await this.#threads?.close();
+  }
 }
 
 /**
@@ -486,12 +490,4 @@ function transactionBoundary(connectorConfig: Record<string, string>): {
     transactionBoundary: boundary,
     ...(boundary === 'interval' && intervalMs !== undefined ? { transactionIntervalMs: intervalMs } : {}),
   };
-}
-
-function prefixed(config: Record<string, string>, prefix: string): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(config)
-      .filter(([k]) => k.startsWith(prefix))
-      .map(([k, v]) => [k.slice(prefix.length), v]),
-  );
 }
