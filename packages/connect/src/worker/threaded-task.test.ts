@@ -18,6 +18,7 @@ parentPort.on('message', (m) => {
   if (m.type === 'start') {
     tasks.set(m.id, m.start);
     const name = m.start.connector;
+    if (name === 'slow-start') return setTimeout(() => post({ type: 'status', state: 'RUNNING' }), 50);
     if (name === 'start-fails') return post({ type: 'start-failed', trace: 'org.apache.kafka.connect.errors.ConnectException: no table\\n\\tat open' });
     post({ type: 'status', state: m.start.initiallyPaused ? 'PAUSED' : 'RUNNING' });
     post({ type: 'topic', topic: 'thread-' + threadId });
@@ -90,6 +91,7 @@ describe('ThreadedTask', () => {
   let levels: Record<string, string> = { root: 'INFO' };
   const levelListeners = new Set<() => void>();
   afterEach(async () => {
+    levelListeners.clear();
     await pool?.close();
   });
   const task = (connector: string, stopTimeoutMs?: number) => {
@@ -118,6 +120,7 @@ describe('ThreadedTask', () => {
     await until(() => seen.metrics.commit !== undefined);
     expect(seen.metrics).toEqual({ in: [5], out: [4], skipped: [1], put: [0.5], commit: [0.25] });
     runner.pause();
+    await until(() => seen.states.length === 2);
     runner.resume();
     await until(() => seen.states.length === 3);
     expect(seen.states.map((s) => s.state)).toEqual(['RUNNING', 'PAUSED', 'RUNNING']);
@@ -136,6 +139,16 @@ describe('ThreadedTask', () => {
     expect(seen.topics[1]).toBe('levels {"root":"INFO","org.msa.connect.runtime":"DEBUG"}');
     await runner.stop();
     expect(levelListeners.size).toBe(0);
+  });
+
+  it('reports a RUNNING the thread sent before it had the pause as PAUSED', async () => {
+    pool = new TaskThreadPool(FAKE_URL);
+    const { runner, seen } = task('slow-start');
+    await runner.start(false);
+    runner.pause();
+    await until(() => seen.states.length === 2);
+    expect(seen.states.map((s) => s.state)).toEqual(['PAUSED', 'PAUSED']);
+    await runner.stop();
   });
 
   it('runs the next task on the thread a stopped task left, without a new thread', async () => {

@@ -43,6 +43,8 @@ export class ThreadedTask implements TaskRunner {
   #thread: Thread | undefined;
   #detach: (() => void) | undefined;
   #failed = false;
+  /** What the worker last asked: a status the thread sent before it saw that is reported as it. */
+  #paused = false;
   #stopping: Promise<void> | undefined;
   #onStopped: ((clean: boolean) => void) | undefined;
 
@@ -66,6 +68,7 @@ export class ThreadedTask implements TaskRunner {
       fileStreamAllowedDirs: this.#o.fileStreamAllowedDirs,
       initiallyPaused,
     };
+    this.#paused = initiallyPaused;
     const thread = this.#o.pool.acquire('connect-task');
     this.#thread = thread;
     this.#log.info({ threadId: thread.threadId }, 'task runs on a task thread');
@@ -101,13 +104,15 @@ export class ThreadedTask implements TaskRunner {
   #onMessage(message: FromTaskThread): void {
     const { setup } = this.#o;
     switch (message.type) {
-      case 'status':
+      case 'status': {
         if (message.state === 'FAILED') this.#failed = true;
-        setup.report(
-          message.state,
-          message.trace === undefined ? undefined : new ReportedFailure(message.trace),
-        );
+        // A RUNNING sent before the thread had the worker's pause (or PAUSED before its resume)
+        // is stale: the worker already reported the state it asked for, and the thread follows.
+        const running = message.state === 'RUNNING' || message.state === 'PAUSED';
+        const state = running ? (this.#paused ? 'PAUSED' : 'RUNNING') : message.state;
+        setup.report(state, message.trace === undefined ? undefined : new ReportedFailure(message.trace));
         break;
+      }
       case 'start-failed':
         // Where Worker.startTask logs a task that failed to start on its own thread.
         this.#log.error({ trace: message.trace.split('\n', 1)[0] }, 'task failed to start');
@@ -144,10 +149,12 @@ export class ThreadedTask implements TaskRunner {
   }
 
   pause(): void {
+    this.#paused = true;
     this.#post({ type: 'pause', id: this.#id });
   }
 
   resume(): void {
+    this.#paused = false;
     this.#post({ type: 'resume', id: this.#id });
   }
 
