@@ -1,19 +1,12 @@
-import type { ClientSettings } from '@msa-sync/kafka';
 import type { ConnectorState } from '../entities.js';
-import type { TaskWorkerSettings } from './task-setup.js';
+import type { TaskSetup } from './task-setup.js';
 
 // What crosses between the worker's thread and a task thread (threaded-task.ts, task-thread.ts).
 // Plain data only: structured clone copies it, and nothing on one side holds the other's objects.
 
 /** What a task thread is sent to run a task: everything it needs to build the task's runner. */
-export interface TaskThreadStart {
-  connector: string;
-  taskId: number;
-  /** The connector's config merged with the task's, provider references resolved. */
-  taskConfig: Record<string, string>;
-  connectorConfig: Record<string, string>;
-  worker: TaskWorkerSettings;
-  client: ClientSettings;
+export interface TaskThreadStart
+  extends Pick<TaskSetup, 'connector' | 'taskId' | 'taskConfig' | 'connectorConfig' | 'worker' | 'client'> {
   /** The worker's known secrets: the thread's log lines, traces and DLQ headers hide them too. */
   secrets: string[];
   /** The worker's logger levels by namespace (GET /admin/loggers), which the thread's loggers take. */
