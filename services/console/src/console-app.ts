@@ -251,15 +251,16 @@ export async function buildConsoleApp(deps: ConsoleDependencies): Promise<Fastif
     const plugin = nameParam((request.params as Params).plugin, 'The plugin');
     const a = auth(request);
     let config = stringConfig(request.body, 'The config');
+    const keys = await passwordKeys(plugin, a);
     if (query.connector !== undefined) {
       const stored = await storedConfig(nameParam(query.connector, 'connector'), a);
-      config = unmaskOrBadRequest(config, stored);
+      config = unmaskOrBadRequest(config, stored, keys);
     }
     const result = (await connect.ok('PUT', `/connector-plugins/${enc(plugin)}/config/validate`, {
       body: config,
       authorization: a,
     })) as ValidationResult;
-    return maskValidation(result, await passwordKeys(plugin, a), config);
+    return maskValidation(result, keys, config);
   });
 
   app.get('/api/connectors/:name', async (request) => {
@@ -311,8 +312,8 @@ export async function buildConsoleApp(deps: ConsoleDependencies): Promise<Fastif
       if (error instanceof ApiError && error.status === 404) return undefined;
       throw error;
     });
-    const config = unmaskOrBadRequest(edited, stored);
-    const keys = await passwordKeys(config['connector.class'], a);
+    const keys = await passwordKeys(edited['connector.class'], a);
+    const config = unmaskOrBadRequest(edited, stored, keys);
     const info = (await scrubbed(config, keys, () =>
       connect.ok('PUT', `/connectors/${enc(name)}/config`, { body: config, authorization: a }),
     )) as ConnectorInfo;
@@ -509,9 +510,13 @@ async function scrubbed<T>(
   }
 }
 
-function unmaskOrBadRequest(edited: Record<string, string>, stored: Record<string, string> | undefined) {
+function unmaskOrBadRequest(
+  edited: Record<string, string>,
+  stored: Record<string, string> | undefined,
+  keys: ReadonlySet<string>,
+) {
   try {
-    return unmaskConfig(edited, stored);
+    return unmaskConfig(edited, stored, keys);
   } catch (error) {
     throw badRequest((error as Error).message);
   }

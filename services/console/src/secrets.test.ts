@@ -27,10 +27,27 @@ describe('secrets', () => {
   });
 
   it('puts the stored value back for a masked one and refuses a mask with nothing stored', () => {
-    expect(unmaskConfig({ a: MASK, b: 'new' }, { a: 'old', b: 'x' })).toEqual({ a: 'old', b: 'new' });
-    expect(() => unmaskConfig({ a: MASK }, undefined)).toThrow(
+    const declared = new Set(['a']);
+    expect(unmaskConfig({ a: MASK, b: 'new' }, { a: 'old', b: 'x' }, declared)).toEqual({
+      a: 'old',
+      b: 'new',
+    });
+    expect(() => unmaskConfig({ a: MASK }, undefined, declared)).toThrow(
       "'a' is masked but the connector has no stored value",
     );
+    // An msa-sync worker shows its stored secret hidden too: sent back hidden, the worker keeps it.
+    expect(unmaskConfig({ 'db.password': MASK }, { 'db.password': MASK })).toEqual({ 'db.password': MASK });
+  });
+
+  it("uses the worker's marker and name rule, so both hide the same keys the same way", () => {
+    expect(MASK).toBe('[hidden]');
+    expect(
+      maskConfig({ 'consumer.override.sasl.jaas.config': 'x', 'my.api_key': 'k', topics: 'orders' }),
+    ).toEqual({
+      'consumer.override.sasl.jaas.config': MASK,
+      'my.api_key': MASK,
+      topics: 'orders',
+    });
   });
 });
 

@@ -1,14 +1,19 @@
-import { redactUrl } from '@msa-sync/sql';
+import {
+  HIDDEN,
+  isSecretName as isConnectSecretName,
+  maskSecrets,
+  restoreHiddenSecrets,
+} from '@msa-sync/connect/secrets';
+
+// The worker's own secret rules (@msa-sync/connect/secrets): the console hides what msa-sync's
+// REST API hides, with the same marker, also in front of an Apache worker that shows secrets.
 
 /** What the console shows instead of a secret; sent back unchanged, it means "keep the stored value". */
-export const MASK = '********';
+export const MASK = HIDDEN;
 
-/** Setting names that hold secrets whatever their declared type (as Connect's own redaction guesses). */
-const SECRET_NAME =
-  /(^|[._-])(password|passwd|pwd|secret|token|credentials?|api[._-]?key)([._-]|$)|sasl\.jaas\.config$/i;
-
+/** Setting names that hold secrets whatever their declared type. */
 export function isSecretName(name: string): boolean {
-  return SECRET_NAME.test(name);
+  return isConnectSecretName(name);
 }
 
 /** A config with every secret (declared PASSWORD, or named like one) replaced by MASK. */
@@ -16,38 +21,28 @@ export function maskConfig(
   config: Record<string, string>,
   passwordKeys: ReadonlySet<string> = new Set(),
 ): Record<string, string> {
-  const masked: Record<string, string> = {};
-  for (const [key, value] of Object.entries(config)) {
-    const secret = passwordKeys.has(key) || isSecretName(key);
-    // Externalized secrets (${file:...}) are references, not secrets: they are shown. A URL with a
-    // password in it (a JDBC URL's password= or user:password@) is shown with it hidden.
-    masked[key] = secret && value !== '' && !/^\$\{[^}]+\}$/.test(value) ? MASK : redactUrl(value);
-  }
-  return masked;
+  // Externalized secrets (${file:...}) are references, not secrets: they are shown. A URL with a
+  // password in it (a JDBC URL's password= or user:password@) is shown with it hidden.
+  return maskSecrets(config, passwordKeys);
 }
 
 /**
- * The config to send to Connect when the browser sends back one it edited: a value still equal to
- * MASK is the stored secret. A masked key with no stored value is refused (it would store MASK).
+ * The config to send to Connect when the browser sends back one it edited: a secret still equal to
+ * MASK is the stored secret. A masked key with nothing stored is refused (it would store MASK);
+ * one whose stored value is MASK too (an msa-sync worker hides it) goes as it is, and the worker
+ * keeps its stored secret.
  */
 export function unmaskConfig(
   edited: Record<string, string>,
   stored: Record<string, string> | undefined,
+  passwordKeys: ReadonlySet<string> = new Set(),
 ): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (const [key, value] of Object.entries(edited)) {
-    const original = stored?.[key];
-    if (value === MASK) {
-      if (original === undefined) throw new Error(`'${key}' is masked but the connector has no stored value`);
-      result[key] = original;
-    } else if (original !== undefined && original !== value && redactUrl(original) === value) {
-      // A URL sent back as shown, its password hidden: the stored one.
-      result[key] = original;
-    } else {
-      result[key] = value;
-    }
+  const { config, unresolved } = restoreHiddenSecrets(edited, stored, passwordKeys);
+  for (const key of unresolved) {
+    if (stored?.[key] === undefined)
+      throw new Error(`'${key}' is masked but the connector has no stored value`);
   }
-  return result;
+  return config;
 }
 
 /** The secret values of a config (declared PASSWORD or named like a secret), longest first. */

@@ -39,6 +39,18 @@ describe('secret config values', () => {
     });
   });
 
+  it('takes the PASSWORD keys as a ConfigDef or as the names a validate answer declares', () => {
+    const config = { 'db.key': 'k1', 'service.api.key': 'k2', topics: 'orders' };
+    expect(secretKeys(config, def).sort()).toEqual(['db.key', 'service.api.key']);
+    expect(secretKeys(config, new Set(['db.key'])).sort()).toEqual(['db.key', 'service.api.key']);
+    expect(secretKeys(config)).toEqual(['service.api.key']);
+    expect(maskSecrets(config, new Set(['db.key']))).toEqual({
+      'db.key': '[hidden]',
+      'service.api.key': '[hidden]',
+      topics: 'orders',
+    });
+  });
+
   it("takes '[hidden]' written back as the stored value, and reports it when nothing is stored", () => {
     const stored = { 'connection.password': 'pw-1', 'db.key': 'k-1' };
     expect(restoreHiddenSecrets({ 'connection.password': '[hidden]', 'db.key': 'k-2' }, stored, def)).toEqual(

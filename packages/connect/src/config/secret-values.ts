@@ -4,11 +4,25 @@ import { isSecretClientOverride } from './client-overrides.js';
 import type { ConfigDef } from './config-def.js';
 import { HIDDEN } from './config-types.js';
 
-/** Keys of `config` holding secrets: PASSWORD-typed in the connector's ConfigDef, or named like one. */
-export function secretKeys(config: Readonly<Record<string, string>>, connectorDef?: ConfigDef): string[] {
-  return Object.keys(config).filter(
-    (key) => connectorDef?.key(key)?.type === 'PASSWORD' || isSecretKey(key) || isSecretClientOverride(key),
-  );
+/**
+ * Which keys are PASSWORD-typed: the connector's ConfigDef (the worker), or the names a validate
+ * answer declares PASSWORD (the operator console, which sees Connect only through REST).
+ */
+export type PasswordKeys = ConfigDef | ReadonlySet<string>;
+
+function isDeclaredPassword(key: string, declared: PasswordKeys | undefined): boolean {
+  if (declared === undefined) return false;
+  return declared instanceof Set ? declared.has(key) : (declared as ConfigDef).key(key)?.type === 'PASSWORD';
+}
+
+/** Whether a key holds a secret by its name alone: named like one, or a client override of a password. */
+export function isSecretName(key: string): boolean {
+  return isSecretKey(key) || isSecretClientOverride(key);
+}
+
+/** Keys of `config` holding secrets: PASSWORD-typed (see {@link PasswordKeys}), or named like one. */
+export function secretKeys(config: Readonly<Record<string, string>>, declared?: PasswordKeys): string[] {
+  return Object.keys(config).filter((key) => isDeclaredPassword(key, declared) || isSecretName(key));
 }
 
 /**
@@ -18,10 +32,10 @@ export function secretKeys(config: Readonly<Record<string, string>>, connectorDe
  */
 export function maskSecrets(
   config: Readonly<Record<string, string>>,
-  connectorDef?: ConfigDef,
+  declared?: PasswordKeys,
 ): Record<string, string> {
   const out = { ...config };
-  const secret = new Set(secretKeys(config, connectorDef));
+  const secret = new Set(secretKeys(config, declared));
   for (const [key, value] of Object.entries(out)) {
     if (value === '' || hasReference(value)) continue;
     // A password inside a URL (`jdbc:mysql://h/db?password=...`) is hidden too, the rest shown.
@@ -37,11 +51,11 @@ export function maskSecrets(
 export function restoreHiddenSecrets(
   next: Readonly<Record<string, string>>,
   stored: Readonly<Record<string, string>> | undefined,
-  connectorDef?: ConfigDef,
+  declared?: PasswordKeys,
 ): { config: Record<string, string>; unresolved: string[] } {
   const out = { ...next };
   const unresolved: string[] = [];
-  for (const key of secretKeys(next, connectorDef)) {
+  for (const key of secretKeys(next, declared)) {
     if (out[key] !== HIDDEN) continue;
     const previous = stored?.[key];
     if (previous !== undefined && previous !== HIDDEN) out[key] = previous;

@@ -7,7 +7,8 @@ import { HIDDEN } from '../config/config-types.js';
 import { scrubKnownSecrets } from './known-secrets.js';
 
 /** Config keys whose values are secrets: `connection.password`, `sasl.jaas.config`, `api.secret`... */
-export const DEFAULT_SECRET_KEY_PATTERN = /password|passwd|pwd|secret|credential|token|jaas\.config/i;
+export const DEFAULT_SECRET_KEY_PATTERN =
+  /password|passwd|pwd|secret|credential|token|jaas\.config|api[._-]?key/i;
 
 export function isSecretKey(key: string, pattern: RegExp = DEFAULT_SECRET_KEY_PATTERN): boolean {
   return pattern.test(key);

@@ -1,6 +1,7 @@
 import { api, enc, fill, h, pretty, toast } from '../lib.js';
 
-const MASK = '********';
+// The marker msa-sync's REST API and the console's server show in place of a secret.
+const MASK = '[hidden]';
 const fieldId = (key) => `f-${key.replace(/[^a-zA-Z0-9_-]/g, '_')}`;
 
 /**
