@@ -1,9 +1,4 @@
-import {
-  HIDDEN,
-  isSecretName as isConnectSecretName,
-  maskSecrets,
-  restoreHiddenSecrets,
-} from '@msa-sync/connect/secrets';
+import { HIDDEN, isSecretName, maskSecrets, restoreHiddenSecrets } from '@msa-sync/connect/secrets';
 
 // The worker's own secret rules (@msa-sync/connect/secrets): the console hides what msa-sync's
 // REST API hides, with the same marker, also in front of an Apache worker that shows secrets.
@@ -11,10 +6,8 @@ import {
 /** What the console shows instead of a secret; sent back unchanged, it means "keep the stored value". */
 export const MASK = HIDDEN;
 
-/** Setting names that hold secrets whatever their declared type. */
-export function isSecretName(name: string): boolean {
-  return isConnectSecretName(name);
-}
+/** Setting names that hold secrets whatever their declared type: the worker's rule. */
+export { isSecretName };
 
 /** A config with every secret (declared PASSWORD, or named like one) replaced by MASK. */
 export function maskConfig(

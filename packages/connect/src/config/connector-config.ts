@@ -783,7 +783,8 @@ function unknownKeyProblem(
   return `Unknown configuration '${key}': neither ${className} nor the Connect framework defines it, and msa-sync refuses keys it would ignore.`;
 }
 
-function prefixedProps(props: RawConfig, prefix: string): Record<string, string> {
+/** The settings under `prefix` (a converter's `key.converter.*`...), the prefix removed. */
+export function prefixedProps(props: RawConfig, prefix: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(props)) {
     if (key.startsWith(prefix) && value !== null && value !== undefined)

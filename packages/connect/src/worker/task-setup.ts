@@ -2,7 +2,7 @@ import type { ClientSettings, KafkaClients } from '@msa-sync/kafka';
 import type { Logger } from 'pino';
 import type { ConnectorPlugin, SinkTask } from '../api/connector.js';
 import { clientOverrideOptions } from '../config/client-overrides.js';
-import { sinkSubscriptionOf } from '../config/connector-config.js';
+import { prefixedProps, sinkSubscriptionOf } from '../config/connector-config.js';
 import { buildTransformationChain } from '../transforms/transformation-chain.js';
 import { createRecordConverter } from './converter-setup.js';
 import { errorHandlingConfig } from './error-handling.js';
@@ -63,7 +63,7 @@ export function commonTaskOptions(setup: TaskSetup) {
     createRecordConverter(
       connectorConfig[`${kind}.converter`] ?? (kind === 'key' ? worker.keyConverter : worker.valueConverter),
       connectorConfig[`${kind}.converter`]
-        ? prefixed(connectorConfig, `${kind}.converter.`)
+        ? prefixedProps(connectorConfig, `${kind}.converter.`)
         : kind === 'key'
           ? worker.keyConverterConfig
           : worker.valueConverterConfig,
@@ -108,12 +108,4 @@ export function sinkTaskRunner(setup: TaskSetup): WorkerSinkTask {
     producerOverrides: clientOverrideOptions(connectorConfig, 'producer', worker.clientOverridePolicy),
     adminOverrides: clientOverrideOptions(connectorConfig, 'admin', worker.clientOverridePolicy),
   });
-}
-
-function prefixed(config: Record<string, string>, prefix: string): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(config)
-      .filter(([k]) => k.startsWith(prefix))
-      .map(([k, v]) => [k.slice(prefix.length), v]),
-  );
 }

@@ -92,14 +92,17 @@ export class Worker {
   readonly #tasks = new Map<string, RunningTask>();
   readonly #transformer: ConfigTransformer;
   readonly #clients: KafkaClients;
-  readonly #threads: TaskThreadPool | undefined;
+  /** Set when sink tasks run on task threads: their pool and the settings they take. */
+  readonly #threads: { pool: TaskThreadPool; settings: TaskThreadSettings } | undefined;
 
   constructor(deps: WorkerDeps) {
     this.#d = deps;
     this.#clients = deps.clients ?? kafkaClients;
     this.#log = deps.logger.child({ component: 'worker' });
     this.#transformer = deps.transformer ?? new ConfigTransformer(new Map());
-    this.#threads = deps.taskThreads ? new TaskThreadPool(deps.taskThreads.entry) : undefined;
+    this.#threads = deps.taskThreads
+      ? { pool: new TaskThreadPool(deps.taskThreads.entry), settings: deps.taskThreads }
+      : undefined;
   }
 
   /**
@@ -313,17 +316,17 @@ export class Worker {
         },
       };
       if (plugin.type === 'sink') {
-        running.runner =
-          this.#threads && this.#d.taskThreads
-            ? new ThreadedTask({
-                pool: this.#threads,
-                setup,
-                fileStreamAllowedDirs: config.fileStreamAllowedDirs,
-                logger: this.#log,
-                logLevels: this.#d.taskThreads.logLevels,
-                onLogLevelsChanged: this.#d.taskThreads.onLogLevelsChanged,
-              })
-            : sinkTaskRunner(setup);
+        const threads = this.#threads;
+        running.runner = threads
+          ? new ThreadedTask({
+              pool: threads.pool,
+              setup,
+              fileStreamAllowedDirs: config.fileStreamAllowedDirs,
+              logger: this.#log,
+              logLevels: threads.settings.logLevels,
+              onLogLevelsChanged: threads.settings.onLogLevelsChanged,
+            })
+          : sinkTaskRunner(setup);
       } else {
         const { connectorConfig } = setup;
         running.offsets = await this.offsetStoreFor(connectorConfig);
@@ -468,7 +471,7 @@ export class Worker {
   /** When the worker stops for good: stops what runs, then ends the idle task threads. */
   async close(): Promise<void> {
     await this.stopAll();
-    await this.#threads?.close();
+    await this.#threads?.pool.close();
   }
 }
 
