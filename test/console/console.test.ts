@@ -1,4 +1,4 @@
-import { createAdmin, createProducer, type KafkaProducer } from '@msa-sync/kafka';
+import { createProducer, type KafkaProducer } from '@msa-sync/kafka';
 import type { SqlClient } from '@msa-sync/sql';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -12,6 +12,7 @@ import {
 } from '../support/connect-worker.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { uniqueName } from '../support/run-process.js';
+import { createReadyTopic } from '../support/topics.js';
 import {
   type Browser,
   type ConsoleProcess,
@@ -74,12 +75,7 @@ describe('operator console in Chromium', () => {
     await client.execute(
       `CREATE TABLE ${q(topic)} (${q('order_id')} INT NOT NULL PRIMARY KEY, ${q('email')} VARCHAR(100) NOT NULL, ${q('qty')} INT NULL)`,
     );
-    const admin = createAdmin({ bootstrapServers: [bootstrap], clientId: 'console-test-admin' });
-    try {
-      await admin.createTopics({ topics: [topic], partitions: 1, replicas: 1 });
-    } finally {
-      await admin.close();
-    }
+    await createReadyTopic(bootstrap, topic);
     producer = createProducer({ bootstrapServers: [bootstrap], clientId: 'console-test' });
     // Order 3 has no email: the table refuses it and the sink sends it to the dead letter queue.
     await producer.send({

@@ -1,7 +1,8 @@
-import { createAdmin, createRawProducer, FetchIsolationLevels } from '@msa-sync/kafka';
+import { createRawProducer, FetchIsolationLevels } from '@msa-sync/kafka';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { uniqueName } from '../support/run-process.js';
 import { type RawRecord as Raw, readTopic } from '../support/topic-reader.js';
+import { createReadyTopic } from '../support/topics.js';
 
 /**
  * The client's read_committed filter, patched in patches/@platformatic+kafka+1.35.0.patch. As
@@ -25,24 +26,7 @@ let end: bigint;
 
 beforeAll(async () => {
   topic = uniqueName('rc-filter');
-  const admin = createAdmin({ bootstrapServers, clientId: 'rc-filter-admin' });
-  try {
-    await admin.createTopics({ topics: [topic], partitions: 1, replicas: 1 });
-    // A new topic reaches the broker's metadata a moment later (seconds on a loaded CI machine):
-    // producing before that fails with "Unknown topic".
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      try {
-        await admin.metadata({ topics: [topic], forceUpdate: true });
-        break;
-      } catch (error) {
-        if (Date.now() > deadline) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 200));
-      }
-    }
-  } finally {
-    await admin.close();
-  }
+  await createReadyTopic(bootstrap, topic);
   const producers = Object.fromEntries(
     ['a', 'b', 'c'].map((p) => [
       p,
