@@ -1,6 +1,17 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { clusterBootstrap, clusterQuorum, clusterSettings, defaultClusterSettings } from './kafka-cluster.js';
+import {
+  clusterBootstrap,
+  clusterIsDefault,
+  clusterQuorum,
+  clusterRunning,
+  clusterSettings,
+  defaultClusterSettings,
+} from './kafka-cluster.js';
 import { renderKraftProperties } from './kraft-node.js';
+import { stackPaths } from './paths.js';
 
 const parse = (text: string) =>
   Object.fromEntries(
@@ -49,5 +60,25 @@ describe('the 3-node cluster', () => {
     expect(props['offsets.topic.replication.factor']).toBe('3');
     expect(props['transaction.state.log.replication.factor']).toBe('3');
     expect(props['transaction.state.log.min.isr']).toBe('2');
+  });
+});
+
+describe('whether a cluster is the default', () => {
+  it('does not need valid cluster ports: a single broker may have its ports 2 apart', () => {
+    const kafka = process.env.MSA_KAFKA_PORT;
+    const controller = process.env.MSA_KAFKA_CONTROLLER_PORT;
+    process.env.MSA_KAFKA_PORT = '38385';
+    process.env.MSA_KAFKA_CONTROLLER_PORT = '38387';
+    try {
+      expect(() => defaultClusterSettings()).toThrow(/distinct ports/);
+      const paths = stackPaths(mkdtempSync(join(tmpdir(), 'msa-cluster-default-')));
+      expect(clusterRunning(paths)).toBe(false);
+      expect(clusterIsDefault(paths)).toBe(false);
+    } finally {
+      if (kafka === undefined) delete process.env.MSA_KAFKA_PORT;
+      else process.env.MSA_KAFKA_PORT = kafka;
+      if (controller === undefined) delete process.env.MSA_KAFKA_CONTROLLER_PORT;
+      else process.env.MSA_KAFKA_CONTROLLER_PORT = controller;
+    }
   });
 });

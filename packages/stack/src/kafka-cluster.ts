@@ -93,11 +93,16 @@ export function clusterFiles(paths: StackPaths) {
   };
 }
 
-/** True while a keeper of ours runs any node of the cluster under `paths`. */
-export function clusterRunning(paths: StackPaths, settings = defaultClusterSettings()): boolean {
+/**
+ * True while a keeper of ours runs any node of the cluster under `paths`. Only node ids count
+ * (1..CLUSTER_SIZE unless settings say): the ports need not be valid for a cluster, since a single
+ * broker's MSA_KAFKA_PORT and MSA_KAFKA_CONTROLLER_PORT may be 2 apart.
+ */
+export function clusterRunning(paths: StackPaths, settings?: ClusterSettings): boolean {
   const files = clusterFiles(paths);
-  return settings.nodes.some((n) => {
-    const pid = readPid(files.node(n.nodeId).pid);
+  const ids = settings?.nodes.map((n) => n.nodeId) ?? Array.from({ length: CLUSTER_SIZE }, (_, i) => i + 1);
+  return ids.some((id) => {
+    const pid = readPid(files.node(id).pid);
     return pid !== undefined && isAlive(pid);
   });
 }
@@ -106,7 +111,7 @@ export function clusterRunning(paths: StackPaths, settings = defaultClusterSetti
  * What `up` runs when neither --brokers nor MSA_BROKERS says: the cluster while it runs, or when
  * it is the only Kafka that ever ran under `paths` (its data is there, the single broker's is not).
  */
-export function clusterIsDefault(paths: StackPaths, settings = defaultClusterSettings()): boolean {
+export function clusterIsDefault(paths: StackPaths, settings?: ClusterSettings): boolean {
   return (
     clusterRunning(paths, settings) ||
     (existsSync(clusterFiles(paths).dir) && !existsSync(join(paths.data, 'kafka')))
