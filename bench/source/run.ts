@@ -1,7 +1,7 @@
 /**
  * JDBC source throughput: rows of a MariaDB table into a Kafka topic.
  *
- *   npx tsx bench/source/run.ts [--rows N] [--batch B] [--repeat K] [--append]
+ *   npx tsx bench/source/run.ts [--rows N] [--batch B] [--repeat K] [--append] [--cpu-prof DIR]
  *
  * 1. Fills a fresh MariaDB database with N rows shaped like the seed's users1 (default 1,000,000).
  * 2. Ceiling: a bare loop in this process, with the same driver (mariadb) and the same Kafka
@@ -14,7 +14,8 @@
  *    without exactly-once. Timed from POST /connectors until the connector's committed offset is
  *    the last id.
  * Rounds are interleaved K times (default 3) and medians printed, with the ratio to the ceiling;
- * --append adds the table to bench/RESULTS.md.
+ * --append adds the table to bench/RESULTS.md; --cpu-prof writes a `node --cpu-prof` profile of
+ * each worker process into DIR/<delivery>-<round>/.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -37,6 +38,7 @@ const { values: args } = parseArgs({
     batch: { type: 'string', default: '1000' },
     append: { type: 'boolean', default: false },
     repeat: { type: 'string', default: '3' },
+    'cpu-prof': { type: 'string' },
   },
 });
 const ROWS = Number(args.rows);
@@ -136,6 +138,7 @@ function freePort(): Promise<number> {
 async function startWorker(
   id: string,
   extra: Record<string, string>,
+  profileDir?: string,
 ): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'bench-source-'));
@@ -163,7 +166,11 @@ async function startWorker(
   );
   const child = spawn(
     process.execPath,
-    [join(root, 'packages/connect/dist/bin/connect-main.js'), properties],
+    [
+      ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+      join(root, 'packages/connect/dist/bin/connect-main.js'),
+      properties,
+    ],
     {
       env: { ...process.env, MSA_LOG_LEVEL: 'WARN' },
       stdio: ['ignore', 'ignore', 'inherit'],
@@ -202,9 +209,12 @@ type Delivery = 'eos-poll' | 'eos-interval' | 'alo';
 
 async function connector(database: string, delivery: Delivery, round: number): Promise<Run> {
   const id = `${run}-${delivery}-${round}`;
-  const worker = await startWorker(id, {
-    'exactly.once.source.support': delivery === 'alo' ? 'disabled' : 'enabled',
-  });
+  const profile = args['cpu-prof'];
+  const worker = await startWorker(
+    id,
+    { 'exactly.once.source.support': delivery === 'alo' ? 'disabled' : 'enabled' },
+    profile ? join(profile, `${delivery}-${round}`) : undefined,
+  );
   try {
     const name = 'bench-source';
     const started = performance.now();
