@@ -1,5 +1,6 @@
+import { MultipleErrors, ProtocolError } from '@platformatic/kafka';
 import { describe, expect, it } from 'vitest';
-import { createAdmin } from './clients.js';
+import { createAdmin, transactionRetryDelay } from './clients.js';
 
 /**
  * A strict admin checks a call's options before it touches the network, so these run with no
@@ -61,5 +62,30 @@ describe('createAdmin({ strict: true })', () => {
     } finally {
       await admin.close();
     }
+  });
+});
+
+describe('transactionRetryDelay', () => {
+  const delay = transactionRetryDelay(250);
+  const concurrent = new MultipleErrors('addPartitionsToTransaction failed.', [
+    new ProtocolError('CONCURRENT_TRANSACTIONS'),
+  ]);
+
+  it("retries a transaction's first AddPartitionsToTxn after its own commit in 2 ms, then 10, then 500", () => {
+    expect(
+      [1, 2, 3, 4].map((attempt) => delay(null, 'addPartitionsToTransaction', attempt, 3, concurrent)),
+    ).toEqual([2, 10, 500, 500]);
+  });
+
+  it('retries other operations quickly once, then at the configured delay', () => {
+    expect([1, 2, 3].map((attempt) => delay(null, 'initProducerId', attempt, 3, concurrent))).toEqual([
+      10, 250, 250,
+    ]);
+  });
+
+  it('waits the configured delay for any other error', () => {
+    const other = new ProtocolError('NOT_COORDINATOR');
+    expect(delay(null, 'addPartitionsToTransaction', 1, 3, other)).toBe(250);
+    expect(delay(null, 'addPartitionsToTransaction', 1, 3, new Error('socket closed'))).toBe(250);
   });
 });
