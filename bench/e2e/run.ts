@@ -3,6 +3,7 @@
  * and MariaDB, with two order-service instances against one (the baseline) in the same run.
  *
  *   npx tsx bench/e2e/run.ts [--seconds 20] [--concurrency 64] [--rate 0] [--users 20] [--instances 1,2] [--no-append]
+ *     [--cpu-prof DIR]
  *
  * For each shape (1 order instance, then 2): a fresh MariaDB database on the shared server, a
  * shop of its own (gateway, user, catalog, N order instances) on the shared broker, a Connect
@@ -12,7 +13,8 @@
  * `verifyOrders` checks that nothing was lost or duplicated. Appends the table to bench/RESULTS.md.
  * Also prints CPU ms per acknowledged order by process kind (cores busy / orders per second):
  * at a fixed --rate, the figure to compare between two builds or settings. `--instances 1` runs
- * only the 1-instance shape (for A/B runs of one shape).
+ * only the 1-instance shape (for A/B runs of one shape). --cpu-prof writes a `node --cpu-prof`
+ * profile of each shop service into DIR (named by pid; each service's log names its pid).
  */
 import { appendFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -47,6 +49,7 @@ const { values: args } = parseArgs({
     users: { type: 'string', default: '20' },
     instances: { type: 'string', default: '1,2' },
     'no-append': { type: 'boolean', default: false },
+    'cpu-prof': { type: 'string' },
   },
 });
 const SECONDS = Number(args.seconds);
@@ -55,6 +58,7 @@ const RATE = Number(args.rate);
 const USERS = Number(args.users);
 const INSTANCES = args.instances.split(',').map(Number);
 if (INSTANCES.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`--instances: ${args.instances}`);
+if (args['cpu-prof']) process.env.MSA_SERVICE_NODE_ARGS = `--cpu-prof --cpu-prof-dir=${args['cpu-prof']}`;
 
 interface Shape {
   label: string;

@@ -36,7 +36,9 @@ export async function startService(
   // The child writes its log straight into the file: piped through this process, every log line
   // cost a read and a write here, which the e2e bench counted as load-generator CPU.
   const fd = openSync(logFile, 'a');
-  const child = spawn(process.execPath, [join(root, 'services', workspace, 'dist', 'main.js')], {
+  // Node options for every service (bench/e2e --cpu-prof sets them): NODE_OPTIONS refuses --cpu-prof.
+  const nodeArgs = (process.env.MSA_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, join(root, 'services', workspace, 'dist', 'main.js')], {
     cwd: root,
     env: childEnv,
     stdio: ['ignore', fd, fd],

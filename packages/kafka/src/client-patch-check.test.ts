@@ -49,6 +49,9 @@ describe('the Kafka client patch check', () => {
     writeFileSync(producer, readFileSync(producer, 'utf8').replaceAll('msa-sync patch', 'upstream code'));
     expect(clientPatchProblems(copy)).toEqual([
       expect.stringContaining('dist/clients/producer/producer.js is not applied: the transactional producer'),
+      expect.stringContaining(
+        'dist/clients/producer/producer.js is not applied: the transaction coordinator',
+      ),
     ]);
   });
 

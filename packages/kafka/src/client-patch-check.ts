@@ -37,6 +37,11 @@ const PATCHES = [
     marker: 'msa-sync patch: a begin that failed leaves no transaction',
     what: 'the transactional producer after a failed begin (aborting it could end the process)',
   },
+  {
+    file: 'dist/clients/producer/producer.js',
+    marker: "msa-sync patch: what the Java client's TransactionManager does on NOT_COORDINATOR",
+    what: 'the transaction coordinator lookup (after the coordinator moved, every transaction failed)',
+  },
 ] as const;
 
 /** The installed client's package folder. */
