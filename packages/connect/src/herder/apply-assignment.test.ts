@@ -49,10 +49,19 @@ function fakeWorker() {
 
 const log = pino({ level: 'silent' });
 
-function configs(spec: Record<string, { config?: Record<string, string>; tasks: number; tag?: string }>) {
+function configs(
+  spec: Record<
+    string,
+    { config?: Record<string, string>; applied?: Record<string, string>; tasks: number; tag?: string }
+  >,
+) {
   return {
     connectorConfigs: new Map(
       Object.entries(spec).map(([n, s]) => [n, s.config ?? { 'connector.class': n }]),
+    ),
+    // The task configs came from `applied` when given (the connector config changed since).
+    appliedConnectorConfigs: new Map(
+      Object.entries(spec).map(([n, s]) => [n, s.applied ?? s.config ?? { 'connector.class': n }]),
     ),
     taskConfigs: new Map(
       Object.entries(spec).map(([n, s]) => [
@@ -132,6 +141,27 @@ describe('applyAssignment', () => {
     events.length = 0;
     await applyAssignment(worker, assignment, changed, log);
     expect(events).toEqual([]);
+  });
+
+  it('restarts a task once for a connector config change: when its new task configs arrive', async () => {
+    const { worker, events } = fakeWorker();
+    const assignment = { connectors: ['b'], tasks: [{ connector: 'b', task: 0 }] };
+    const old = { 'connector.class': 'b' };
+    await applyAssignment(worker, assignment, configs({ b: { tasks: 1 } }), log);
+    events.length = 0;
+    const changed = { 'connector.class': 'b', 'batch.size': '7' };
+    // The new connector config is stored; its task configs are not written yet.
+    await applyAssignment(
+      worker,
+      assignment,
+      configs({ b: { tasks: 1, config: changed, applied: old } }),
+      log,
+    );
+    expect(events).toEqual(['stop b', 'start b']);
+    events.length = 0;
+    // They are (the same task configs here): now the task restarts, with the new connector config.
+    await applyAssignment(worker, assignment, configs({ b: { tasks: 1, config: changed } }), log);
+    expect(events).toEqual(['stop b-0', 'start b-0']);
   });
 
   it('skips a task whose config is not known yet instead of failing', async () => {

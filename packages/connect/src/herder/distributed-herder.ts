@@ -355,7 +355,8 @@ export class DistributedHerder implements Herder {
       await this.#worker.startConnector(name, config, target);
     }
     const taskConfigs = state.taskConfigs.get(name) ?? [];
-    await restartChangedTasks(this.#worker, name, taskConfigs, config, target, this.#log);
+    const taskConnectorConfig = state.taskConnectorConfig(name) ?? config;
+    await restartChangedTasks(this.#worker, name, taskConfigs, taskConnectorConfig, target, this.#log);
     await this.#worker.setTargetState(name, target);
   }
 
@@ -531,7 +532,7 @@ export class DistributedHerder implements Herder {
           name,
           task,
           taskConfig,
-          config,
+          this.#configs.state.taskConnectorConfig(name) ?? config,
           this.#configs.state.targetStates.get(name) ?? 'STARTED',
         );
       });

@@ -148,10 +148,11 @@ export class StandaloneHerder implements Herder {
     }
     const taskConfigs = state.taskConfigs.get(name) ?? [];
     for (const { task } of owned) if (!taskConfigs[task]) await this.#worker.stopTask(name, task);
-    await restartChangedTasks(this.#worker, name, taskConfigs, config, target, this.#log);
+    const taskConnectorConfig = state.taskConnectorConfig(name) ?? config;
+    await restartChangedTasks(this.#worker, name, taskConfigs, taskConnectorConfig, target, this.#log);
     for (const [task, taskConfig] of taskConfigs.entries()) {
       if (!owned.some((t) => t.task === task)) {
-        await this.#worker.startTask(name, task, taskConfig, config, target);
+        await this.#worker.startTask(name, task, taskConfig, taskConnectorConfig, target);
       }
     }
     await this.#worker.setTargetState(name, target);
@@ -268,7 +269,7 @@ export class StandaloneHerder implements Herder {
         name,
         task,
         taskConfig,
-        config,
+        this.#configs.state.taskConnectorConfig(name) ?? config,
         this.#configs.state.targetStates.get(name) ?? 'STARTED',
       );
     });

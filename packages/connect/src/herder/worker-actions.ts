@@ -26,18 +26,20 @@ export async function restartOnWorker(
     }
   }
   if (!request.includeTasks) return;
+  const taskConnectorConfig = state.taskConnectorConfig(request.connector) ?? config;
   for (const { connector, task } of worker.taskIds()) {
     if (connector !== request.connector) continue;
     if (request.onlyFailed && !failed(worker.taskState(connector, task))) continue;
     const taskConfig = state.taskConfigs.get(connector)?.[task];
     await worker.stopTask(connector, task);
-    if (taskConfig) await worker.startTask(connector, task, taskConfig, config, target);
+    if (taskConfig) await worker.startTask(connector, task, taskConfig, taskConnectorConfig, target);
   }
 }
 
 /**
  * New task configs with the same task count cause no rebalance: restart the tasks running here
- * with old configs, as Connect's herder does when it reads a task config commit.
+ * with old configs, as Connect's herder does when it reads a task config commit. `config` is the
+ * connector config the task configs came from (ClusterConfigState.taskConnectorConfig).
  */
 export async function restartChangedTasks(
   worker: Worker,

@@ -11,6 +11,13 @@ export class ClusterConfigState {
   readonly connectorConfigs = new Map<string, Record<string, string>>();
   readonly targetStates = new Map<string, TargetState>();
   readonly taskConfigs = new Map<string, Record<string, string>[]>();
+  /**
+   * The connector config in force when each connector's current task configs were committed
+   * (Apache's applied connector config). Tasks run with it rather than with a newer connector
+   * config whose task configs are not written yet: a config change then restarts a task once,
+   * when the new task configs arrive, not a second time before them.
+   */
+  readonly appliedConnectorConfigs = new Map<string, Record<string, string>>();
   readonly #pendingTasks = new Map<string, Map<number, Record<string, string>>>();
 
   /** Applies a record; returns the connector it concerned when something visible changed. */
@@ -23,6 +30,7 @@ export class ClusterConfigState {
           this.connectorConfigs.delete(name);
           this.targetStates.delete(name);
           this.taskConfigs.delete(name);
+          this.appliedConnectorConfigs.delete(name);
           this.#pendingTasks.delete(name);
         } else {
           this.connectorConfigs.set(name, record.properties);
@@ -48,6 +56,8 @@ export class ClusterConfigState {
           tasks.push(config);
         }
         this.taskConfigs.set(name, tasks);
+        const connectorConfig = this.connectorConfigs.get(name);
+        if (connectorConfig) this.appliedConnectorConfigs.set(name, connectorConfig);
         this.#pendingTasks.delete(name);
         return name;
       }
@@ -58,6 +68,11 @@ export class ClusterConfigState {
 
   connectors(): string[] {
     return [...this.connectorConfigs.keys()].sort();
+  }
+
+  /** The connector config a connector's tasks run with: the one their task configs came from. */
+  taskConnectorConfig(name: string): Record<string, string> | undefined {
+    return this.appliedConnectorConfigs.get(name) ?? this.connectorConfigs.get(name);
   }
 
   taskCount(name: string): number {

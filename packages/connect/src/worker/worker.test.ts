@@ -42,8 +42,9 @@ function setup(plugins: ConnectorPlugin[], adminAnswers: Record<string, (options
   const statuses: { connector: string; state: ConnectorState; trace: string | null }[] = [];
   const published: { connector: string; tasks: Record<string, string>[] }[] = [];
   const adminCalls: AdminCall[] = [];
+  const state = new ClusterConfigState();
   const configs = {
-    state: new ClusterConfigState(),
+    state,
     putTaskConfigs: async (connector: string, tasks: Record<string, string>[]) => {
       published.push({ connector, tasks });
     },
@@ -86,7 +87,7 @@ function setup(plugins: ConnectorPlugin[], adminAnswers: Record<string, (options
     logger: pino({ level: 'silent' }),
     generation: () => 1,
   });
-  return { worker, statuses, published, adminCalls };
+  return { worker, statuses, published, adminCalls, state };
 }
 
 describe('Worker (fake stores and clients)', () => {
@@ -122,6 +123,28 @@ describe('Worker (fake stores and clients)', () => {
         ],
       },
     ]);
+  });
+
+  it('publishes the same task configs again when they came from an older connector config', async () => {
+    const t = setup([plugin('source', 1)]);
+    const a = { 'connector.class': 'test.source.Connector', 'tasks.max': '1' };
+    const b = { ...a, 'poll.interval.ms': '50' };
+    const tasks = [{ 'task.id': '0', 'task.class': 'test.source.Task' }];
+    // The config topic holds config a and the task configs generated from it.
+    t.state.apply({ kind: 'connector', connector: 'c', properties: a }, 0n);
+    t.state.apply(
+      { kind: 'task', connector: 'c', task: 0, properties: tasks[0] as Record<string, string> },
+      1n,
+    );
+    t.state.apply({ kind: 'commit', connector: 'c', tasks: 1 }, 2n);
+    await t.worker.startConnector('c', a, 'STARTED');
+    expect(t.published).toEqual([]);
+    // Config b arrives: its task configs are the same, but they must be committed under b, or the
+    // task would never run with b.
+    t.state.apply({ kind: 'connector', connector: 'c', properties: b }, 3n);
+    await t.worker.stopConnector('c');
+    await t.worker.startConnector('c', b, 'STARTED');
+    expect(t.published).toEqual([{ connector: 'c', tasks }]);
   });
 
   it("alters a stopped sink's offsets in its consumer group, in the client's shape, and closes the admin client", async () => {

@@ -255,10 +255,22 @@ export class Worker {
     }
   }
 
-  /** Writes task configs when they differ from what the config topic has (as Connect's herder does). */
+  /**
+   * Writes task configs when they differ from what the config topic has, or when they came from
+   * another connector config than the one this connector runs with (as Connect's herder does since
+   * KAFKA-9228): tasks run with the connector config their task configs came from, so a changed
+   * connector config reaches them through a new commit even when the task configs are the same.
+   */
   async #publishTaskConfigs(name: string, tasks: Record<string, string>[]): Promise<void> {
-    const current = this.#d.configs.state.taskConfigs.get(name) ?? [];
-    if (JSON.stringify(current) === JSON.stringify(tasks)) return;
+    const state = this.#d.configs.state;
+    const current = state.taskConfigs.get(name) ?? [];
+    const generatedFrom = this.#connectors.get(name)?.config;
+    const applied = state.appliedConnectorConfigs.get(name);
+    const sameSource =
+      tasks.length === 0 ||
+      generatedFrom === undefined ||
+      JSON.stringify(applied) === JSON.stringify(generatedFrom);
+    if (JSON.stringify(current) === JSON.stringify(tasks) && sameSource) return;
     this.#log.info({ connector: name, tasks: tasks.length }, 'publishing task configs');
     await this.#d.configs.putTaskConfigs(name, tasks);
   }
