@@ -127,6 +127,19 @@ describe.each(ALL_DIALECTS)('%s: the services’ tables', (dialect) => {
         ['o-1', 'ACCEPTED'],
         ['o-2', 'REJECTED'],
       ]);
+      // More events than one upsert takes (200): several statements, in one transaction.
+      await orders.recordStatuses(
+        client,
+        Array.from({ length: 450 }, (_, i) => ({
+          ...event,
+          orderId: `bulk-${i}`,
+          status: 'REJECTED' as const,
+        })),
+      );
+      const bulk = await client.query<Record<string, unknown>>(
+        "SELECT COUNT(*) AS n FROM order_status WHERE order_id LIKE 'bulk-%' AND status = 'REJECTED'",
+      );
+      expect(Number(bulk[0]?.n)).toBe(450);
       const [listed] = await orders.ordersOf(client, 'u-1');
       expect(listed).toMatchObject({ orderId: 'o-1', qty: 3, unitPrice: 1500, status: 'ACCEPTED' });
       expect(listed?.createdAt).toMatch(/Z$/);

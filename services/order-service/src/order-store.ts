@@ -148,22 +148,29 @@ export class OrderStore {
     }
     const unique = [...latest.values()];
     const now = new Date();
+    const upsert = (sql: SqlClient, chunk: CatalogEvent[]) =>
+      sql.execute(
+        s.upsert(OrderStore.STATUS, ['order_id'], columns, chunk.length),
+        chunk.flatMap((e) => {
+          const decided = e.decidedAt ? new Date(e.decidedAt) : null;
+          return [
+            e.orderId,
+            e.status,
+            e.reason,
+            decided && !Number.isNaN(decided.getTime()) ? decided : null,
+            now,
+          ];
+        }),
+      );
+    // One statement is atomic on its own: BEGIN and COMMIT would double its round trips (the
+    // usual batch at the shop's rates is a few events).
+    if (unique.length <= STATUS_ROWS_PER_UPSERT) {
+      await upsert(client, unique);
+      return;
+    }
     await client.transaction(async (tx) => {
       for (let from = 0; from < unique.length; from += STATUS_ROWS_PER_UPSERT) {
-        const chunk = unique.slice(from, from + STATUS_ROWS_PER_UPSERT);
-        await tx.execute(
-          s.upsert(OrderStore.STATUS, ['order_id'], columns, chunk.length),
-          chunk.flatMap((e) => {
-            const decided = e.decidedAt ? new Date(e.decidedAt) : null;
-            return [
-              e.orderId,
-              e.status,
-              e.reason,
-              decided && !Number.isNaN(decided.getTime()) ? decided : null,
-              now,
-            ];
-          }),
-        );
+        await upsert(tx, unique.slice(from, from + STATUS_ROWS_PER_UPSERT));
       }
     });
   }
