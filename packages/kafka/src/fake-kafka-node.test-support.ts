@@ -110,3 +110,28 @@ function frame(correlationId: number, body: Writer, taggedHeader: boolean): Buff
   length.writeInt32BE(payload.length);
   return Buffer.concat([length, payload]);
 }
+
+/** Fake nodes of one cluster; `coordinator` is the index of the node FindCoordinator names. */
+export interface FakeCluster {
+  nodes: FakeKafkaNode[];
+  coordinator: number;
+}
+
+/** How node `index` of `cluster` appears in Metadata and FindCoordinator answers (ids from 1). */
+export function nodeView(cluster: FakeCluster, index: number): { nodeId: number; port: number } {
+  return { nodeId: index + 1, port: cluster.nodes[index]?.port ?? -1 };
+}
+
+/**
+ * Starts `size` fake nodes, node `index` answering with `answerOf(cluster, index)`, the first one
+ * the coordinator; `stop` stops them all.
+ */
+export async function startFakeCluster(
+  answerOf: (cluster: FakeCluster, index: number) => Answer,
+  size = 2,
+): Promise<{ cluster: FakeCluster; stop: () => Promise<void> }> {
+  const cluster: FakeCluster = { nodes: [], coordinator: 0 };
+  for (let i = 0; i < size; i++) cluster.nodes.push(new FakeKafkaNode(answerOf(cluster, i)));
+  for (const node of cluster.nodes) await node.start();
+  return { cluster, stop: async () => void (await Promise.all(cluster.nodes.map((n) => n.stop()))) };
+}

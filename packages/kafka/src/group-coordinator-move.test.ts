@@ -1,11 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createConsumer } from './clients.js';
 import {
+  type Answer,
   API,
   apiVersionsBody,
-  FakeKafkaNode,
+  type FakeCluster,
   findCoordinatorBody,
   metadataBody,
+  nodeView,
+  startFakeCluster,
 } from './fake-kafka-node.test-support.js';
 
 /**
@@ -22,15 +25,8 @@ import {
 
 const NOT_COORDINATOR = 16;
 
-interface Cluster {
-  nodes: FakeKafkaNode[];
-  /** The index in `nodes` of the node FindCoordinator names. */
-  coordinator: number;
-}
-
-function fakeNode(cluster: Cluster, index: number): FakeKafkaNode {
-  const view = (i: number) => ({ nodeId: i + 1, port: cluster.nodes[i]?.port ?? -1 });
-  return new FakeKafkaNode((apiKey, body) => {
+function answerOf(cluster: FakeCluster, index: number): Answer {
+  return (apiKey, body) => {
     switch (apiKey) {
       case API.ApiVersions:
         return apiVersionsBody(body, [
@@ -42,10 +38,10 @@ function fakeNode(cluster: Cluster, index: number): FakeKafkaNode {
       case API.Metadata:
         return metadataBody(
           body,
-          cluster.nodes.map((_, i) => view(i)),
+          cluster.nodes.map((_, i) => nodeView(cluster, i)),
         );
       case API.FindCoordinator:
-        return findCoordinatorBody(body, 'sink-group', view(cluster.coordinator));
+        return findCoordinatorBody(body, 'sink-group', nodeView(cluster, cluster.coordinator));
       case API.OffsetCommit: {
         const moved = index !== cluster.coordinator;
         return body
@@ -62,7 +58,7 @@ function fakeNode(cluster: Cluster, index: number): FakeKafkaNode {
       default:
         return undefined;
     }
-  });
+  };
 }
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -72,12 +68,8 @@ afterEach(async () => {
 
 describe('a consumer whose group coordinator moved', () => {
   it('looks the coordinator up again after NOT_COORDINATOR, and commits to the new one next time', async () => {
-    const cluster: Cluster = { nodes: [], coordinator: 0 };
-    cluster.nodes.push(fakeNode(cluster, 0), fakeNode(cluster, 1));
-    for (const node of cluster.nodes) {
-      await node.start();
-      cleanups.push(() => node.stop());
-    }
+    const { cluster, stop } = await startFakeCluster(answerOf);
+    cleanups.push(stop);
     const consumer = createConsumer({
       bootstrapServers: [`127.0.0.1:${cluster.nodes[0]?.port}`],
       clientId: 'coordinator-move-test',

@@ -1,11 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRawProducer } from './clients.js';
 import {
+  type Answer,
   API,
   apiVersionsBody,
-  FakeKafkaNode,
+  type FakeCluster,
   findCoordinatorBody,
   metadataBody,
+  nodeView,
+  startFakeCluster,
 } from './fake-kafka-node.test-support.js';
 
 /**
@@ -24,16 +27,9 @@ import {
 const NOT_COORDINATOR = 16;
 const TRANSACTIONAL_ID = 'orders-tx-move-test';
 
-interface Cluster {
-  nodes: FakeKafkaNode[];
-  /** The index in `nodes` of the node FindCoordinator names. */
-  coordinator: number;
-}
-
-function fakeNode(cluster: Cluster, index: number): FakeKafkaNode {
-  const view = (i: number) => ({ nodeId: i + 1, port: cluster.nodes[i]?.port ?? -1 });
+function answerOf(cluster: FakeCluster, index: number): Answer {
   const status = () => (index === cluster.coordinator ? 0 : NOT_COORDINATOR);
-  return new FakeKafkaNode((apiKey, body) => {
+  return (apiKey, body) => {
     switch (apiKey) {
       case API.ApiVersions:
         return apiVersionsBody(body, [
@@ -46,10 +42,10 @@ function fakeNode(cluster: Cluster, index: number): FakeKafkaNode {
       case API.Metadata:
         return metadataBody(
           body,
-          cluster.nodes.map((_, i) => view(i)),
+          cluster.nodes.map((_, i) => nodeView(cluster, i)),
         );
       case API.FindCoordinator:
-        return findCoordinatorBody(body, TRANSACTIONAL_ID, view(cluster.coordinator));
+        return findCoordinatorBody(body, TRANSACTIONAL_ID, nodeView(cluster, cluster.coordinator));
       case API.InitProducerId:
         return body.appendInt32(0).appendInt16(status()).appendInt64(7n).appendInt16(0).appendTaggedFields();
       case API.EndTxn:
@@ -57,7 +53,7 @@ function fakeNode(cluster: Cluster, index: number): FakeKafkaNode {
       default:
         return undefined;
     }
-  });
+  };
 }
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -67,12 +63,8 @@ afterEach(async () => {
 
 describe('a transactional producer whose coordinator moved', () => {
   it('looks the coordinator up again after NOT_COORDINATOR and ends the transaction there', async () => {
-    const cluster: Cluster = { nodes: [], coordinator: 0 };
-    cluster.nodes.push(fakeNode(cluster, 0), fakeNode(cluster, 1));
-    for (const node of cluster.nodes) {
-      await node.start();
-      cleanups.push(() => node.stop());
-    }
+    const { cluster, stop } = await startFakeCluster(answerOf);
+    cleanups.push(stop);
     const producer = createRawProducer({
       bootstrapServers: [`127.0.0.1:${cluster.nodes[0]?.port}`],
       clientId: 'transaction-coordinator-move-test',
