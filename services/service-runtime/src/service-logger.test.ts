@@ -1,4 +1,7 @@
+import { spawn } from 'node:child_process';
+import { dirname } from 'node:path';
 import { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { serviceLogger } from './service-logger.js';
 
@@ -67,5 +70,47 @@ describe('serviceLogger', () => {
       ms: 1.5,
       msg: 'request',
     });
+  });
+});
+
+describe('serviceLogger on stdout', () => {
+  // A child process: the logger writes to fd 1, batched.
+  const run = (script: string) =>
+    new Promise<{ stdout: string; lineAtMs: number | undefined }>((resolve, reject) => {
+      const started = Date.now();
+      let lineAtMs: number | undefined;
+      let stdout = '';
+      const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+        cwd: dirname(fileURLToPath(import.meta.url)),
+      });
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString('utf8');
+        lineAtMs ??= Date.now() - started;
+      });
+      child.on('error', reject);
+      child.on('exit', () => resolve({ stdout, lineAtMs }));
+    });
+  const logger =
+    "const { serviceLogger } = await import('../dist/service-logger.js'); const log = serviceLogger('t', 't-1');";
+
+  it('writes a line within the flush delay while the process runs on', async () => {
+    const { stdout, lineAtMs } = await run(
+      `${logger} const t0 = Date.now(); log.info('one'); setTimeout(() => process.stderr.write(String(Date.now() - t0)), 1500);`,
+    );
+    expect(JSON.parse(stdout.trim())).toMatchObject({ msg: 'one', service: 't', instance: 't-1' });
+    // Seen long before the process ended (1.5 s), so not only by the flush at exit.
+    expect(lineAtMs).toBeLessThan(1400);
+  });
+
+  it('keeps the last lines of a process that exits at once', async () => {
+    const { stdout } = await run(
+      `${logger} for (let i = 0; i < 3; i++) log.error({ i }, 'last words'); process.exit(1);`,
+    );
+    expect(
+      stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).i),
+    ).toEqual([0, 1, 2]);
   });
 });
