@@ -69,9 +69,9 @@ export const LOG_FLUSH_DELAY_MS = 250;
  */
 function batchedStdout(): DestinationStream {
   const stdout = pino.destination({ dest: 1, sync: false, minLength: 4096 });
-  let timer: NodeJS.Timeout | undefined;
+  let scheduled = false;
   const flush = () => {
-    timer = undefined;
+    scheduled = false;
     try {
       stdout.flush();
     } catch {
@@ -81,7 +81,9 @@ function batchedStdout(): DestinationStream {
   return {
     write(line: string) {
       stdout.write(line);
-      timer ??= setTimeout(flush, LOG_FLUSH_DELAY_MS).unref();
+      if (scheduled) return;
+      scheduled = true;
+      setTimeout(flush, LOG_FLUSH_DELAY_MS).unref();
     },
   };
 }
