@@ -166,7 +166,7 @@ describe('npm start / npm stop', () => {
     );
 
     const stop = await npm('stop');
-    expect(stop.code).toBe(0);
+    expect(stop.code, stop.stdout + stop.stderr).toBe(0);
     expect(stop.stdout).toContain('Connect worker 2: stopped');
     expect(stop.stdout).toContain('Connect worker: stopped');
     expect(stop.stdout).toContain('console: stopped');

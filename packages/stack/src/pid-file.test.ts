@@ -2,9 +2,9 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { stopDetached } from './detached-process.js';
-import { isAlive, processStartTime, readPid, writePid } from './pid-file.js';
+import { isAlive, processStartTime, readPid, stopProcess, writePid } from './pid-file.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'msa-pid-'));
 const children: number[] = [];
@@ -48,5 +48,23 @@ describe('pid files', () => {
     expect(await stopDetached(file)).toBe('stopped');
     await new Promise((r) => setTimeout(r, 100));
     expect(isAlive(pid)).toBe(false);
+  });
+});
+
+describe('stopProcess', () => {
+  it('counts a process that ends between the look and the signal as stopped, not as an error', async () => {
+    const gone = Object.assign(new Error('kill ESRCH'), { code: 'ESRCH' });
+    let exited = false;
+    const kill = vi.spyOn(process, 'kill').mockImplementation((_pid, sig) => {
+      // Alive at the look; gone by the time SIGTERM is sent, as a keeper's child can be.
+      if (sig === 0 && !exited) return true;
+      exited = true;
+      throw gone;
+    });
+    try {
+      await expect(stopProcess(424242, 1000)).resolves.toBe('stopped');
+    } finally {
+      kill.mockRestore();
+    }
   });
 });

@@ -59,14 +59,27 @@ export async function stopProcess(
 ): Promise<'stopped' | 'killed' | 'not-running'> {
   const same = () => isAlive(pid) && (startTime === undefined || processStartTime(pid) === startTime);
   if (!same()) return 'not-running';
-  process.kill(pid, 'SIGTERM');
+  // It may end between the look and the signal (a keeper stopping its child at the same time):
+  // that is a stop, not an error that fails `npm stop`.
+  if (!signal(pid, 'SIGTERM')) return 'stopped';
   const deadline = Date.now() + graceMs;
   while (Date.now() < deadline) {
     if (!same()) return 'stopped';
     await new Promise((r) => setTimeout(r, 100));
   }
   if (!same()) return 'stopped';
-  process.kill(pid, 'SIGKILL');
+  if (!signal(pid, 'SIGKILL')) return 'stopped';
   while (same()) await new Promise((r) => setTimeout(r, 50));
   return 'killed';
+}
+
+/** Sends `sig`; false when the process is gone already (ESRCH). */
+function signal(pid: number, sig: NodeJS.Signals): boolean {
+  try {
+    process.kill(pid, sig);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ESRCH') return false;
+    throw error;
+  }
 }
