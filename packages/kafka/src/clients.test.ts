@@ -71,10 +71,15 @@ describe('transactionRetryDelay', () => {
     new ProtocolError('CONCURRENT_TRANSACTIONS'),
   ]);
 
-  it("retries a transaction's first AddPartitionsToTxn after its own commit in 2 ms, then 10, then 500", () => {
-    expect(
-      [1, 2, 3, 4].map((attempt) => delay(null, 'addPartitionsToTransaction', attempt, 3, concurrent)),
-    ).toEqual([2, 10, 500, 500]);
+  it("retries a transaction's first AddPartitionsToTxn after its own commit in 2 ms, then 10, the last retry after twice the delay", () => {
+    const ladder = (retries: number) =>
+      Array.from({ length: retries }, (_, i) =>
+        delay(null, 'addPartitionsToTransaction', i + 1, retries, concurrent),
+      );
+    expect(ladder(3)).toEqual([2, 10, 500]);
+    // order-service has 2 retries: a loaded broker still gets 400 ms (it had 10 + 250 before).
+    expect(ladder(2)).toEqual([2, 500]);
+    expect(ladder(5)).toEqual([2, 10, 250, 250, 500]);
   });
 
   it('retries other operations quickly once, then at the configured delay', () => {

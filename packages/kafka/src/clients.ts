@@ -148,7 +148,9 @@ const CONCURRENT_TRANSACTIONS_RETRY_MS = 10;
 /**
  * Back-offs of a transaction's first AddPartitionsToTxn after CONCURRENT_TRANSACTIONS: the
  * coordinator still writes this producer's own previous commit markers, which takes a millisecond
- * or two on a local broker. The last step keeps the old total (10 + 2 x 250 ms) for a slow broker.
+ * or two on a local broker. The last retry, whatever the retry count, waits twice the configured
+ * delay, so a loaded broker gets at least the time it had before (order-service has 2 retries:
+ * 2 ms then 400 ms, where it had 10 ms then 200 ms).
  */
 const ADD_PARTITIONS_BACKOFF_MS = [2, 10] as const;
 
@@ -162,14 +164,16 @@ const ADD_PARTITIONS_BACKOFF_MS = [2, 10] as const;
  * longer) retry quickly once, then at the configured delay: the number of retries is fixed.
  */
 export function transactionRetryDelay(delayMs: number) {
-  return (_client: unknown, operation: string, attempt: number, _retries: number, error: Error): number => {
+  return (_client: unknown, operation: string, attempt: number, retries: number, error: Error): number => {
     const concurrent = (error as { findBy?: (property: string, value: unknown) => unknown }).findBy?.(
       'apiId',
       'CONCURRENT_TRANSACTIONS',
     );
     if (!concurrent) return delayMs;
-    if (operation === 'addPartitionsToTransaction')
-      return ADD_PARTITIONS_BACKOFF_MS[attempt - 1] ?? 2 * delayMs;
+    if (operation === 'addPartitionsToTransaction') {
+      if (attempt >= retries) return 2 * delayMs;
+      return ADD_PARTITIONS_BACKOFF_MS[attempt - 1] ?? delayMs;
+    }
     return attempt === 1 ? CONCURRENT_TRANSACTIONS_RETRY_MS : delayMs;
   };
 }
