@@ -60,9 +60,10 @@ function configs(
       Object.entries(spec).map(([n, s]) => [n, s.config ?? { 'connector.class': n }]),
     ),
     // The task configs came from `applied` when given (the connector config changed since).
-    appliedConnectorConfigs: new Map(
-      Object.entries(spec).map(([n, s]) => [n, s.applied ?? s.config ?? { 'connector.class': n }]),
-    ),
+    taskConnectorConfig: (name: string) => {
+      const s = spec[name];
+      return s && (s.applied ?? s.config ?? { 'connector.class': name });
+    },
     taskConfigs: new Map(
       Object.entries(spec).map(([n, s]) => [
         n,

@@ -29,8 +29,8 @@ export interface AssignableWorker {
 export interface AssignableConfigs {
   connectorConfigs: ReadonlyMap<string, Record<string, string>>;
   taskConfigs: ReadonlyMap<string, Record<string, string>[]>;
-  /** The connector config each connector's task configs came from (tasks run with it). */
-  appliedConnectorConfigs: ReadonlyMap<string, Record<string, string>>;
+  /** The connector config a connector's task configs came from (tasks run with it). */
+  taskConnectorConfig(name: string): Record<string, string> | undefined;
   targetStates: ReadonlyMap<string, TargetState>;
 }
 
@@ -73,8 +73,7 @@ export async function applyAssignment(
   const runningTasks = new Set(worker.taskIds().map(taskKey));
   for (const { connector, task } of assignment.tasks) {
     const taskConfig = state.taskConfigs.get(connector)?.[task];
-    const connectorConfig =
-      state.appliedConnectorConfigs.get(connector) ?? state.connectorConfigs.get(connector);
+    const connectorConfig = state.taskConnectorConfig(connector);
     if (!taskConfig || !connectorConfig) continue;
     if (runningTasks.has(taskKey({ connector, task }))) {
       if (!worker.taskConfigChanged(connector, task, taskConfig, connectorConfig)) continue;
