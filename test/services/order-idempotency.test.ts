@@ -199,6 +199,16 @@ describe('idempotent orders at the catalog price (MariaDB, orders sink)', () => 
 
   it('follows a price changed in the catalog: the old price is refused naming the new one', async () => {
     const buyer = await shop.newUser('repriced');
+    // A keyed order placed at the old price: its retries keep their first answer after the change.
+    const key = randomUUID();
+    const keyed = () =>
+      call('POST', `${shop.url}/order-service/${buyer.userId}/orders`, {
+        token: buyer.token,
+        body: { productId: 'CATALOG-002', qty: 1, unitPrice: 1000 },
+        headers: { 'idempotency-key': key },
+      });
+    const placed = await keyed();
+    expect(placed.status).toBe(201);
     const sql = await db.connect();
     try {
       await sql.execute('UPDATE catalog SET unit_price = 1250 WHERE product_id = ?', ['CATALOG-002']);
@@ -216,5 +226,8 @@ describe('idempotent orders at the catalog price (MariaDB, orders sink)', () => 
       return old.status === 409 && old.body.details?.unitPrice === 1250;
     });
     expect((await post(1250)).status).toBe(201);
+    const retried = await keyed();
+    expect([retried.status, retried.headers.get('idempotent-replayed')]).toEqual([201, 'true']);
+    expect(retried.body).toEqual(placed.body);
   }, 120_000);
 });

@@ -193,8 +193,33 @@ describe.each(ALL_DIALECTS)('%s: the services’ tables', (dialect) => {
       expect((await keys.find(client, 'u-1', row.key))?.answer).toEqual({ status: 201, body: answer });
       expect(await keys.takeOver(client, { ...row, leaseUntilMs: 0 }, now + 20_000)).toBe(false);
 
+      // Several answers in one statement: each key gets its own, an answered key keeps its first,
+      // and another user's row under the same key is not touched.
+      const batch = [`it's-${'x'.repeat(200)}`, 'b', 'c'].map((key, i) => ({
+        ...row,
+        userId: 'u-3',
+        key,
+        orderId: keyedOrderId('u-3', key, now + i),
+        firstUsedMs: now + i,
+      }));
+      for (const r of batch) expect(await keys.claimNew(client, r)).toBe(true);
+      await keys.completeAll(
+        client,
+        [...batch, row].map((r, i) => ({ row: r, status: 201, body: { orderId: r.orderId, n: i } })),
+      );
+      for (const [i, r] of batch.entries()) {
+        expect((await keys.find(client, 'u-3', r.key))?.answer).toEqual({
+          status: 201,
+          body: { orderId: r.orderId, n: i },
+        });
+      }
+      expect((await keys.find(client, 'u-1', row.key))?.answer).toEqual({ status: 201, body: answer });
+      expect((await keys.find(client, 'u-2', row.key))?.answer).toBeUndefined();
+      await keys.completeAll(client, [{ row: batch[1] as KeyRow, status: 500, body: { late: true } }]);
+      expect((await keys.find(client, 'u-3', 'b'))?.answer?.status).toBe(201);
+
       expect(await keys.purge(client, now)).toBe(0);
-      expect(await keys.purge(client, now + 1)).toBe(2);
+      expect(await keys.purge(client, now + 1)).toBe(3);
       expect(await keys.find(client, 'u-1', row.key)).toBeUndefined();
     } finally {
       await client.close();

@@ -67,6 +67,13 @@ export interface KeyRow {
   answer: { status: number; body: unknown } | undefined;
 }
 
+/** The answer a key's first request got, to be recorded (IdempotencyKeys.completeAll). */
+export interface KeyAnswer {
+  row: KeyRow;
+  status: number;
+  body: unknown;
+}
+
 export type KeyVerdict =
   | { action: 'replay'; status: number; body: unknown }
   | { action: 'mismatch' }
@@ -187,12 +194,36 @@ export class IdempotencyKeys {
 
   /** Records the answer every later request with this key gets (the first answer stays). */
   async complete(client: SqlClient, row: KeyRow, status: number, body: unknown): Promise<void> {
-    const s = this.#db.sql;
-    await client.execute(
-      `UPDATE ${s.id(IdempotencyKeys.TABLE)} SET ${s.id('answer_status')} = ${s.p(1)}, ${s.id('answer')} = ${s.p(2)}
-       WHERE ${this.#where(3)} AND ${s.id('answer')} IS NULL`,
-      [status, JSON.stringify(body), row.userId, row.key],
-    );
+    await this.completeAll(client, [{ row, status, body }]);
+  }
+
+  /**
+   * `complete` for many keys in one statement per answer status (in practice one: 201), so the
+   * answers of the orders one Kafka transaction acknowledged cost one round trip (see
+   * StatementBatcher). An answered key keeps its first answer.
+   */
+  async completeAll(client: SqlClient, answers: readonly KeyAnswer[]): Promise<void> {
+    const byStatus = new Map<number, KeyAnswer[]>();
+    for (const a of answers) byStatus.set(a.status, [...(byStatus.get(a.status) ?? []), a]);
+    for (const [status, group] of byStatus) {
+      const s = this.#db.sql;
+      const params: unknown[] = [status];
+      const cases = group.map((a) => {
+        params.push(a.row.userId, a.row.key, JSON.stringify(a.body));
+        const n = params.length;
+        return `WHEN ${this.#where(n - 2)} THEN ${s.p(n)}`;
+      });
+      const keys = group.map((a) => {
+        params.push(a.row.userId, a.row.key);
+        return `(${this.#where(params.length - 1)})`;
+      });
+      await client.execute(
+        `UPDATE ${s.id(IdempotencyKeys.TABLE)} SET ${s.id('answer_status')} = ${s.p(1)},
+         ${s.id('answer')} = CASE ${cases.join(' ')} END
+         WHERE ${s.id('answer')} IS NULL AND (${keys.join(' OR ')})`,
+        params,
+      );
+    }
   }
 
   /** Deletes one expired key (only if it is still the row that expired). */

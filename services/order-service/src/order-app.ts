@@ -5,6 +5,7 @@ import {
   ServiceError,
   type ServiceMetrics,
   type SqlClient,
+  StatementBatcher,
 } from '@msa-sync/service-runtime';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
@@ -13,6 +14,7 @@ import {
   idempotencyKeyOf,
   isExpired,
   judgeKey,
+  type KeyAnswer,
   type KeyRow,
   keyedOrderId,
   requestHash,
@@ -95,6 +97,18 @@ export function createOrderApp(options: OrderAppOptions): FastifyInstance {
     request.logDetail = { orderId: order.orderId, productId: order.productId, qty: order.qty };
   };
 
+  const newKeyRow = (userId: string, key: string, hash: string, now: number): KeyRow => ({
+    userId,
+    key,
+    requestHash: hash,
+    orderId: keyedOrderId(userId, key, now),
+    firstUsedMs: now,
+    leaseUntilMs: now + idempotency.leaseMs,
+    answer: undefined,
+  });
+  // The answers of orders acknowledged together are recorded in one statement.
+  const answers = new StatementBatcher<KeyAnswer>((batch) => keys.completeAll(client, batch), 100);
+
   const answerOf = (order: PlacedOrder) => ({
     productId: order.productId,
     qty: order.qty,
@@ -149,6 +163,14 @@ export function createOrderApp(options: OrderAppOptions): FastifyInstance {
     const hash = requestHash(userId, checked.value);
     const giveUpAt = Date.now() + 2 * idempotency.leaseMs + 1000;
     let held: KeyRow | undefined;
+    // Nearly every key is new: try to insert it first (one statement) and read the row only
+    // when it is already there. A price that fails the check goes the reading way, so a retry
+    // of an order placed before the price changed still gets its first answer.
+    if (prices.accepts(productId, unitPrice)) {
+      const now = Date.now();
+      const fresh = newKeyRow(userId, key, hash, now);
+      if (await keys.claimNew(client, fresh)) held = fresh;
+    }
     while (!held) {
       const now = Date.now();
       let row = await keys.find(client, userId, key);
@@ -159,15 +181,7 @@ export function createOrderApp(options: OrderAppOptions): FastifyInstance {
       if (!row) {
         // A new key: the price is checked now, once; a retry of it is not re-priced.
         priced(productId, unitPrice);
-        const fresh: KeyRow = {
-          userId,
-          key,
-          requestHash: hash,
-          orderId: keyedOrderId(userId, key, now),
-          firstUsedMs: now,
-          leaseUntilMs: now + idempotency.leaseMs,
-          answer: undefined,
-        };
+        const fresh = newKeyRow(userId, key, hash, now);
         if (await keys.claimNew(client, fresh)) held = fresh;
         continue;
       }
@@ -209,7 +223,7 @@ export function createOrderApp(options: OrderAppOptions): FastifyInstance {
     }
     const answer = answerOf(order);
     try {
-      await keys.complete(client, held, 201, answer);
+      await answers.add({ row: held, status: 201, body: answer });
     } catch (error) {
       // The order is placed; a retry finds the key unanswered, re-publishes the same order and answers alike.
       request.log.warn(

@@ -9,6 +9,7 @@ const price = (productId: string, unitPrice: number) => ({
 });
 
 function refusal(book: PriceBook, productId: string, unitPrice: number): ServiceError {
+  expect(book.accepts(productId, unitPrice)).toBe(false);
   try {
     book.check(productId, unitPrice);
   } catch (error) {
@@ -50,6 +51,7 @@ describe('PriceBook', () => {
     expect(refusal(book, 'A', 0).code).toBe('PRICE_CHANGED');
     expect(book.check('A', 120).unitPrice).toBe(120);
     expect(book.check('B', 7).unitPrice).toBe(7);
+    expect([book.accepts('A', 120), book.accepts('B', 7)]).toEqual([true, true]);
   });
 
   it('answers 404 for a product the catalog does not have, and forgets a tombstoned one', () => {

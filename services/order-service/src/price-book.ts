@@ -41,6 +41,11 @@ export class PriceBook {
     return this.#prices.size;
   }
 
+  /** Whether `check` would pass, without building its error. */
+  accepts(productId: string, unitPrice: number): boolean {
+    return this.ready && this.#prices.get(productId)?.unitPrice === unitPrice;
+  }
+
   /**
    * Throws unless `unitPrice` is the product's current price: 503 PRICES_UNAVAILABLE before the
    * prices are known, 404 PRODUCT_NOT_FOUND for a product the catalog does not have, 409

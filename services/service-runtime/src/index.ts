@@ -11,3 +11,4 @@ export * from './service-metrics.js';
 export * from './service-process.js';
 export * from './service-settings.js';
 export * from './sql-vocabulary.js';
+export * from './statement-batcher.js';
