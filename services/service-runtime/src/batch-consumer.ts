@@ -19,6 +19,13 @@ export interface BatchConsumerOptions {
   /** Most records handed to `handle` at once. */
   maxBatch?: number;
   /**
+   * Handled offsets are committed at most this often (default 1000 ms; 0 commits after every
+   * batch), and when the consumer stops. Each commit is a write to `__consumer_offsets`: under
+   * load a commit per small batch was one in every six requests the broker served. A crash
+   * re-delivers at most this much more, which idempotent handlers take once.
+   */
+  commitIntervalMs?: number;
+  /**
    * Handles records in partition order; resolves once their effects are durable. Offsets are
    * committed only after that, so a crash re-delivers (handlers are idempotent). A throw retries
    * the same records after a pause; a record that can never be handled must be skipped by the
@@ -28,6 +35,11 @@ export interface BatchConsumerOptions {
 }
 
 const RETRY_MS = 1000;
+const DEFAULT_COMMIT_INTERVAL_MS = 1000;
+/** How long a stopping consumer waits for its last commit. */
+const FINAL_COMMIT_MS = 3000;
+
+type NextOffset = { topic: string; partition: number; offset: bigint };
 
 /**
  * A consumer group member that processes before it commits (`autocommit: false`, see
@@ -44,6 +56,9 @@ export class BatchConsumer {
   #connected = false;
   #loop: Promise<void> | undefined;
   #restart = false;
+  /** Handled but not yet committed: the next offset per partition. */
+  #uncommitted = new Map<string, NextOffset>();
+  #lastCommit = Number.NEGATIVE_INFINITY;
 
   constructor(options: BatchConsumerOptions) {
     this.#o = options;
@@ -123,11 +138,17 @@ export class BatchConsumer {
 
   async #process(): Promise<void> {
     const max = this.#o.maxBatch ?? 500;
+    const interval = this.#o.commitIntervalMs ?? DEFAULT_COMMIT_INTERVAL_MS;
     while (this.#running && !this.#restart) {
       if (this.#buffer.length === 0) {
+        const untilCommit = this.#lastCommit + interval - performance.now();
+        if (this.#uncommitted.size > 0 && untilCommit <= 0) {
+          await this.#commit();
+          continue;
+        }
         await new Promise<void>((resolve) => {
           this.#wake = resolve;
-          setTimeout(resolve, 1000);
+          setTimeout(resolve, this.#uncommitted.size > 0 ? untilCommit : 1000);
         });
         this.#wake = undefined;
         continue;
@@ -145,20 +166,22 @@ export class BatchConsumer {
       }
       this.#buffer.splice(0, batch.length);
       if (this.#buffer.length < max) this.#stream?.resume();
-      await this.#commit(batch);
+      for (const r of batch) {
+        const key = `${r.topic}\u0000${r.partition}`;
+        const seen = this.#uncommitted.get(key);
+        if (!seen || seen.offset <= r.offset)
+          this.#uncommitted.set(key, { topic: r.topic, partition: r.partition, offset: r.offset + 1n });
+      }
+      if (performance.now() - this.#lastCommit >= interval) await this.#commit();
     }
   }
 
-  async #commit(batch: ConsumedRecord[]): Promise<void> {
-    const next = new Map<string, { topic: string; partition: number; offset: bigint }>();
-    for (const r of batch) {
-      const key = `${r.topic}\u0000${r.partition}`;
-      const seen = next.get(key);
-      if (!seen || seen.offset <= r.offset)
-        next.set(key, { topic: r.topic, partition: r.partition, offset: r.offset + 1n });
-    }
+  async #commit(): Promise<void> {
+    const offsets = [...this.#uncommitted.values()].map((o) => ({ ...o, leaderEpoch: -1 }));
+    this.#uncommitted.clear();
+    this.#lastCommit = performance.now();
     try {
-      await this.#consumer?.commit({ offsets: [...next.values()].map((o) => ({ ...o, leaderEpoch: -1 })) });
+      await this.#consumer?.commit({ offsets });
     } catch (error) {
       // Partitions moved to another member: it re-reads from the last commit (handlers are idempotent).
       this.#o.logger.warn({ err: error }, 'offset commit failed; records may be re-delivered');
@@ -167,6 +190,11 @@ export class BatchConsumer {
 
   async #disconnect(): Promise<void> {
     this.#connected = false;
+    // A clean stop commits what was handled; after a failure the new member re-reads it.
+    if (!this.#running && !this.#restart && this.#uncommitted.size > 0) {
+      await Promise.race([this.#commit(), new Promise((r) => setTimeout(r, FINAL_COMMIT_MS).unref())]);
+    }
+    this.#uncommitted.clear();
     this.#buffer = [];
     await this.#stream?.close().catch(() => {});
     this.#stream = undefined;
