@@ -188,8 +188,8 @@ describe.each(ALL_DIALECTS)('%s: the services’ tables', (dialect) => {
       expect((await keys.find(client, 'u-1', row.key))?.leaseUntilMs).toBe(0);
 
       const answer = { orderId: row.orderId, createdAt: new Date(now).toISOString(), totalPrice: 1500 };
-      await keys.complete(client, row, 201, answer);
-      await keys.complete(client, row, 201, { orderId: 'second-answer' });
+      await keys.completeAll(client, [{ row, status: 201, body: answer }]);
+      await keys.completeAll(client, [{ row, status: 201, body: { orderId: 'second-answer' } }]);
       expect((await keys.find(client, 'u-1', row.key))?.answer).toEqual({ status: 201, body: answer });
       expect(await keys.takeOver(client, { ...row, leaseUntilMs: 0 }, now + 20_000)).toBe(false);
 

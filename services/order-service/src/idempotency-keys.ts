@@ -192,19 +192,18 @@ export class IdempotencyKeys {
     );
   }
 
-  /** Records the answer every later request with this key gets (the first answer stays). */
-  async complete(client: SqlClient, row: KeyRow, status: number, body: unknown): Promise<void> {
-    await this.completeAll(client, [{ row, status, body }]);
-  }
-
   /**
-   * `complete` for many keys in one statement per answer status (in practice one: 201), so the
-   * answers of the orders one Kafka transaction acknowledged cost one round trip (see
-   * StatementBatcher). An answered key keeps its first answer.
+   * Records the answers every later request with these keys gets (the first answer stays), in one
+   * statement per answer status (in practice one: 201), so the answers of the orders one Kafka
+   * transaction acknowledged cost one round trip (see StatementBatcher).
    */
   async completeAll(client: SqlClient, answers: readonly KeyAnswer[]): Promise<void> {
     const byStatus = new Map<number, KeyAnswer[]>();
-    for (const a of answers) byStatus.set(a.status, [...(byStatus.get(a.status) ?? []), a]);
+    for (const a of answers) {
+      const group = byStatus.get(a.status);
+      if (group) group.push(a);
+      else byStatus.set(a.status, [a]);
+    }
     for (const [status, group] of byStatus) {
       const s = this.#db.sql;
       const params: unknown[] = [status];
