@@ -56,7 +56,7 @@ export function orderLimitsFrom(env: NodeJS.ProcessEnv): {
  * more orders when an order may wait for others (ORDER_PRODUCE_LINGER_MS; the wait adds at most
  * that much to its answer; 0 sends as soon as the previous transaction is done). On a quiet
  * machine at 500 orders/s (bench/RESULTS.md, 2026-12-07 night) 20 ms halved the broker's CPU per
- * order against 0 and cut the whole machine's by 28 %, with POST p50 unchanged (the sends
+ * order against 0 and cut the whole machine's by a quarter, with POST p50 unchanged (the sends
  * waited for the previous transaction anyway) and p99 lower.
  */
 const DEFAULT_PRODUCE_LINGER_MS = 20;
