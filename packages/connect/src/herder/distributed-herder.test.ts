@@ -72,6 +72,8 @@ class FakeMembership implements GroupMembership {
 
 function setup() {
   const events: string[] = [];
+  /** Transactional ids claimed by fencing producers, in order. */
+  const fenced: string[] = [];
   const membership = new FakeMembership(events);
   const configs = new MemoryConfigBackingStore();
   const statuses = new MemoryStatusBackingStore();
@@ -95,14 +97,23 @@ function setup() {
     config: workerConfig(new Map(), {}),
     plugins: new PluginRegistry([plugin(events)]),
     logger: pino({ level: 'silent' }),
-    clients: { createAdmin: () => admin as unknown as Admin } as unknown as KafkaClients,
+    clients: {
+      createAdmin: () => admin as unknown as Admin,
+      createRawProducer: (settings: { transactionalId: string }) => ({
+        beginTransaction: async () => {
+          fenced.push(settings.transactionalId);
+          return { cancel: async () => {} };
+        },
+        close: async () => {},
+      }),
+    } as unknown as KafkaClients,
     stores: { configs, offsets, statuses },
     groupMember: (options) => {
       membership.options = options;
       return membership;
     },
   });
-  return { herder, membership, configs, statuses, events };
+  return { herder, membership, configs, statuses, events, fenced };
 }
 
 const connectorConfig = (name: string) => ({ name, 'connector.class': 'test.Source', 'tasks.max': '1' });
@@ -176,5 +187,40 @@ describe('DistributedHerder (fake group membership, in-memory stores)', () => {
     expect((refused as NotLeaderError).leaderUrl).toBe('http://leader:8083');
     expect(t.configs.state.targetStates.get('orders')).not.toBe('STOPPED');
     await t.herder.stop();
+  });
+
+  describe('zombie fencing rounds of exactly-once sources', () => {
+    const tasks = (n: number) => Array.from({ length: n }, (_, i) => ({ 'task.id': String(i) }));
+
+    it('as leader, fences the previous task generation once a new task set is committed, then records it', async () => {
+      const t = setup();
+      t.membership.isLeader = true;
+      await t.configs.putConnectorConfig('eos', connectorConfig('eos'));
+      await started(t, { connectors: [] });
+      await t.configs.putTaskConfigs('eos', tasks(2));
+      // The first generation: nothing had a transactional producer yet.
+      await vi.waitFor(() => expect(t.configs.state.taskCountRecord('eos')).toBe(2));
+      expect(t.fenced).toEqual([]);
+      await t.configs.putTaskConfigs('eos', tasks(1));
+      await vi.waitFor(() => expect(t.configs.state.taskCountRecord('eos')).toBe(1));
+      expect(t.fenced).toEqual(['connect-cluster-eos-0', 'connect-cluster-eos-1']);
+      expect(t.configs.state.pendingFencing('eos')).toBe(false);
+      await t.herder.stop();
+    });
+
+    it('leaves the round to the leader, and a new leader finishes it', async () => {
+      const t = setup();
+      await t.configs.putConnectorConfig('eos', connectorConfig('eos'));
+      await started(t, { connectors: [] });
+      await t.configs.putTaskConfigs('eos', tasks(3));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(t.configs.state.pendingFencing('eos')).toBe(true);
+      // This worker becomes the leader at the next rebalance.
+      t.membership.isLeader = true;
+      await t.membership.assigned({ generation: 2 });
+      await vi.waitFor(() => expect(t.configs.state.taskCountRecord('eos')).toBe(3));
+      expect(t.fenced).toEqual([]);
+      await t.herder.stop();
+    });
   });
 });

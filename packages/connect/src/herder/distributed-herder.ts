@@ -35,10 +35,12 @@ import { KafkaOffsetBackingStore } from '../storage/offset-store.js';
 import type { StatusBackingStore } from '../storage/status-backing-store.js';
 import { KafkaStatusBackingStore } from '../storage/status-store.js';
 import { openAdmin } from '../worker/connector-offsets.js';
+import { claimTransactionalId } from '../worker/exactly-once-source.js';
 import type { PluginRegistry } from '../worker/plugins.js';
 import { type TaskThreadSettings, Worker } from '../worker/worker.js';
 import type { WorkerConfig } from '../worker/worker-config.js';
 import { WorkerMetrics } from '../worker/worker-metrics.js';
+import type { FencingGate } from '../worker/worker-source-task.js';
 import { applyAssignment } from './apply-assignment.js';
 import {
   assignCooperative,
@@ -48,6 +50,7 @@ import {
   type WorkSet,
 } from './assignor.js';
 import { lookupConnectorConfig } from './config-lookup.js';
+import { awaitFencingRound, runFencingRound } from './fencing-round.js';
 import type { Herder } from './herder.js';
 import {
   configToStore,
@@ -117,6 +120,9 @@ export class DistributedHerder implements Herder {
   /** Settles when group membership failed for good (another rebalance protocol in the group). */
   #fatal: Promise<never>;
   #failFatally: (error: Error) => void = () => {};
+  /** Each exactly-once source connector's fencing round under way (leader only). */
+  readonly #fencing = new Map<string, Promise<void>>();
+  #stopping = false;
 
   constructor(options: DistributedHerderOptions) {
     const { config } = options;
@@ -166,6 +172,7 @@ export class DistributedHerder implements Herder {
       logger: options.logger,
       ...(options.taskThreads ? { taskThreads: options.taskThreads } : {}),
       generation: () => this.#generation,
+      ...(config.exactlyOnceSource ? { fencingGate: (name: string) => this.#fencingGate(name) } : {}),
     });
     const memberOptions: WorkerGroupMemberOptions = {
       groupId: config.groupId,
@@ -216,7 +223,11 @@ export class DistributedHerder implements Herder {
     }
     await Promise.all([this.#configs.start(), this.#offsets.start(), this.#statuses.start()]);
     this.#configs.setListener({
-      onConnectorChange: (name) => void this.#queue.run(() => this.#onConnectorChange(name)),
+      onConnectorChange: (name) => {
+        // Not through the queue: a task start waiting for this round may hold it.
+        this.#fenceIfPending(name);
+        void this.#queue.run(() => this.#onConnectorChange(name));
+      },
       onRestartRequest: (request) => void this.#queue.run(() => this.#onRestart(request)),
     });
     this.#member.start();
@@ -234,6 +245,7 @@ export class DistributedHerder implements Herder {
   }
 
   async stop(): Promise<void> {
+    this.#stopping = true;
     // As Connect's herder halts: tasks stop (a source writes its offsets, a sink commits) while
     // this worker still holds them, then it leaves the group. Leaving first hands the tasks to
     // other workers, which start them from offsets not yet written, and send or write again.
@@ -327,6 +339,91 @@ export class DistributedHerder implements Herder {
       // Configs may have changed while the rebalance ran.
       this.#rebalanceIfShapeChanged();
     }
+    // A new leader finishes the rounds its predecessor did not (or this one missed).
+    for (const name of this.#configs.state.connectors()) this.#fenceIfPending(name);
+  }
+
+  // ---- exactly-once sources: zombie fencing ---------------------------------------------------
+
+  /**
+   * On the leader, runs the fencing round of an exactly-once source connector whose latest task
+   * set awaits one (fencing-round.ts), one round per connector at a time, retried every second
+   * while this worker leads and the round is still due.
+   */
+  #fenceIfPending(name: string): void {
+    if (!this.#config.exactlyOnceSource || !this.#member.isLeader || this.#stopping) return;
+    const state = this.#configs.state;
+    const config = state.connectorConfigs.get(name);
+    if (!config || !state.pendingFencing(name) || this.#pluginOf(config)?.type !== 'source') return;
+    const round = (this.#fencing.get(name) ?? Promise.resolve()).then(() => this.#fencingRound(name));
+    this.#fencing.set(name, round);
+    void round.finally(() => {
+      if (this.#fencing.get(name) === round) this.#fencing.delete(name);
+    });
+  }
+
+  async #fencingRound(name: string): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      if (!this.#member.isLeader || this.#stopping || !this.#configs.state.pendingFencing(name)) return;
+      try {
+        const result = await runFencingRound(
+          {
+            state: this.#configs.state,
+            refresh: () => this.#configs.refresh(),
+            fence: (tasks) => this.#fenceTasks(name, tasks),
+            putTaskCountRecord: (count) => this.#configs.putTaskCountRecord(name, count),
+          },
+          name,
+        );
+        if (result !== 'not-pending') {
+          this.#log.info(
+            { connector: name, result, taskCount: this.#configs.state.taskCount(name) },
+            'zombie fencing round done',
+          );
+        }
+        return;
+      } catch (error) {
+        this.#log.warn({ err: error, connector: name, attempt }, 'zombie fencing round failed; retrying');
+        await new Promise((resolve) => setTimeout(resolve, FENCING_RETRY_MS));
+      }
+    }
+  }
+
+  /** Fences the tasks' transactional ids, as Apache's Admin.fenceProducers: one producer each. */
+  async #fenceTasks(name: string, tasks: number[]): Promise<void> {
+    await Promise.all(
+      tasks.map(async (task) => {
+        const transactionalId = `${this.#config.groupId}-${name}-${task}`;
+        const producer = this.#clients.createRawProducer({
+          ...this.#client,
+          clientId: `${this.#client.clientId}-fencing`,
+          transactionalId,
+        });
+        try {
+          await claimTransactionalId(producer, { log: this.#log, now: Date.now });
+        } finally {
+          await producer.close().catch(() => {});
+        }
+      }),
+    );
+    this.#log.info({ connector: name, tasks: tasks.length }, 'fenced the previous task generation');
+  }
+
+  /** The checks an exactly-once source task of this worker passes around its producer's start. */
+  #fencingGate(name: string): FencingGate {
+    const state = this.#configs.state;
+    return {
+      pending: () => state.pendingFencing(name),
+      ready: async (signal) => {
+        this.#fenceIfPending(name);
+        await awaitFencingRound(state, name, { signal, timeoutMs: this.#config.rebalanceTimeoutMs });
+        return state.taskConfigGeneration(name);
+      },
+      current: async (generation) => {
+        await this.#configs.refresh();
+        return state.taskConfigGeneration(name) === generation;
+      },
+    };
   }
 
   #rebalanceIfShapeChanged(): void {
@@ -618,6 +715,8 @@ export class DistributedHerder implements Herder {
     });
   }
 }
+
+const FENCING_RETRY_MS = 1000;
 
 function shapeOf(connectors: string[], counts: Map<string, number>): string {
   return connectors.map((n) => `${n}:${counts.get(n) ?? 0}`).join(',');

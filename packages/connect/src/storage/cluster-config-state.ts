@@ -19,6 +19,12 @@ export class ClusterConfigState {
    */
   readonly appliedConnectorConfigs = new Map<string, Record<string, string>>();
   readonly #pendingTasks = new Map<string, Map<number, Record<string, string>>>();
+  /** Each connector's latest task count record: its fenced generation's task count. */
+  readonly #taskCountRecords = new Map<string, number>();
+  /** How many task sets were committed for each connector (Apache's task config generation). */
+  readonly #generations = new Map<string, number>();
+  /** Connectors with task configs committed after their latest task count record. */
+  readonly #pendingFencing = new Set<string>();
 
   /** Applies a record; returns the connector it concerned when something visible changed. */
   apply(record: ConfigRecord, offset: bigint): string | undefined {
@@ -32,6 +38,9 @@ export class ClusterConfigState {
           this.taskConfigs.delete(name);
           this.appliedConnectorConfigs.delete(name);
           this.#pendingTasks.delete(name);
+          this.#taskCountRecords.delete(name);
+          this.#generations.delete(name);
+          this.#pendingFencing.delete(name);
         } else {
           this.connectorConfigs.set(name, record.properties);
           if (!this.targetStates.has(name)) this.targetStates.set(name, 'STARTED');
@@ -59,8 +68,15 @@ export class ClusterConfigState {
         const connectorConfig = this.connectorConfigs.get(name);
         if (connectorConfig) this.appliedConnectorConfigs.set(name, connectorConfig);
         this.#pendingTasks.delete(name);
+        this.#generations.set(name, (this.#generations.get(name) ?? 0) + 1);
+        this.#pendingFencing.add(name);
         return name;
       }
+      case 'task-count':
+        this.#taskCountRecords.set(name, record.taskCount);
+        this.#pendingFencing.delete(name);
+        // Nothing a worker runs changes; a task waiting for the round reads the state itself.
+        return undefined;
       case 'restart':
         return undefined;
     }
@@ -77,5 +93,23 @@ export class ClusterConfigState {
 
   taskCount(name: string): number {
     return this.taskConfigs.get(name)?.length ?? 0;
+  }
+
+  /**
+   * Whether an exactly-once source's latest task set awaits its fencing round: its tasks may not
+   * start their transactional producers until a task count record follows their commit.
+   */
+  pendingFencing(name: string): boolean {
+    return this.#pendingFencing.has(name);
+  }
+
+  /** The task count of the connector's last fenced generation; undefined before the first round. */
+  taskCountRecord(name: string): number | undefined {
+    return this.#taskCountRecords.get(name);
+  }
+
+  /** Counts the connector's committed task sets: a task started under one generation checks it. */
+  taskConfigGeneration(name: string): number {
+    return this.#generations.get(name) ?? 0;
   }
 }

@@ -9,7 +9,13 @@ export type ConfigRecord =
   | { kind: 'task'; connector: string; task: number; properties: Record<string, string> }
   | { kind: 'commit'; connector: string; tasks: number }
   | { kind: 'target-state'; connector: string; state: TargetState | null }
-  | { kind: 'restart'; connector: string; includeTasks: boolean; onlyFailed: boolean };
+  | { kind: 'restart'; connector: string; includeTasks: boolean; onlyFailed: boolean }
+  /**
+   * Apache's task count record (KIP-618): the number of tasks of the connector's latest task
+   * generation whose zombies were fenced. Written after each fencing round of an exactly-once
+   * source; a commit record after it means the next round is due.
+   */
+  | { kind: 'task-count'; connector: string; taskCount: number };
 
 const TASK_KEY = /^task-(.+)-(\d+)$/;
 
@@ -25,6 +31,8 @@ export function configRecordKey(record: ConfigRecord): string {
       return `target-state-${record.connector}`;
     case 'restart':
       return `restart-connector-${record.connector}`;
+    case 'task-count':
+      return `tasks-fencing-${record.connector}`;
   }
 }
 
@@ -46,10 +54,12 @@ export function configRecordValue(record: ConfigRecord): string | null {
           });
     case 'restart':
       return JSON.stringify({ 'include-tasks': record.includeTasks, 'only-failed': record.onlyFailed });
+    case 'task-count':
+      return JSON.stringify({ 'task-count': record.taskCount });
   }
 }
 
-/** Parses one config-topic record; unknown keys (session keys, fencing records) yield undefined. */
+/** Parses one config-topic record; unknown keys (session keys) yield undefined. */
 export function parseConfigRecord(key: string, value: string | undefined): ConfigRecord | undefined {
   const body = value === undefined ? undefined : (JSON.parse(value) as Record<string, unknown>);
   if (key.startsWith('connector-')) {
@@ -72,6 +82,13 @@ export function parseConfigRecord(key: string, value: string | undefined): Confi
       connector: key.slice('restart-connector-'.length),
       includeTasks: body['include-tasks'] === true,
       onlyFailed: body['only-failed'] === true,
+    };
+  }
+  if (key.startsWith('tasks-fencing-') && body) {
+    return {
+      kind: 'task-count',
+      connector: key.slice('tasks-fencing-'.length),
+      taskCount: Number(body['task-count']),
     };
   }
   const task = TASK_KEY.exec(key);

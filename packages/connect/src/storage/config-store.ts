@@ -27,6 +27,8 @@ export interface ConfigBackingStore {
   removeConnectorConfig(name: string): Promise<void>;
   putTaskConfigs(name: string, tasks: Record<string, string>[]): Promise<void>;
   putTargetState(name: string, state: TargetState): Promise<void>;
+  /** Ends an exactly-once source's fencing round: its task generation of `taskCount` tasks is fenced. */
+  putTaskCountRecord(name: string, taskCount: number): Promise<void>;
   putRestartRequest(request: {
     connector: string;
     includeTasks: boolean;
@@ -110,6 +112,10 @@ export class KafkaConfigBackingStore implements ConfigBackingStore {
 
   putTargetState(name: string, state: TargetState): Promise<void> {
     return this.#write({ kind: 'target-state', connector: name, state });
+  }
+
+  putTaskCountRecord(name: string, taskCount: number): Promise<void> {
+    return this.#write({ kind: 'task-count', connector: name, taskCount });
   }
 
   putRestartRequest(request: {

@@ -52,6 +52,10 @@ export class MemoryConfigBackingStore implements ConfigBackingStore {
     this.#apply({ kind: 'target-state', connector: name, state });
   }
 
+  async putTaskCountRecord(name: string, taskCount: number): Promise<void> {
+    this.#apply({ kind: 'task-count', connector: name, taskCount });
+  }
+
   async putRestartRequest(request: {
     connector: string;
     includeTasks: boolean;

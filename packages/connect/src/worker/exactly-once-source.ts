@@ -1,4 +1,5 @@
 import { hasProtocolError, type OutgoingMessage } from '@msa-sync/kafka';
+import type { Logger } from 'pino';
 import type { SourceRecord } from '../api/records.js';
 import type { OffsetEntry } from '../storage/connector-offset-store.js';
 import {
@@ -27,7 +28,7 @@ export interface TransactionalSourceProducer {
 }
 
 /**
- * How long {@link ExactlyOnceSourceDelivery.initialize} keeps trying while the coordinator cannot
+ * How long {@link claimTransactionalId} keeps trying while the coordinator cannot
  * answer yet (the client's own few retries end within a second): Apache's initTransactions keeps
  * retrying these for max.block.ms, 60 s by default.
  */
@@ -45,6 +46,33 @@ const INIT_RETRIABLE = [
   'COORDINATOR_NOT_AVAILABLE',
   'COORDINATOR_LOAD_IN_PROGRESS',
 ] as const;
+
+/**
+ * Asks for the producer id of the producer's transactional id (InitProducerId, epoch bumped), as
+ * Apache's initTransactions: the client does it on its first begin, so a begin cancelled at once
+ * does just that. Every older holder of the id is fenced (a commit of theirs fails, an open
+ * transaction is aborted); it returns once their last transaction is complete (the coordinator
+ * answers CONCURRENT_TRANSACTIONS until its markers are written), retrying what means "not yet"
+ * for up to a minute.
+ */
+export async function claimTransactionalId(
+  producer: Pick<TransactionalSourceProducer, 'beginTransaction'>,
+  options: { log: Pick<Logger, 'info'>; now: () => number },
+): Promise<void> {
+  const deadline = options.now() + INIT_TIMEOUT_MS;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const tx = await producer.beginTransaction();
+      await tx.cancel();
+      return;
+    } catch (error) {
+      const notYet = INIT_RETRIABLE.find((id) => hasProtocolError(error, id));
+      if (!notYet || options.now() >= deadline) throw error;
+      options.log.info({ attempt, error: notYet }, 'the transaction coordinator cannot answer yet; retrying');
+      await new Promise((resolve) => setTimeout(resolve, INIT_RETRY_MS));
+    }
+  }
+}
 
 /** Apache's refusal: the task's next offsets read would wait for its own open transaction. */
 export const OWN_OFFSETS_TOPIC_MESSAGE =
@@ -105,32 +133,13 @@ export class ExactlyOnceSourceDelivery implements SourceRecordDelivery {
 
   /**
    * Apache's initTransactions, which ExactlyOnceWorkerSourceTask runs before the task reads its
-   * offsets: the client asks for the producer id of the task's transactional id (InitProducerId,
-   * epoch bumped) on its first begin, so a begin that is cancelled at once does just that. It
-   * fences every older instance of the task (a commit of theirs fails, an open transaction is
-   * aborted) and returns only once their last transaction is complete: the coordinator answers
-   * CONCURRENT_TRANSACTIONS until the markers are written. A commit returns before them, and a
+   * offsets ({@link claimTransactionalId}). A commit returns before its markers are written, and a
    * read_committed read of the offsets topic does not see its offsets until then; offsets read
-   * before this point could miss the previous instance's last commit, and its records would be
-   * sent again.
+   * before the previous instance's last transaction completed could miss its last commit, and its
+   * records would be sent again.
    */
-  async initialize(): Promise<void> {
-    const deadline = this.#x.now() + INIT_TIMEOUT_MS;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const tx = await this.#producer.beginTransaction();
-        await tx.cancel();
-        return;
-      } catch (error) {
-        const notYet = INIT_RETRIABLE.find((id) => hasProtocolError(error, id));
-        if (!notYet || this.#x.now() >= deadline) throw error;
-        this.#c.log.info(
-          { attempt, error: notYet },
-          'the transaction coordinator cannot answer yet; retrying',
-        );
-        await new Promise((resolve) => setTimeout(resolve, INIT_RETRY_MS));
-      }
-    }
+  initialize(): Promise<void> {
+    return claimTransactionalId(this.#producer, { log: this.#c.log, now: this.#x.now });
   }
 
   async send(messages: OutgoingMessage[], records: SourceRecord[]): Promise<void> {

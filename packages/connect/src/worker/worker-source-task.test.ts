@@ -13,7 +13,7 @@ import {
   type TransactionalSourceProducer,
 } from './exactly-once-source.js';
 import type { TaskMetrics } from './worker-metrics.js';
-import { WorkerSourceTask } from './worker-source-task.js';
+import { type FencingGate, type SourceTaskRunnerOptions, WorkerSourceTask } from './worker-source-task.js';
 
 /** A source task whose polls the test answers one at a time. */
 class SteppedTask implements SourceTask {
@@ -605,7 +605,12 @@ class FakeBroker {
     } as unknown as ConnectorOffsetBackingStore;
   }
 
-  runner(task: SourceTask, producer: TransactionalSourceProducer, states: ConnectorState[] = []) {
+  runner(
+    task: SourceTask,
+    producer: TransactionalSourceProducer,
+    states: ConnectorState[] = [],
+    extra: Partial<SourceTaskRunnerOptions> = {},
+  ) {
     return new WorkerSourceTask({
       connector: 'c',
       taskId: 0,
@@ -623,11 +628,71 @@ class FakeBroker {
       report: (state) => states.push(state),
       metrics,
       onTopicUsed: () => {},
+      ...extra,
     });
   }
 }
 
 describe('WorkerSourceTask exactly once across generations of a task (fake broker)', () => {
+  it("starts its producer only after its generation's fencing round, and again after a newer one", async () => {
+    const broker = new FakeBroker();
+    const producer = broker.producer();
+    const task = new ResumingTask();
+    let release: () => void = () => {};
+    const rounds: number[] = [];
+    const gate: FencingGate = {
+      pending: () => true,
+      ready: async () => {
+        // The first round ends when released; the second (generation 2) at once.
+        if (rounds.length === 0) await new Promise<void>((resolve) => (release = resolve));
+        rounds.push(rounds.length + 1);
+        return rounds.length;
+      },
+      // Generation 2 was committed while the first producer started: its round may fence it.
+      current: async (generation) => generation === 2,
+    };
+    const states: ConnectorState[] = [];
+    // A client asks for its producer id once: each claim needs a producer of its own.
+    const second = broker.producer();
+    const producers = [producer, second];
+    const clients = { createRawProducer: () => producers.shift() } as unknown as KafkaClients;
+    const runner = broker.runner(task, producer, states, { fencingGate: gate, clients });
+    const started = runner.start(false);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(producers).toHaveLength(2);
+    expect(task.startedFrom).toBe('not started');
+    release();
+    await started;
+    expect(rounds).toEqual([1, 2]);
+    expect(producers).toHaveLength(0);
+    expect(producer.events).toEqual(['InitProducerId epoch 1']);
+    expect(second.events).toEqual(['InitProducerId epoch 2']);
+    expect(task.startedFrom).toBeNull();
+    expect(states).toEqual(['RUNNING']);
+    await runner.stop();
+  });
+
+  it('a stop ends the wait for the round: no producer id asked, the start rejects', async () => {
+    const broker = new FakeBroker();
+    const producer = broker.producer();
+    const abort = new AbortController();
+    const gate: FencingGate = {
+      pending: () => true,
+      ready: (signal) =>
+        new Promise<number>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason))),
+      current: async () => true,
+    };
+    const runner = broker.runner(new ResumingTask(), producer, [], {
+      fencingGate: gate,
+      startSignal: abort.signal,
+    });
+    const started = runner.start(false);
+    abort.abort();
+    await expect(started).rejects.toThrow();
+    expect(producer.events).toEqual([]);
+    await runner.stop();
+  });
+
   it("the next instance starts after the previous one's last commit, though its markers were not written yet", async () => {
     const broker = new FakeBroker();
     const first = new SteppedTask();

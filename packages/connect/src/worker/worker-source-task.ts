@@ -54,6 +54,24 @@ export interface SourceTaskRunnerOptions {
   adminOverrides?: Record<string, unknown>;
   /** The connector's topic.creation groups, default last; empty: topics are not created. */
   topicCreation?: readonly TopicCreationGroup[];
+  /** With a transactional id: the fencing round the producer waits for (distributed mode). */
+  fencingGate?: FencingGate;
+  /** Aborts a start still waiting at the gate (the task was stopped). */
+  startSignal?: AbortSignal;
+}
+
+/**
+ * Apache's pre- and postflight checks of an exactly-once source task, which the distributed
+ * herder provides: a task of a new task generation starts its producer only after the leader
+ * fenced every task of the previous one.
+ */
+export interface FencingGate {
+  /** Whether the connector's latest task generation still awaits its round. */
+  pending(): boolean;
+  /** Waits for the round of the latest generation; returns that generation. */
+  ready(signal: AbortSignal): Promise<number>;
+  /** After the producer started: whether `generation` is still the latest (read to the end). */
+  current(generation: number): Promise<boolean>;
 }
 
 interface OutgoingRecord {
@@ -123,34 +141,48 @@ export class WorkerSourceTask extends WorkerTask {
     if (o.transactionalId) {
       const boundary = o.transactionBoundary ?? 'poll';
       const intervalMs = o.transactionIntervalMs ?? o.offsetFlushIntervalMs;
-      // A new instance with the same transactional id fences an older one (a zombie after a
-      // rebalance or a paused process): the old one can no longer commit anything.
-      const producer = o.clients.createRawProducer({
-        ...o.client,
-        clientId,
-        transactionalId: o.transactionalId,
-        ...o.producerOverrides,
-        ...(boundary === 'interval'
-          ? {
-              // The client asks the broker for its request timeout as the transaction timeout: a
-              // transaction open for the whole interval must not be aborted by the broker first.
-              requestTimeoutMs: Math.max(
-                Number(o.producerOverrides?.requestTimeoutMs ?? o.client.requestTimeoutMs ?? 30_000),
-                intervalMs + 60_000,
-              ),
-            }
-          : {}),
-        autocreateTopics: true,
-      });
-      const delivery = new ExactlyOnceSourceDelivery(context, producer, {
-        boundary,
-        intervalMs,
-        now: o.now ?? Date.now,
-      });
-      this.#delivery = delivery;
-      // Before the offsets are read (below): fences the task's previous instance and waits for
-      // its last commit to be readable, as Apache does; see ExactlyOnceSourceDelivery.initialize.
-      await delivery.initialize();
+      const gate = o.fencingGate;
+      const signal = o.startSignal ?? new AbortController().signal;
+      for (;;) {
+        // Apache's preflight check: the round of the task's generation has fenced the previous one.
+        const generation = await gate?.ready(signal);
+        // A new instance with the same transactional id fences an older one (a zombie after a
+        // rebalance or a paused process): the old one can no longer commit anything.
+        const producer = o.clients.createRawProducer({
+          ...o.client,
+          clientId,
+          transactionalId: o.transactionalId,
+          ...o.producerOverrides,
+          ...(boundary === 'interval'
+            ? {
+                // The client asks the broker for its request timeout as the transaction timeout: a
+                // transaction open for the whole interval must not be aborted by the broker first.
+                requestTimeoutMs: Math.max(
+                  Number(o.producerOverrides?.requestTimeoutMs ?? o.client.requestTimeoutMs ?? 30_000),
+                  intervalMs + 60_000,
+                ),
+              }
+            : {}),
+          autocreateTopics: true,
+        });
+        const delivery = new ExactlyOnceSourceDelivery(context, producer, {
+          boundary,
+          intervalMs,
+          now: o.now ?? Date.now,
+        });
+        this.#delivery = delivery;
+        // Before the offsets are read (below): fences the task's previous instance and waits for
+        // its last commit to be readable, as Apache does; see ExactlyOnceSourceDelivery.initialize.
+        await delivery.initialize();
+        if (!gate || generation === undefined || (await gate.current(generation))) break;
+        // Apache's postflight check failed: a newer task set was committed while the producer
+        // started, and its round may fence this producer (a client asks for its producer id only
+        // once). The task waits for that round and starts a new producer.
+        this.log.info(
+          'a new task generation was committed while the producer started: waiting for its round',
+        );
+        await delivery.close();
+      }
     } else {
       const producer = o.clients.createProducer({
         ...o.client,

@@ -12,6 +12,7 @@ import { PluginRegistry } from './plugins.js';
 import { Worker } from './worker.js';
 import type { WorkerConfig } from './worker-config.js';
 import { WorkerMetrics } from './worker-metrics.js';
+import type { FencingGate } from './worker-source-task.js';
 
 /** A connector plugin whose connector hands out `generated` task configs, whatever tasks.max says. */
 function plugin(type: 'source' | 'sink', generated: number): ConnectorPlugin {
@@ -205,5 +206,78 @@ describe('Worker (fake stores and clients)', () => {
       method: 'listConsumerGroupOffsets',
       options: { groups: ['connect-orders-sink'] },
     });
+  });
+});
+
+describe('Worker: an exactly-once source task waiting for its fencing round', () => {
+  it('does not hold up the herder, and a stop ends the wait without a FAILED report', async () => {
+    const taskStates: ConnectorState[] = [];
+    const producers: string[] = [];
+    let waiting = 0;
+    const gate: FencingGate = {
+      pending: () => true,
+      ready: (signal) => {
+        waiting++;
+        return new Promise<number>((_, reject) =>
+          signal.addEventListener('abort', () => reject(signal.reason), { once: true }),
+        );
+      },
+      current: async () => true,
+    };
+    const source = {
+      ...plugin('source', 1),
+      createTask: () => ({ version: () => '1.0', start: () => {}, poll: async () => [], stop: () => {} }),
+    } as unknown as ConnectorPlugin;
+    const worker = new Worker({
+      workerId: 'w1:8083',
+      config: {
+        offsetFlushIntervalMs: 60_000,
+        exactlyOnceSource: true,
+        groupId: 'g',
+        keyConverter: 'org.apache.kafka.connect.storage.StringConverter',
+        valueConverter: 'org.apache.kafka.connect.storage.StringConverter',
+        keyConverterConfig: {},
+        valueConverterConfig: {},
+        headerConverter: 'org.apache.kafka.connect.storage.SimpleHeaderConverter',
+      } as unknown as WorkerConfig,
+      client: { bootstrapServers: ['127.0.0.1:1'], clientId: 'test' },
+      clients: {
+        createRawProducer: (settings: { transactionalId?: string }) => {
+          producers.push(String(settings.transactionalId));
+          throw new Error('no producer expected before the round');
+        },
+      } as unknown as KafkaClients,
+      plugins: new PluginRegistry([source]),
+      configs: { state: new ClusterConfigState() } as unknown as ConfigBackingStore,
+      offsets: { refresh: async () => {}, get: () => null } as unknown as OffsetBackingStore,
+      statuses: {
+        putTask: async (_c: string, _t: number, status: { state: ConnectorState; trace: string | null }) => {
+          taskStates.push(status.state);
+        },
+        putTopic: async () => {},
+      } as unknown as StatusBackingStore,
+      metrics: new WorkerMetrics(),
+      logger: pino({ level: 'silent' }),
+      generation: () => 1,
+      fencingGate: () => gate,
+    });
+    // Returns while the task still waits: the herder's queue is free for the round's rebalance.
+    await worker.startTask(
+      'eos',
+      0,
+      { 'task.id': '0' },
+      { 'connector.class': 'test.source.Connector' },
+      'STARTED',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(taskStates).toEqual([]);
+    expect(waiting).toBe(1);
+    expect(producers).toEqual([]);
+    expect(taskStates).not.toContain('FAILED');
+    await worker.stopTask('eos', 0);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(producers).toEqual([]);
+    expect(taskStates).not.toContain('FAILED');
+    expect(worker.taskIds()).toEqual([]);
   });
 });

@@ -27,7 +27,7 @@ import { TaskThreadPool } from './task-thread-pool.js';
 import { ThreadedTask } from './threaded-task.js';
 import type { WorkerConfig } from './worker-config.js';
 import type { WorkerMetrics } from './worker-metrics.js';
-import { WorkerSourceTask } from './worker-source-task.js';
+import { type FencingGate, WorkerSourceTask } from './worker-source-task.js';
 import type { TaskRunner } from './worker-task.js';
 
 export interface WorkerDeps {
@@ -51,6 +51,11 @@ export interface WorkerDeps {
    * `task.threads.enable=false`).
    */
   taskThreads?: TaskThreadSettings;
+  /**
+   * The distributed herder's checks around an exactly-once source task's producer start (Apache's
+   * pre- and postflight checks: the zombie fencing round of its task generation); unset, none.
+   */
+  fencingGate?: (connector: string) => FencingGate;
 }
 
 interface RunningConnector {
@@ -68,6 +73,8 @@ interface RunningTask {
   connectorConfig: Record<string, string>;
   /** A source task's offsets store; its own offsets topic's reader closes with the task. */
   offsets?: ConnectorOffsetBackingStore;
+  /** A start still waiting for its fencing round, and how a stop ends that wait. */
+  starting?: { done: Promise<void>; abort: AbortController };
 }
 
 export interface TaskThreadSettings {
@@ -304,6 +311,8 @@ export class Worker {
     this.#tasks.set(key, running);
     const plugin = this.#d.plugins.find(rawConnectorConfig['connector.class']);
     const report = (state: ConnectorState, error?: unknown) => this.#reportTask(name, task, state, error);
+    let gate: FencingGate | undefined;
+    const startAbort = new AbortController();
     if (!plugin) {
       report('FAILED', new Error(`Unknown connector class ${rawConnectorConfig['connector.class']}`));
       return;
@@ -341,6 +350,7 @@ export class Worker {
           : sinkTaskRunner(setup);
       } else {
         const { connectorConfig } = setup;
+        gate = config.exactlyOnceSource ? this.#d.fencingGate?.(name) : undefined;
         running.offsets = await this.offsetStoreFor(connectorConfig);
         running.runner = new WorkerSourceTask({
           ...commonTaskOptions(setup),
@@ -349,6 +359,7 @@ export class Worker {
           offsetFlushIntervalMs: config.offsetFlushIntervalMs,
           // Connect's naming, so the id is stable across restarts and fences older instances.
           transactionalId: config.exactlyOnceSource ? `${config.groupId}-${name}-${task}` : undefined,
+          ...(gate ? { fencingGate: gate, startSignal: startAbort.signal } : {}),
           producerOverrides: clientOverrideOptions(connectorConfig, 'producer', config.clientOverridePolicy),
           adminOverrides: clientOverrideOptions(connectorConfig, 'admin', config.clientOverridePolicy),
           // Validated when written; a worker with topic.creation.enable=false creates nothing.
@@ -356,7 +367,20 @@ export class Worker {
           ...transactionBoundary(connectorConfig),
         });
       }
-      await running.runner.start(target !== 'STARTED');
+      const started = running.runner.start(target !== 'STARTED');
+      if (gate?.pending()) {
+        // Its new task generation awaits the leader's fencing round: the herder goes on meanwhile
+        // (the leader may be this worker, or its next rebalance may make it one), as Apache's
+        // herder hands a task to its executor. stopTask ends the wait.
+        const done = started.catch((error: unknown) => {
+          if (startAbort.signal.aborted) return;
+          this.#log.error({ err: error, connector: name, task }, 'task failed to start');
+          report('FAILED', error);
+        });
+        running.starting = { done, abort: startAbort };
+        return;
+      }
+      await started;
     } catch (error) {
       this.#log.error({ err: error, connector: name, task }, 'task failed to start');
       report('FAILED', error);
@@ -369,6 +393,10 @@ export class Worker {
     if (!running) return;
     this.#tasks.delete(key);
     this.#log.info({ connector: name, task }, 'stopping task');
+    if (running.starting) {
+      running.starting.abort.abort();
+      await running.starting.done;
+    }
     await running.runner
       ?.stop()
       .catch((error: unknown) => this.#log.warn({ err: error }, 'task stop failed'));
