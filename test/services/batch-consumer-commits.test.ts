@@ -33,13 +33,15 @@ function consumer(
   seen: string[],
   commitIntervalMs: number,
   batches: number[] = [],
+  options: { maxBatch?: number; lingerMs?: number } = {},
 ) {
   return new BatchConsumer({
     client,
     groupId,
     topics: [topic],
     logger,
-    maxBatch: 3,
+    maxBatch: options.maxBatch ?? 3,
+    ...(options.lingerMs === undefined ? {} : { lingerMs: options.lingerMs }),
     commitIntervalMs,
     handle: async (records: ConsumedRecord[]) => {
       batches.push(records.length);
@@ -105,5 +107,56 @@ describe('BatchConsumer offset commits', () => {
     await send(topic, ['c']);
     await eventually('committed again', async () => (await committed(groupId, topic)) === 3n, 30_000);
     await each.stop();
+  }, 120_000);
+});
+
+/**
+ * Each batch is a database transaction of the services' handlers: records arriving within the
+ * linger go in one batch (one per order-service transaction was the rule before), a full batch
+ * goes at once.
+ */
+describe('BatchConsumer batches', () => {
+  it('handles the records that arrive within the linger in one batch', async () => {
+    const topic = uniqueName('batch-linger');
+    await createReadyTopic(bootstrap, topic);
+    const seen: string[] = [];
+    const batches: number[] = [];
+    const lingering = consumer(topic, uniqueName('batch-linger-group'), seen, 0, batches, {
+      maxBatch: 100,
+      lingerMs: 600,
+    });
+    lingering.start();
+    // In its group and fetching first, so that the next records arrive in separate fetches.
+    await send(topic, ['warm-up']);
+    await eventually('the first record handled', async () => seen.length === 1, 60_000);
+    const sentAt = Date.now();
+    await send(topic, ['a']);
+    await new Promise((r) => setTimeout(r, 150));
+    await send(topic, ['b', 'c']);
+    await eventually('three more records handled', async () => seen.length === 4, 30_000, 20);
+    const waited = Date.now() - sentAt;
+    expect(batches).toEqual([1, 3]);
+    expect(waited).toBeGreaterThanOrEqual(550);
+    await lingering.stop();
+  }, 120_000);
+
+  it('handles a full batch at once, and a stop ends a linger', async () => {
+    const topic = uniqueName('batch-full');
+    await createReadyTopic(bootstrap, topic);
+    const seen: string[] = [];
+    const batches: number[] = [];
+    const full = consumer(topic, uniqueName('batch-full-group'), seen, 0, batches, {
+      maxBatch: 2,
+      lingerMs: 60_000,
+    });
+    full.start();
+    await send(topic, ['x', 'y', 'z']);
+    await eventually('a full batch handled', async () => seen.length === 2, 30_000);
+    expect(batches).toEqual([2]);
+    // 'z' waits for its linger; a stop does not wait for it (and leaves it unhandled).
+    const stopping = Date.now();
+    await full.stop();
+    expect(Date.now() - stopping).toBeLessThan(10_000);
+    expect(seen).toEqual(['x', 'y']);
   }, 120_000);
 });

@@ -26,14 +26,14 @@ export interface BatchConsumerOptions {
    */
   commitIntervalMs?: number;
   /**
-   * A fetch answers once this many bytes are there, or after `fetchMaxWaitMs` (defaults 16 KiB
-   * and 100 ms). With Kafka's default of 1 byte each order-service transaction (every ~20 ms at
-   * 500 orders/s) woke the consumer for a batch of a few records and a database transaction of
-   * its own; waiting for ~16 KiB handles ~5 times fewer, larger batches (catalog-service CPU per
-   * order −45 % at 500/s, bench/RESULTS.md), at most 100 ms later when orders are few.
+   * A batch is handled once its first record has waited this long, or at once when `maxBatch`
+   * records are there (default 100 ms; 0 handles what arrived at once). Each batch is a database
+   * transaction of the handler: without a wait, every order-service transaction (one each ~20 ms
+   * at 500 orders/s) was a batch of a few records (catalog-service CPU per order −30 % with it,
+   * bench/RESULTS.md). Fetches still answer as soon as a record is there, so an idle consumer
+   * wakes no more often; a record is handled at most this much later.
    */
-  fetchMinBytes?: number;
-  fetchMaxWaitMs?: number;
+  lingerMs?: number;
   /**
    * Handles records in partition order; resolves once their effects are durable. Offsets are
    * committed only after that, so a crash re-delivers (handlers are idempotent). A throw retries
@@ -44,8 +44,7 @@ export interface BatchConsumerOptions {
 }
 
 const RETRY_MS = 1000;
-const DEFAULT_FETCH_MIN_BYTES = 16 * 1024;
-const DEFAULT_FETCH_MAX_WAIT_MS = 100;
+const DEFAULT_LINGER_MS = 100;
 const DEFAULT_COMMIT_INTERVAL_MS = 1000;
 /** How long a stopping consumer waits for its last commit. */
 const FINAL_COMMIT_MS = 3000;
@@ -70,6 +69,10 @@ export class BatchConsumer {
   /** Handled but not yet committed: the next offset per partition. */
   #uncommitted = new Map<string, NextOffset>();
   #lastCommit = Number.NEGATIVE_INFINITY;
+  /** When the oldest record in the buffer arrived. */
+  #firstAt = 0;
+  /** Ends a linger early: a full batch is there, or the consumer stops or restarts. */
+  #endLinger: (() => void) | undefined;
 
   constructor(options: BatchConsumerOptions) {
     this.#o = options;
@@ -88,6 +91,7 @@ export class BatchConsumer {
   async stop(): Promise<void> {
     this.#running = false;
     this.#wake?.();
+    this.#endLinger?.();
     await this.#loop;
   }
 
@@ -113,8 +117,7 @@ export class BatchConsumer {
       // Only committed transactions: order-service publishes each order's records in one, and
       // an aborted half must not take stock or set a status.
       isolationLevel: FetchIsolationLevels.READ_COMMITTED,
-      minBytes: o.fetchMinBytes ?? DEFAULT_FETCH_MIN_BYTES,
-      maxWaitTime: o.fetchMaxWaitMs ?? DEFAULT_FETCH_MAX_WAIT_MS,
+      maxWaitTime: 500,
       sessionTimeout: 10_000,
       heartbeatInterval: 1000,
       rebalanceTimeout: 20_000,
@@ -125,6 +128,7 @@ export class BatchConsumer {
       o.logger.warn({ err: error }, 'consumer error');
       this.#restart = true;
       this.#wake?.();
+      this.#endLinger?.();
     });
     const stream = await this.#consumer.consume({
       topics: o.topics,
@@ -134,14 +138,17 @@ export class BatchConsumer {
     });
     const max = o.maxBatch ?? 500;
     stream.on('data', (record: ConsumedRecord) => {
+      if (this.#buffer.length === 0) this.#firstAt = performance.now();
       this.#buffer.push(record);
       if (this.#buffer.length >= max * 2) stream.pause();
+      if (this.#buffer.length >= max) this.#endLinger?.();
       this.#wake?.();
     });
     stream.on('error', (error: unknown) => {
       o.logger.warn({ err: error }, 'consumer stream error');
       this.#restart = true;
       this.#wake?.();
+      this.#endLinger?.();
     });
     this.#stream = stream;
     this.#connected = true;
@@ -163,6 +170,18 @@ export class BatchConsumer {
           setTimeout(resolve, this.#uncommitted.size > 0 ? untilCommit : 1000);
         });
         this.#wake = undefined;
+        continue;
+      }
+      const lingerLeft = this.#firstAt + (this.#o.lingerMs ?? DEFAULT_LINGER_MS) - performance.now();
+      if (lingerLeft > 0 && this.#buffer.length < max) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, lingerLeft);
+          this.#endLinger = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.#endLinger = undefined;
         continue;
       }
       const batch = this.#buffer.slice(0, max);
