@@ -71,8 +71,6 @@ export class BatchConsumer {
   #lastCommit = Number.NEGATIVE_INFINITY;
   /** When the oldest record in the buffer arrived. */
   #firstAt = 0;
-  /** Ends a linger early: a full batch is there, or the consumer stops or restarts. */
-  #endLinger: (() => void) | undefined;
 
   constructor(options: BatchConsumerOptions) {
     this.#o = options;
@@ -91,7 +89,6 @@ export class BatchConsumer {
   async stop(): Promise<void> {
     this.#running = false;
     this.#wake?.();
-    this.#endLinger?.();
     await this.#loop;
   }
 
@@ -128,7 +125,6 @@ export class BatchConsumer {
       o.logger.warn({ err: error }, 'consumer error');
       this.#restart = true;
       this.#wake?.();
-      this.#endLinger?.();
     });
     const stream = await this.#consumer.consume({
       topics: o.topics,
@@ -141,14 +137,13 @@ export class BatchConsumer {
       if (this.#buffer.length === 0) this.#firstAt = performance.now();
       this.#buffer.push(record);
       if (this.#buffer.length >= max * 2) stream.pause();
-      if (this.#buffer.length >= max) this.#endLinger?.();
-      this.#wake?.();
+      // Wakes an idle wait at the first record, a linger once the batch is full.
+      if (this.#buffer.length === 1 || this.#buffer.length === max) this.#wake?.();
     });
     stream.on('error', (error: unknown) => {
       o.logger.warn({ err: error }, 'consumer stream error');
       this.#restart = true;
       this.#wake?.();
-      this.#endLinger?.();
     });
     this.#stream = stream;
     this.#connected = true;
@@ -165,23 +160,12 @@ export class BatchConsumer {
           await this.#commit();
           continue;
         }
-        await new Promise<void>((resolve) => {
-          this.#wake = resolve;
-          setTimeout(resolve, this.#uncommitted.size > 0 ? untilCommit : 1000);
-        });
-        this.#wake = undefined;
+        await this.#sleep(this.#uncommitted.size > 0 ? untilCommit : 1000);
         continue;
       }
       const lingerLeft = this.#firstAt + (this.#o.lingerMs ?? DEFAULT_LINGER_MS) - performance.now();
       if (lingerLeft > 0 && this.#buffer.length < max) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, lingerLeft);
-          this.#endLinger = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        this.#endLinger = undefined;
+        await this.#sleep(lingerLeft);
         continue;
       }
       const batch = this.#buffer.slice(0, max);
@@ -234,6 +218,7 @@ export class BatchConsumer {
     if (consumer) await new Promise<void>((resolve) => consumer.close(true, () => resolve()));
   }
 
+  /** Waits `ms`, or less when woken: a first or a full batch's record, a stop, an error. */
   #sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
       const timer = setTimeout(resolve, ms);
