@@ -37,6 +37,9 @@ describe('task count records (tasks-fencing-<connector>)', () => {
     expect(parseConfigRecord('tasks-fencing-src-1', '{"task-count":3}')).toEqual(record);
     // Not a task config of a connector named "s".
     expect(parseConfigRecord('tasks-fencing-s-1', '{"task-count":2}')?.kind).toBe('task-count');
+    // A record without a count is unreadable (the store skips it and the round runs again).
+    expect(() => parseConfigRecord('tasks-fencing-c', '{"task-count":"2"}')).toThrow('without a task count');
+    expect(() => parseConfigRecord('tasks-fencing-c', '{}')).toThrow('without a task count');
   });
 
   it('leave a committed task set pending until its round records it, generation by generation', () => {

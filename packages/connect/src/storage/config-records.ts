@@ -85,10 +85,14 @@ export function parseConfigRecord(key: string, value: string | undefined): Confi
     };
   }
   if (key.startsWith('tasks-fencing-') && body) {
+    const taskCount = body['task-count'];
+    // A count that is not one would fence nothing: unreadable, so the round is run again.
+    if (!Number.isInteger(taskCount) || (taskCount as number) < 0)
+      throw new Error(`task count record of ${key} without a task count: ${JSON.stringify(taskCount)}`);
     return {
       kind: 'task-count',
       connector: key.slice('tasks-fencing-'.length),
-      taskCount: Number(body['task-count']),
+      taskCount: taskCount as number,
     };
   }
   const task = TASK_KEY.exec(key);
