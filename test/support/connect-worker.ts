@@ -1,5 +1,12 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import {
+  createWriteStream,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -123,7 +130,9 @@ export async function startWorker(
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${restPort}`;
-  return watchUntilReady(child, url, restPort, logFile, options.headers ?? {}, 90_000);
+  // Beyond the worker's own bound on joining (rebalance.timeout.ms + 30 s after its stores are
+  // read), so a worker that cannot join says why in its log before this gives up.
+  return watchUntilReady(child, url, restPort, logFile, options.headers ?? {}, 120_000);
 }
 
 /**
@@ -147,7 +156,9 @@ async function watchUntilReady(
       new Promise<'running'>((r) => setTimeout(() => r('running'), 300)),
     ]);
     if (early !== 'running')
-      throw new Error(`worker exited with ${early} before it was ready; log: ${logFile}`);
+      throw new Error(
+        `worker exited with ${early} before it was ready; log: ${logFile}; last lines: ${logSummary(logFile)}`,
+      );
     try {
       const response = await fetch(`${url}/connectors`, { headers });
       if (response.status === 200) {
@@ -160,7 +171,9 @@ async function watchUntilReady(
   }
   if (!ready) {
     child.kill('SIGKILL');
-    throw new Error(`worker on ${url} not ready within ${timeoutMs / 1000} s; log: ${logFile}`);
+    throw new Error(
+      `worker on ${url} not ready within ${timeoutMs / 1000} s; log: ${logFile}; last lines: ${logSummary(logFile)}`,
+    );
   }
   return {
     url,
@@ -173,6 +186,37 @@ async function watchUntilReady(
       await exited;
     },
   };
+}
+
+/**
+ * The last warnings and errors of a worker log and its last line, on one line: a CI summary keeps
+ * one line of a failure, and the log file is gone with the machine.
+ */
+export function logSummary(logFile: string, keep = 4): string {
+  let lines: string[];
+  try {
+    lines = readFileSync(logFile, 'utf8').split('\n').filter(Boolean);
+  } catch {
+    return '(no log)';
+  }
+  const brief = (line: string): string => {
+    try {
+      const r = JSON.parse(line) as {
+        level?: number;
+        time?: number;
+        msg?: string;
+        err?: { message?: string };
+      };
+      const at = r.time ? new Date(r.time).toISOString().slice(11, 23) : '';
+      return `${at} ${r.level ?? ''} ${r.msg ?? ''}${r.err?.message ? ` (${r.err.message})` : ''}`.trim();
+    } catch {
+      return line.slice(0, 200);
+    }
+  };
+  const warnings = lines.filter((l) => /"level":(4|5|6)\d/.test(l)).slice(-keep);
+  const last = lines.at(-1);
+  const picked = [...warnings, ...(last && !warnings.includes(last) ? [last] : [])];
+  return picked.length ? picked.map(brief).join(' | ') : '(empty)';
 }
 
 const referenceDir = join(root, 'infra', 'kafka', 'connect-reference');
