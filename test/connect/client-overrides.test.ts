@@ -9,6 +9,7 @@ import {
   rest,
   startWorker,
   type WorkerProcess,
+  type WorkerStartError,
 } from '../support/connect-worker.js';
 import { uniqueName } from '../support/run-process.js';
 import { readTopic } from '../support/topic-reader.js';
@@ -171,10 +172,10 @@ describe('connector client config overrides (real broker)', () => {
     );
     const error = await started.then(
       () => undefined,
-      (e: Error) => e,
+      (e: WorkerStartError) => e,
     );
-    expect(error?.message).toMatch(/^worker exited with \d+ before it was ready; log: (.*)$/);
-    const log = readFileSync(/log: (.*)$/.exec(error?.message ?? '')?.[1] ?? '', 'utf8');
+    expect(error?.message).toMatch(/^worker exited with \d+ before it was ready; last lines: .*; log: /);
+    const log = readFileSync(error?.logFile ?? '', 'utf8');
     expect(log).toContain(
       'Invalid value Everything for configuration connector.client.config.override.policy: must be one of None, org.apache.kafka.connect.connector.policy.NoneConnectorClientConfigOverridePolicy',
     );

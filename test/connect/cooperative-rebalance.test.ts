@@ -8,6 +8,7 @@ import {
   rest,
   startWorker,
   type WorkerProcess,
+  type WorkerStartError,
 } from '../support/connect-worker.js';
 import { uniqueName } from '../support/run-process.js';
 
@@ -200,13 +201,15 @@ describe('incremental cooperative rebalancing (real broker)', () => {
         workers.push(w);
         return undefined;
       },
-      (e: unknown) => e as Error,
+      (e: unknown) => e as WorkerStartError,
     );
     expect(error?.message).toMatch(/exited with 1 before it was ready/);
     // Refused by the broker at its first join, not after a join timeout.
     expect(Date.now() - started).toBeLessThan(30_000);
-    const logFile = error?.message.split('log: ')[1] ?? '';
-    expect(readFileSync(logFile, 'utf8')).toMatch(/speaks another rebalance protocol than msa-sync-v1/);
+    expect(error?.message).toMatch(/last lines: .*speaks another rebalance protocol/);
+    expect(readFileSync(error?.logFile ?? '', 'utf8')).toMatch(
+      /speaks another rebalance protocol than msa-sync-v1/,
+    );
     // The group goes on with its cooperative worker.
     expect((await rest(cooperative.url, 'GET', '/connectors')).status).toBe(200);
   });

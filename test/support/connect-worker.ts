@@ -156,8 +156,9 @@ async function watchUntilReady(
       new Promise<'running'>((r) => setTimeout(() => r('running'), 300)),
     ]);
     if (early !== 'running')
-      throw new Error(
-        `worker exited with ${early} before it was ready; log: ${logFile}; last lines: ${logSummary(logFile)}`,
+      throw new WorkerStartError(
+        `worker exited with ${early} before it was ready; last lines: ${logSummary(logFile)}; log: ${logFile}`,
+        logFile,
       );
     try {
       const response = await fetch(`${url}/connectors`, { headers });
@@ -171,8 +172,9 @@ async function watchUntilReady(
   }
   if (!ready) {
     child.kill('SIGKILL');
-    throw new Error(
-      `worker on ${url} not ready within ${timeoutMs / 1000} s; log: ${logFile}; last lines: ${logSummary(logFile)}`,
+    throw new WorkerStartError(
+      `worker on ${url} not ready within ${timeoutMs / 1000} s; last lines: ${logSummary(logFile)}; log: ${logFile}`,
+      logFile,
     );
   }
   return {
@@ -186,6 +188,16 @@ async function watchUntilReady(
       await exited;
     },
   };
+}
+
+/** A worker process that did not get ready; `logFile` holds all it wrote. */
+export class WorkerStartError extends Error {
+  constructor(
+    message: string,
+    readonly logFile: string,
+  ) {
+    super(message);
+  }
 }
 
 /**
