@@ -1,6 +1,7 @@
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
-import { kafkaBin, runCli, runProcess, uniqueName } from '../support/run-process.js';
+import { cliPath, kafkaBin, root, runCli, runProcess, uniqueName } from '../support/run-process.js';
 
 const COUNT = 10_000;
 
@@ -155,6 +156,55 @@ describe('console produce and consume against the real broker', () => {
       '--list',
     ]);
     expect(list.stdout.split('\n')).toContain(topic);
+  });
+
+  it('prints every record to a reader slower than the consumer, then exits', async () => {
+    const bootstrap = inject('kafkaBootstrap');
+    const topic = uniqueName('cli-slow-reader');
+    await createTopic(topic, bootstrap);
+    const sent = keyedRecords(COUNT);
+    const produce = await runCli(
+      ['produce', '--topic', topic, '--bootstrap-server', bootstrap, '--property', 'parse.key=true'],
+      { input: `${sent.join('\n')}\n` },
+    );
+    expect(produce.code).toBe(0);
+    // The reader takes nothing until the consumer has counted every record and a while more:
+    // what the pipe cannot hold waits in the consumer, which must not exit before it is out.
+    const child = spawn(
+      process.execPath,
+      [
+        cliPath,
+        'consume',
+        '--topic',
+        topic,
+        '--from-beginning',
+        '--max-messages',
+        String(COUNT),
+        '--bootstrap-server',
+        bootstrap,
+        ...printAll,
+      ],
+      { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    child.stdout.pause();
+    let stderr = '';
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no total after 60 s: ${stderr}`)), 60_000);
+      child.stderr.on('data', (b: Buffer) => {
+        stderr += b.toString('utf8');
+        if (stderr.includes(`Processed a total of ${COUNT} messages`)) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+    await new Promise((r) => setTimeout(r, 1_000));
+    const chunks: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => chunks.push(b));
+    child.stdout.resume();
+    expect(await exited).toBe(0);
+    expectCompleteAndOrdered(Buffer.concat(chunks).toString('utf8').trimEnd().split('\n'), sent);
   });
 
   it('refuses to consume a topic that does not exist', async () => {

@@ -114,6 +114,20 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code === 'EPIPE') process.exit(0);
 });
 
+/**
+ * Resolves once what was written to the stream has left the process. Writes to a pipe whose reader
+ * is slower than us queue in the process; `process.exit()` drops that queue, and with it the end of
+ * a consumer's output (seen: 6,397 of 10,000 records reached a busy reader). A stream's write
+ * callbacks run in order, so an empty write's runs after everything before it.
+ */
+function flushed(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => {
+    if (stream.destroyed || stream.writableEnded) return resolve();
+    stream.write('', () => resolve());
+  });
+}
+
 process.exitCode = await run(process.argv.slice(2));
+await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
 // Client sockets may linger for a moment after close; the command's work is done.
 setTimeout(() => process.exit(), 50).unref();
