@@ -52,6 +52,23 @@ async function createTopic(topic: string, bootstrap: string) {
   expect(run.code).toBe(0);
 }
 
+/** A new 3-partition topic holding {@link COUNT} keyed records, written with msa-sync produce. */
+async function topicWithRecords(
+  prefix: string,
+  bootstrap: string,
+): Promise<{ topic: string; sent: string[] }> {
+  const topic = uniqueName(prefix);
+  await createTopic(topic, bootstrap);
+  const sent = keyedRecords(COUNT);
+  const produce = await runCli(
+    ['produce', '--topic', topic, '--bootstrap-server', bootstrap, '--property', 'parse.key=true'],
+    { input: `${sent.join('\n')}\n` },
+  );
+  expect(produce.code).toBe(0);
+  expect(produce.stderr).toContain(`Produced ${COUNT} records`);
+  return { topic, sent };
+}
+
 const printAll = [
   '--property',
   'print.partition=true',
@@ -64,15 +81,7 @@ const printAll = [
 describe('console produce and consume against the real broker', () => {
   it('reads back 10,000 records complete and in order per partition with msa-sync', async () => {
     const bootstrap = inject('kafkaBootstrap');
-    const topic = uniqueName('cli-records');
-    await createTopic(topic, bootstrap);
-    const sent = keyedRecords(COUNT);
-    const produce = await runCli(
-      ['produce', '--topic', topic, '--bootstrap-server', bootstrap, '--property', 'parse.key=true'],
-      { input: `${sent.join('\n')}\n` },
-    );
-    expect(produce.code).toBe(0);
-    expect(produce.stderr).toContain(`Produced ${COUNT} records`);
+    const { topic, sent } = await topicWithRecords('cli-records', bootstrap);
 
     const consume = await runCli([
       'consume',
@@ -160,14 +169,7 @@ describe('console produce and consume against the real broker', () => {
 
   it('prints every record to a reader slower than the consumer, then exits', async () => {
     const bootstrap = inject('kafkaBootstrap');
-    const topic = uniqueName('cli-slow-reader');
-    await createTopic(topic, bootstrap);
-    const sent = keyedRecords(COUNT);
-    const produce = await runCli(
-      ['produce', '--topic', topic, '--bootstrap-server', bootstrap, '--property', 'parse.key=true'],
-      { input: `${sent.join('\n')}\n` },
-    );
-    expect(produce.code).toBe(0);
+    const { topic, sent } = await topicWithRecords('cli-slow-reader', bootstrap);
     // The reader takes nothing until the consumer has counted every record and a while more:
     // what the pipe cannot hold waits in the consumer, which must not exit before it is out.
     const child = spawn(
