@@ -78,24 +78,28 @@ const printAll = [
   'print.key=true',
 ];
 
+/** `msa-sync consume` of every record of the topic, from the beginning, printed with printAll. */
+function consumeAllArgs(topic: string, bootstrap: string, ...extra: string[]): string[] {
+  return [
+    'consume',
+    '--topic',
+    topic,
+    '--from-beginning',
+    '--max-messages',
+    String(COUNT),
+    '--bootstrap-server',
+    bootstrap,
+    ...extra,
+    ...printAll,
+  ];
+}
+
 describe('console produce and consume against the real broker', () => {
   it('reads back 10,000 records complete and in order per partition with msa-sync', async () => {
     const bootstrap = inject('kafkaBootstrap');
     const { topic, sent } = await topicWithRecords('cli-records', bootstrap);
 
-    const consume = await runCli([
-      'consume',
-      '--topic',
-      topic,
-      '--from-beginning',
-      '--max-messages',
-      String(COUNT),
-      '--group',
-      uniqueName('g'),
-      '--bootstrap-server',
-      bootstrap,
-      ...printAll,
-    ]);
+    const consume = await runCli(consumeAllArgs(topic, bootstrap, '--group', uniqueName('g')));
     expect(consume.code).toBe(0);
     expect(consume.stderr).toContain(`Processed a total of ${COUNT} messages`);
     const lines = consume.stdout.trimEnd().split('\n');
@@ -144,17 +148,7 @@ describe('console produce and consume against the real broker', () => {
     expectCompleteAndOrdered(apacheRecordLines(apache.stdout), sent);
 
     // ...and so does ours, line for line in the same format.
-    const ours = await runCli([
-      'consume',
-      '--topic',
-      topic,
-      '--from-beginning',
-      '--max-messages',
-      String(COUNT),
-      '--bootstrap-server',
-      bootstrap,
-      ...printAll,
-    ]);
+    const ours = await runCli(consumeAllArgs(topic, bootstrap));
     expect(ours.code).toBe(0);
     const sortLines = (s: string) => s.trimEnd().split('\n').sort();
     expect(sortLines(ours.stdout)).toEqual(apacheRecordLines(apache.stdout).sort());
@@ -172,22 +166,10 @@ describe('console produce and consume against the real broker', () => {
     const { topic, sent } = await topicWithRecords('cli-slow-reader', bootstrap);
     // The reader takes nothing until the consumer has counted every record and a while more:
     // what the pipe cannot hold waits in the consumer, which must not exit before it is out.
-    const child = spawn(
-      process.execPath,
-      [
-        cliPath,
-        'consume',
-        '--topic',
-        topic,
-        '--from-beginning',
-        '--max-messages',
-        String(COUNT),
-        '--bootstrap-server',
-        bootstrap,
-        ...printAll,
-      ],
-      { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const child = spawn(process.execPath, [cliPath, ...consumeAllArgs(topic, bootstrap)], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child.stdout.pause();
     let stderr = '';
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
